@@ -1,0 +1,9 @@
+import type { DataPointDefinition } from '@awell-health/extensions-core'
+
+export const dataPoints = {
+  statusCode: { key: 'statusCode', valueType: 'number' },
+  responseBody: { key: 'responseBody', valueType: 'json' },
+  responseHeaders: { key: 'responseHeaders', valueType: 'json' },
+  accessToken: { key: 'accessToken', valueType: 'string' },
+  tokenRefreshed: { key: 'tokenRefreshed', valueType: 'boolean' },
+} satisfies Record<string, DataPointDefinition>

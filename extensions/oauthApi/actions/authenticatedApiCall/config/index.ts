@@ -1,0 +1,2 @@
+export { fields, FieldsValidationSchema, HTTP_METHODS, type ApiCallInput } from './fields'
+export { dataPoints } from './dataPoints'

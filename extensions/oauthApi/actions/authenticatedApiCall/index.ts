@@ -1,0 +1,1 @@
+export { authenticatedApiCall } from './authenticatedApiCall'

@@ -1,0 +1,27 @@
+import { FieldType, type Field } from '@awell-health/extensions-core'
+import { z } from 'zod'
+import { booleanField, optionalTextField } from '../../../lib/input/jsonFieldSchemas'
+
+export const fields = {
+  scope: {
+    id: 'scope',
+    label: 'Scope',
+    description:
+      'Space-separated scopes for this step; overrides the Scope setting. Leave empty to use the setting.',
+    type: FieldType.TEXT,
+    required: false,
+  },
+  forceRefresh: {
+    id: 'forceRefresh',
+    label: 'Force a new token',
+    description:
+      'Request a new token even when a cached one is still valid (e.g. after permissions changed).',
+    type: FieldType.BOOLEAN,
+    required: false,
+  },
+} satisfies Record<string, Field>
+
+export const FieldsValidationSchema = z.object({
+  scope: optionalTextField,
+  forceRefresh: booleanField(false),
+} satisfies Record<keyof typeof fields, z.ZodTypeAny>)

@@ -1,0 +1,57 @@
+import { Category, type Action } from '@awell-health/extensions-core'
+import type { settings } from '../../settings'
+import { validateFields, validateSettings } from '../../lib/input/validateInput'
+import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
+import { tokenClientFromSettings } from '../../lib/oauth/tokenClient'
+import { infoEvent } from '../../lib/run/events'
+import { onEventSafely } from '../../lib/run/onEventSafely'
+import { dataPoints, fields, FieldsValidationSchema } from './config'
+
+/**
+ * Fetch OAuth token: the client credentials grant (RFC 6749 §4.4), with the token cached in the
+ * process and shared between concurrent runs. The token goes into the accessToken data point and
+ * nowhere else.
+ */
+export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeof dataPoints> = {
+  key: 'fetchOAuthToken',
+  title: 'Fetch OAuth token',
+  description:
+    'Gets an access token with the OAuth 2.0 client credentials grant and saves it as a data point.',
+  category: Category.DATA,
+  fields,
+  dataPoints,
+  previewable: true,
+  supports_automated_retries: false,
+  onEvent: onEventSafely('fetchOAuthToken', async ({ payload, redactor }) => {
+    const settings = validateSettings(payload.settings)
+    const input = validateFields(FieldsValidationSchema, payload.fields)
+    const client = tokenClientFromSettings(settings, redactor, input.scope)
+    const { token, source } = await obtainAccessToken(client, redactor, {
+      bypassCache: input.forceRefresh,
+    })
+    const now = Date.now()
+    const expiresIn =
+      token.expiresAtMs !== undefined
+        ? Math.max(0, Math.round((token.expiresAtMs - now) / 1000))
+        : undefined
+    const lifetime =
+      expiresIn !== undefined ? `valid for ${expiresIn} s` : 'lifetime not stated by the server'
+    const scope = token.scope !== undefined ? `scope "${token.scope}"` : 'no scope'
+    const how = {
+      cache: 'Reused a cached OAuth token',
+      loaded: 'Fetched a new OAuth token',
+      shared: 'Fetched a new OAuth token (one request shared with concurrent runs)',
+    }[source]
+    return {
+      data_points: {
+        accessToken: token.accessToken,
+        tokenType: token.tokenType,
+        expiresIn: expiresIn !== undefined ? String(expiresIn) : undefined,
+        expiresAt:
+          token.expiresAtMs !== undefined ? new Date(token.expiresAtMs).toISOString() : undefined,
+        scope: token.scope,
+      },
+      events: [infoEvent(`${how}: ${lifetime}, ${scope}.`)],
+    }
+  }),
+}

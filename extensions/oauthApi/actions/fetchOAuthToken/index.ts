@@ -1,0 +1,1 @@
+export { fetchOAuthToken } from './fetchOAuthToken'

@@ -1,0 +1,7 @@
+import { authenticatedApiCall } from './authenticatedApiCall'
+import { fetchOAuthToken } from './fetchOAuthToken'
+
+export const actions = {
+  fetchOAuthToken,
+  authenticatedApiCall,
+}

@@ -1,0 +1,48 @@
+import { fieldError } from '../run/ActionError'
+
+/** RFC 9110 §5.1: a header name is a token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** RFC 9110 §5.5: field values hold no CR, LF, NUL or other control characters (HTAB allowed). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f]/
+
+/** Headers the designer may not set: the token is ours, and framing is the HTTP client's. */
+const FORBIDDEN_HEADERS = new Set([
+  'authorization',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'proxy-authorization',
+])
+
+export const assertSafeHeader = (name: string, value: string, field = 'headers'): void => {
+  if (!HEADER_NAME.test(name)) {
+    throw fieldError(field, `header name ${JSON.stringify(name.slice(0, 60))} is not a valid token`)
+  }
+  if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
+    throw fieldError(field, `header "${name}" cannot be set (the extension sets it)`)
+  }
+  if (CONTROL_CHARACTERS.test(value)) {
+    throw fieldError(
+      field,
+      `header "${name}" has a control character (CR, LF or similar) in its value`,
+    )
+  }
+}
+
+/** An access token travels in a header: RFC 6750 §2.1 b64token characters only. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+export const assertUsableToken = (token: string, field: string): void => {
+  if (!B64TOKEN.test(token)) {
+    throw fieldError(
+      field,
+      'the access token has characters that cannot be sent in a Bearer header (RFC 6750 §2.1)',
+    )
+  }
+}

@@ -1,0 +1,60 @@
+import { ActionError } from '../run/ActionError'
+
+/**
+ * The API base URL with its path ending in '/', so that "under it" is a plain prefix test:
+ * https://ex.com/fhir/ covers /fhir/Patient but not /fhirx or /other.
+ */
+export interface ApiBase {
+  origin: string
+  pathPrefix: string
+  href: string
+}
+
+export const parseApiBase = (apiBaseUrl: string): ApiBase => {
+  const url = new URL(apiBaseUrl)
+  const pathPrefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`
+  return { origin: url.origin, pathPrefix, href: `${url.origin}${pathPrefix}` }
+}
+
+/** Whether a URL may receive the access token: same origin, path under the base path. */
+export const isUnderBase = (url: URL, base: ApiBase): boolean =>
+  url.origin === base.origin &&
+  (url.pathname.startsWith(base.pathPrefix) || `${url.pathname}/` === base.pathPrefix) &&
+  url.username === '' &&
+  url.password === ''
+
+/**
+ * Resolves the `path` field against the API base URL. A relative path is taken relative to the
+ * base path (a leading '/' does not climb to the origin's root); an absolute URL must already be
+ * under the base. Dot segments (also percent-encoded ones) are resolved by the URL parser before
+ * the check, so a path that climbs out of the base is refused, as are protocol-relative
+ * `//host/...` paths — RFC 9700 §4.9.1: never send a token to a URL supplied at run time.
+ */
+export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'): URL => {
+  const trimmed = path.trim()
+  if (/^[\\/]{2}/.test(trimmed)) {
+    throw outsideBase(fieldName, 'a protocol-relative URL (//host/…) is not allowed')
+  }
+  let url: URL
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(trimmed)) {
+    try {
+      url = new URL(trimmed)
+    } catch {
+      throw new ActionError('WRONG_INPUT', `Field "${fieldName}": is not a valid URL`)
+    }
+  } else {
+    const relative = trimmed.replace(/^[\\/]+/, '')
+    url = new URL(`${base.pathPrefix}${relative}`, base.origin)
+  }
+  url.hash = ''
+  if (!isUnderBase(url, base)) {
+    throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href}`)
+  }
+  return url
+}
+
+const outsideBase = (fieldName: string, why: string): ActionError =>
+  new ActionError(
+    'WRONG_INPUT',
+    `Field "${fieldName}": refused, ${why}; the access token is only sent to URLs under the API base URL.`,
+  )

@@ -1,0 +1,64 @@
+import type { Redactor } from '../run/redactor'
+import { assertUsableToken } from '../http/headerSafety'
+import { readJwtTimes } from './jwtExpiry'
+import { forgetAccessToken, obtainAccessToken } from './obtainAccessToken'
+import type { TokenClient } from './tokenClient'
+import { isExpiringSoon } from './tokenLifetime'
+
+export interface TokenForCall {
+  accessToken: string
+  /** Whether the token differs from the one the designer handed in. */
+  replaced: boolean
+  /** Whether a token request was sent for it (not reused from the cache). */
+  fetched: boolean
+}
+
+/**
+ * The token to send: the one handed in by a previous step, unless it is known to expire within
+ * the renewal margin (from its JWT exp claim or the tokenExpiresAt field), or, when none was
+ * handed in, one from the token cache (one-step mode).
+ */
+export const tokenForCall = async (
+  client: TokenClient,
+  redactor: Redactor,
+  given: { accessToken: string | undefined; expiresAtMs: number | undefined },
+): Promise<TokenForCall> => {
+  if (given.accessToken === undefined) {
+    const { token, source } = await obtainAccessToken(client, redactor)
+    return { accessToken: token.accessToken, replaced: false, fetched: source !== 'cache' }
+  }
+  redactor.add(given.accessToken)
+  assertUsableToken(given.accessToken, 'accessToken')
+  const jwt = readJwtTimes(given.accessToken)
+  const expiresAtMs = given.expiresAtMs ?? jwt.expiresAtMs
+  // exp − iat, so that a short-lived token gets a proportional margin.
+  const lifetimeMs =
+    jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
+      ? jwt.expiresAtMs - jwt.issuedAtMs
+      : undefined
+  if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, lifetimeMs)) {
+    return { accessToken: given.accessToken, replaced: false, fetched: false }
+  }
+  return renewedToken(client, redactor, given.accessToken)
+}
+
+/**
+ * A token other than `refused`: the cache's, unless that is the refused one, then a new one.
+ * Called after the API refused a token (401 or a status in renewOnStatus) or when it expired.
+ */
+export const renewedToken = async (
+  client: TokenClient,
+  redactor: Redactor,
+  refused: string,
+): Promise<TokenForCall> => {
+  forgetAccessToken(client, refused)
+  let obtained = await obtainAccessToken(client, redactor)
+  if (obtained.token.accessToken === refused) {
+    obtained = await obtainAccessToken(client, redactor, { bypassCache: true })
+  }
+  return {
+    accessToken: obtained.token.accessToken,
+    replaced: true,
+    fetched: obtained.source !== 'cache',
+  }
+}

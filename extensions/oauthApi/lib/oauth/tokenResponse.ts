@@ -1,0 +1,109 @@
+import { ActionError } from '../run/ActionError'
+import type { Redactor } from '../run/redactor'
+import type { HttpResponse } from '../http/sendRequest'
+import { readJwtExpiry } from './jwtExpiry'
+
+export interface TokenSet {
+  accessToken: string
+  /** As the server sent it (RFC 6749 §5.1: case-insensitive, "bearer" is common). */
+  tokenType: string
+  /** Epoch ms when the token expires, from expires_in or the JWT exp claim; undefined if unknown. */
+  expiresAtMs: number | undefined
+  /** The granted scope, or the requested one when the server omits it (§5.1). */
+  scope: string | undefined
+}
+
+/** §5.2 error text that the server sends is quoted at most this long. */
+const MAX_QUOTED_LENGTH = 300
+
+/** RFC 6749 §5.1: a successful response is a JSON object with access_token and token_type. */
+export const parseTokenSuccess = (
+  response: HttpResponse,
+  requestedScope: string | undefined,
+  now = Date.now(),
+): TokenSet => {
+  const body = parseJsonObject(response.body)
+  if (body === undefined) {
+    throw new ActionError(
+      'SERVER_ERROR',
+      `The token endpoint answered HTTP ${response.status} with ${response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object'}; expected an access_token (RFC 6749 §5.1)`,
+    )
+  }
+  const accessToken = body['access_token']
+  if (typeof accessToken !== 'string' || accessToken.trim() === '') {
+    throw new ActionError(
+      'SERVER_ERROR',
+      `The token endpoint's response (HTTP ${response.status}) has no usable "access_token" (RFC 6749 §5.1)`,
+    )
+  }
+  const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type']
+  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+    throw new ActionError(
+      'SERVER_ERROR',
+      `The token endpoint issued a token of type ${JSON.stringify(String(tokenType).slice(0, 40))}; only Bearer tokens (RFC 6750) are supported`,
+    )
+  }
+  const lifetime = parseExpiresIn(body['expires_in'])
+  const expiresAtMs = lifetime !== undefined ? now + lifetime * 1000 : readJwtExpiry(accessToken)
+  const granted =
+    typeof body['scope'] === 'string' && body['scope'] !== '' ? body['scope'] : undefined
+  return { accessToken, tokenType, expiresAtMs, scope: granted ?? requestedScope }
+}
+
+/**
+ * expires_in is RECOMMENDED (§5.1) and arrives as a number or, from some servers (Azure AD B2C,
+ * NetSuite), as a numeric string. 0, negative or unreadable values mean "unknown".
+ */
+export const parseExpiresIn = (value: unknown): number | undefined => {
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)
+        ? Number(value)
+        : undefined
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
+    ? Math.floor(seconds)
+    : undefined
+}
+
+/**
+ * RFC 6749 §5.2: an error response names the error code and may describe it. The quoted text is
+ * the server's: it is scrubbed of this run's secrets (a server may echo the client secret back)
+ * and cut short.
+ */
+export const describeTokenError = (response: HttpResponse, redactor: Redactor): string => {
+  const body = parseJsonObject(response.body)
+  const error = body !== undefined ? printable(body['error']) : undefined
+  const description = body !== undefined ? printable(body['error_description']) : undefined
+  const parts = [`The token endpoint refused the request (HTTP ${response.status})`]
+  if (error !== undefined) {
+    parts.push(`: error "${quote(error, redactor)}"`)
+    if (description !== undefined)
+      parts.push(`, error_description "${quote(description, redactor)}"`)
+  } else if (response.body.trim() !== '') {
+    parts.push(`: ${quote(response.body, redactor)}`)
+  }
+  return parts.join('')
+}
+
+const quote = (text: string, redactor: Redactor): string => {
+  const scrubbed = redactor.scrub(text.replace(/\s+/g, ' ').trim())
+  return scrubbed.length > MAX_QUOTED_LENGTH ? `${scrubbed.slice(0, MAX_QUOTED_LENGTH)}…` : scrubbed
+}
+
+const printable = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== ''
+    ? // eslint-disable-next-line no-control-regex
+      value.replace(/[\u0000-\u001f\u007f]/g, ' ')
+    : undefined
+
+export const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
