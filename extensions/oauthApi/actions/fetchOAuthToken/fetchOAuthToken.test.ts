@@ -1,0 +1,432 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { decodeProtectedHeader, jwtVerify } from 'jose'
+import nock from 'nock'
+import { clearCaches } from '../../lib/cache/caches'
+import { errorOf, runAction } from '../../testing/runAction'
+import { fetchOAuthToken } from './fetchOAuthToken'
+
+const AUTH = 'https://auth.example.com'
+const TOKEN_URL = `${AUTH}/oauth2/token`
+/** A secret and an id with the characters that RFC 6749 §2.3.1 encoding changes. */
+const CLIENT_ID = 'care flow+client:1'
+const CLIENT_SECRET = "s3cr3t+/:% x!'()*~é"
+
+const settings = (
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> => ({
+  tokenUrl: TOKEN_URL,
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  apiBaseUrl: 'https://api.example.com/fhir',
+  ...overrides,
+})
+
+const tokenBody = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  access_token: `at-${Math.random().toString(36).slice(2)}-long-enough`,
+  token_type: 'Bearer',
+  expires_in: 3600,
+  ...extra,
+})
+
+const formOf = (body: unknown): URLSearchParams => new URLSearchParams(String(body))
+
+beforeAll(() => nock.disableNetConnect())
+afterAll(() => {
+  nock.cleanAll()
+  nock.enableNetConnect()
+})
+beforeEach(() => {
+  clearCaches()
+  nock.cleanAll()
+})
+
+describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () => {
+  it('sends client_secret_basic with id and secret form-encoded before base64 (§2.3.1)', async () => {
+    let authorization: string | undefined
+    let form: URLSearchParams | undefined
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply(function (_uri, body) {
+        authorization = this.req.headers['authorization'] as string
+        form = formOf(body)
+        expect(this.req.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+        expect(this.req.headers['accept']).toBe('application/json')
+        return [200, tokenBody()]
+      })
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ scope: 'system/Patient.rs', audience: 'https://api' }),
+    )
+    expect(run.outcome).toBe('complete')
+    const expected = 'care+flow%2Bclient%3A1:s3cr3t%2B%2F%3A%25+x%21%27%28%29*%7E%C3%A9'
+    expect(authorization).toBe(`Basic ${Buffer.from(expected).toString('base64')}`)
+    expect(Object.fromEntries(form!)).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'system/Patient.rs',
+      audience: 'https://api',
+    })
+  })
+
+  it('sends client_secret_post credentials in the body and no Authorization header', async () => {
+    let authorization: string | undefined = 'unset'
+    let form: URLSearchParams | undefined
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply(function (_uri, body) {
+        authorization = this.req.headers['authorization'] as string | undefined
+        form = formOf(body)
+        return [200, tokenBody()]
+      })
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ clientAuthMethod: 'client_secret_post' }),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(authorization).toBeUndefined()
+    expect(form!.get('client_id')).toBe(CLIENT_ID)
+    expect(form!.get('client_secret')).toBe(CLIENT_SECRET)
+  })
+
+  it('sends client_secret_basic_unencoded as plain id:secret', async () => {
+    let authorization: string | undefined
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply(function () {
+        authorization = this.req.headers['authorization'] as string
+        return [200, tokenBody()]
+      })
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ clientId: 'plain-id', clientAuthMethod: 'client_secret_basic_unencoded' }),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(authorization).toBe(
+      `Basic ${Buffer.from(`plain-id:${CLIENT_SECRET}`).toString('base64')}`,
+    )
+  })
+
+  it('saves every data point as a string; accepts "bearer" and expires_in as a string', async () => {
+    const body = tokenBody({ token_type: 'bearer', expires_in: '570', scope: 'system/Patient.rs' })
+    nock(AUTH).post('/oauth2/token').reply(200, body)
+    const before = Date.now()
+    const run = await runAction(fetchOAuthToken, {}, settings())
+    expect(run.outcome).toBe('complete')
+    expect(run.dataPoints).toMatchObject({
+      accessToken: body.access_token,
+      tokenType: 'bearer',
+      expiresIn: '570',
+      scope: 'system/Patient.rs',
+    })
+    const expiresAt = Date.parse(run.dataPoints.expiresAt as string)
+    expect(run.dataPoints.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 569_000)
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 571_000)
+    expect(run.events[0].text.en).toBe(
+      'Fetched a new OAuth token: valid for 570 s, scope "system/Patient.rs".',
+    )
+    expect(run.emitted).not.toContain(body.access_token)
+  })
+
+  it('reports the requested scope when the server omits it, and no lifetime without expires_in', async () => {
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply(200, tokenBody({ expires_in: undefined }))
+    const run = await runAction(
+      fetchOAuthToken,
+      { scope: 'patient.read' },
+      settings({ scope: 'other' }),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(run.dataPoints.scope).toBe('patient.read')
+    expect(run.dataPoints.expiresIn).toBeUndefined()
+    expect(run.dataPoints.expiresAt).toBeUndefined()
+    expect(run.events[0].text.en).toContain('lifetime not stated by the server')
+  })
+
+  it('quotes error and error_description of an RFC 6749 §5.2 error, as BAD_REQUEST', async () => {
+    nock(AUTH).post('/oauth2/token').reply(400, {
+      error: 'invalid_scope',
+      error_description: 'scope patient.write is not allowed',
+    })
+    const run = await runAction(fetchOAuthToken, {}, settings())
+    expect(run.outcome).toBe('error')
+    expect(errorOf(run)).toEqual({
+      category: 'BAD_REQUEST',
+      message:
+        'The token endpoint refused the request (HTTP 400): error "invalid_scope", error_description "scope patient.write is not allowed"',
+    })
+  })
+
+  it('never repeats the client secret that a server echoes back', async () => {
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply(401, { error: 'invalid_client', error_description: `bad secret ${CLIENT_SECRET}` })
+    const run = await runAction(fetchOAuthToken, {}, settings())
+    expect(errorOf(run).message).toContain('error_description "bad secret [REDACTED]"')
+    expect(run.emitted).not.toContain(CLIENT_SECRET)
+  })
+
+  it.each([
+    ['HTML', '<html>Login</html>', 'a body that is not a JSON object'],
+    ['an empty body', '', 'an empty body'],
+    ['no access_token', JSON.stringify({ token_type: 'Bearer' }), 'no usable "access_token"'],
+    [
+      'a non-Bearer token',
+      JSON.stringify({ access_token: 'abcdef', token_type: 'DPoP' }),
+      'only Bearer',
+    ],
+  ])('ends a 200 with %s in SERVER_ERROR saying what is missing', async (_case, body, says) => {
+    nock(AUTH).post('/oauth2/token').reply(200, body)
+    const run = await runAction(fetchOAuthToken, {}, settings())
+    expect(run.outcome).toBe('error')
+    expect(errorOf(run).category).toBe('SERVER_ERROR')
+    expect(errorOf(run).message).toContain(says)
+  })
+
+  it.each([
+    [{ tokenUrl: undefined }, 'Setting "tokenUrl"'],
+    [{ clientId: '' }, 'Setting "clientId"'],
+    [{ clientSecret: undefined }, 'Setting "clientSecret"'],
+    [{ tokenUrl: 'http://auth.example.com/token' }, 'must use https'],
+    [{ clientAuthMethod: 'magic' }, 'Setting "clientAuthMethod"'],
+    [{ clientAuthMethod: 'private_key_jwt' }, 'Setting "privateKey"'],
+    [{ extraTokenParams: '{"client_secret":"x"}' }, 'Setting "extraTokenParams"'],
+    [{ resource: 'not a uri' }, 'Setting "resource"'],
+    [{ timeoutSeconds: 'soon' }, 'Setting "timeoutSeconds"'],
+  ])('refuses settings %j with MISSING_SETTINGS naming the setting', async (overrides, names) => {
+    const scope = nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    const run = await runAction(fetchOAuthToken, {}, settings(overrides))
+    expect(run.outcome).toBe('error')
+    expect(errorOf(run).category).toBe('MISSING_SETTINGS')
+    expect(errorOf(run).message).toContain(names)
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('sends resource (RFC 8707) and extra token parameters', async () => {
+    let form: URLSearchParams | undefined
+    nock(AUTH)
+      .post('/oauth2/token')
+      .reply((_uri, body) => {
+        form = formOf(body)
+        return [200, tokenBody()]
+      })
+    await runAction(
+      fetchOAuthToken,
+      {},
+      settings({
+        resource: 'https://api.example.com/fhir',
+        extraTokenParams: '{"tenant":"t1","n":2}',
+      }),
+    )
+    expect(form!.get('resource')).toBe('https://api.example.com/fhir')
+    expect(form!.get('tenant')).toBe('t1')
+    expect(form!.get('n')).toBe('2')
+  })
+})
+
+describe('fetchOAuthToken: the token cache', () => {
+  it('sends 1 token request for 1,000 sequential runs, and says the token was reused', async () => {
+    let requests = 0
+    nock(AUTH)
+      .post('/oauth2/token')
+      .times(1000)
+      .reply(() => {
+        requests++
+        return [200, tokenBody()]
+      })
+    let last
+    for (let run = 0; run < 1000; run++) last = await runAction(fetchOAuthToken, {}, settings())
+    expect(requests).toBe(1)
+    expect(last!.events[0].text.en).toMatch(/^Reused a cached OAuth token: valid for 3\d{3} s/)
+  })
+
+  it('sends 1 token request for 200 concurrent runs on a cold cache (single-flight)', async () => {
+    let requests = 0
+    nock(AUTH)
+      .post('/oauth2/token')
+      .times(200)
+      .delay(50)
+      .reply(() => {
+        requests++
+        return [200, tokenBody()]
+      })
+    const runs = await Promise.all(
+      Array.from({ length: 200 }, () => runAction(fetchOAuthToken, {}, settings())),
+    )
+    expect(requests).toBe(1)
+    expect(new Set(runs.map((run) => run.dataPoints.accessToken)).size).toBe(1)
+    expect(runs.every((run) => run.outcome === 'complete')).toBe(true)
+  })
+
+  it('sends a new request with forceRefresh, and one per distinct scope', async () => {
+    let requests = 0
+    nock(AUTH)
+      .post('/oauth2/token')
+      .times(10)
+      .reply(() => {
+        requests++
+        return [200, tokenBody()]
+      })
+    const first = await runAction(fetchOAuthToken, {}, settings())
+    const forced = await runAction(fetchOAuthToken, { forceRefresh: true }, settings())
+    await runAction(fetchOAuthToken, { scope: 'a' }, settings())
+    await runAction(fetchOAuthToken, { scope: 'b' }, settings())
+    await runAction(fetchOAuthToken, { scope: 'a' }, settings())
+    expect(requests).toBe(4)
+    expect(forced.dataPoints.accessToken).not.toBe(first.dataPoints.accessToken)
+    expect(forced.events[0].text.en).toMatch(/^Fetched a new OAuth token/)
+  })
+
+  it('does not cache failures', async () => {
+    nock(AUTH).post('/oauth2/token').reply(400, { error: 'invalid_client' })
+    nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    expect((await runAction(fetchOAuthToken, {}, settings())).outcome).toBe('error')
+    expect((await runAction(fetchOAuthToken, {}, settings())).outcome).toBe('complete')
+  })
+})
+
+describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Services)', () => {
+  const keyPairs: Record<string, { privateKey: KeyObject; publicKey: KeyObject }> = {
+    RS384: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+  }
+
+  it.each(['RS384', 'ES384'])(
+    'signs a fresh %s assertion per request, with a unique jti',
+    async (alg) => {
+      const { privateKey, publicKey } = keyPairs[alg]
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      const assertions: string[] = []
+      nock(AUTH)
+        .post('/oauth2/token')
+        .times(3)
+        .reply(function (_uri, body) {
+          expect(this.req.headers['authorization']).toBeUndefined()
+          const form = formOf(body)
+          expect(form.get('client_assertion_type')).toBe(
+            'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          )
+          expect(form.get('client_id')).toBeNull()
+          assertions.push(form.get('client_assertion') as string)
+          return [200, tokenBody()]
+        })
+      // Settings are single-line: the PEM arrives with literal \n.
+      const jwtSettings = settings({
+        clientAuthMethod: 'private_key_jwt',
+        clientSecret: undefined,
+        privateKey: pem.replace(/\n/g, '\\n'),
+        privateKeyId: 'key-1',
+        signingAlgorithm: alg,
+      })
+      for (let run = 0; run < 3; run++) {
+        const result = await runAction(fetchOAuthToken, { forceRefresh: true }, jwtSettings)
+        expect(result.outcome).toBe('complete')
+        expect(result.emitted).not.toContain(assertions[run])
+        expect(result.emitted).not.toContain(pem.split('\n')[1])
+      }
+      const jtis = new Set<string>()
+      for (const assertion of assertions) {
+        expect(decodeProtectedHeader(assertion)).toEqual({ alg, kid: 'key-1', typ: 'JWT' })
+        const { payload } = await jwtVerify(assertion, publicKey, {
+          audience: TOKEN_URL,
+          issuer: CLIENT_ID,
+        })
+        expect(payload.sub).toBe(CLIENT_ID)
+        expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300)
+        expect(typeof payload.jti).toBe('string')
+        expect((payload.jti as string).length).toBeLessThanOrEqual(151)
+        jtis.add(payload.jti as string)
+      }
+      expect(jtis.size).toBe(3)
+    },
+  )
+
+  it('accepts a private JWK, and refuses a key that does not fit the algorithm', async () => {
+    const jwk = JSON.stringify(keyPairs.ES384.privateKey.export({ format: 'jwk' }))
+    nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    const base = { clientAuthMethod: 'private_key_jwt', clientSecret: undefined, privateKey: jwk }
+    const ok = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ ...base, signingAlgorithm: 'ES384' }),
+    )
+    expect(ok.outcome).toBe('complete')
+    const wrong = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ ...base, signingAlgorithm: 'RS384' }),
+    )
+    expect(errorOf(wrong)).toEqual({
+      category: 'MISSING_SETTINGS',
+      message: 'Setting "privateKey": is not an RSA key (needed for RS384)',
+    })
+    expect(wrong.emitted).not.toContain(JSON.parse(jwk).d)
+  })
+})
+
+describe('fetchOAuthToken: discovery of the token endpoint', () => {
+  it('uses OpenID Connect discovery and caches the metadata', async () => {
+    const metadata = nock(AUTH)
+      .get('/tenant/.well-known/openid-configuration')
+      .reply(200, { issuer: `${AUTH}/tenant`, token_endpoint: `${AUTH}/tenant/token` })
+    nock(AUTH).post('/tenant/token').times(2).reply(200, tokenBody())
+    const discovered = settings({ tokenUrl: undefined, issuerUrl: `${AUTH}/tenant` })
+    expect((await runAction(fetchOAuthToken, {}, discovered)).outcome).toBe('complete')
+    expect((await runAction(fetchOAuthToken, { forceRefresh: true }, discovered)).outcome).toBe(
+      'complete',
+    )
+    expect(metadata.isDone()).toBe(true)
+  })
+
+  it('falls back to RFC 8414 with the path after the well-known segment (§3.1)', async () => {
+    nock(AUTH).get('/t1/.well-known/openid-configuration').reply(404)
+    nock(AUTH)
+      .get('/.well-known/oauth-authorization-server/t1')
+      .reply(200, { issuer: `${AUTH}/t1`, token_endpoint: `${AUTH}/t1/oauth/token` })
+    nock(AUTH).post('/t1/oauth/token').reply(200, tokenBody())
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ tokenUrl: undefined, issuerUrl: `${AUTH}/t1` }),
+    )
+    expect(run.outcome).toBe('complete')
+  })
+
+  it('discards metadata whose issuer differs (RFC 8414 §3.3), then tries SMART configuration', async () => {
+    const fhir = 'https://fhir.example.com/api/FHIR/R4'
+    nock('https://fhir.example.com')
+      .get('/api/FHIR/R4/.well-known/openid-configuration')
+      .reply(200, {
+        issuer: 'https://evil.example.com',
+        token_endpoint: 'https://evil.example.com/token',
+      })
+      .get('/.well-known/oauth-authorization-server/api/FHIR/R4')
+      .reply(404)
+      .get('/api/FHIR/R4/.well-known/smart-configuration')
+      .reply(200, { token_endpoint: 'https://fhir.example.com/oauth2/token' })
+      .post('/oauth2/token')
+      .reply(200, tokenBody())
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ tokenUrl: undefined, issuerUrl: fhir }),
+    )
+    expect(run.outcome).toBe('complete')
+  })
+
+  it('names issuerUrl when nothing usable is found', async () => {
+    nock(AUTH).get(/.*/).times(3).reply(404)
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ tokenUrl: undefined, issuerUrl: AUTH }),
+    )
+    expect(errorOf(run).category).toBe('MISSING_SETTINGS')
+    expect(errorOf(run).message).toMatch(
+      /^Setting "issuerUrl": no usable token endpoint was discovered/,
+    )
+  })
+})

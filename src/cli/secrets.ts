@@ -1,0 +1,37 @@
+import type { Extension } from '@awell-health/extensions-core'
+
+const REDACTED = '[redacted]'
+const SHORTEST_VALUE_WITH_VISIBLE_PREFIX = 12
+
+/** The non-empty values of the extension's obfuscated settings, longest first. */
+export function obfuscatedValues(
+  extension: Extension,
+  settings: Readonly<Record<string, string>>,
+): string[] {
+  const values = Object.values(extension.settings)
+    .filter((setting) => setting.obfuscated)
+    .map((setting) => settings[setting.key])
+    .filter((value): value is string => typeof value === 'string' && value !== '')
+  return [...new Set(values)].sort((a, b) => b.length - a.length)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** Replaces every occurrence of a secret in `text` in one pass (the longest secret wins). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  const nonEmpty = secrets.filter((secret) => secret !== '')
+  if (nonEmpty.length === 0) return text
+  const longestFirst = [...nonEmpty].sort((a, b) => b.length - a.length)
+  return text.replace(new RegExp(longestFirst.map(escapeRegExp).join('|'), 'g'), REDACTED)
+}
+
+/**
+ * `abcd…40`: the first 4 characters, an ellipsis and the length. Values too short to spare
+ * 4 characters show only the length.
+ */
+export function maskValue(value: string): string {
+  const prefix = value.length >= SHORTEST_VALUE_WITH_VISIBLE_PREFIX ? value.slice(0, 4) : ''
+  return `${prefix}…${value.length}`
+}

@@ -1,0 +1,24 @@
+export const USAGE = `Usage: npm run --silent cli -- <command> [options]
+
+Commands:
+  list [--json]
+      List the extensions and their actions.
+  describe <extension>/<action> [--json]
+      Show an action's fields, data points and its extension's settings.
+  run <extension>/<action> (--fields JSON | --fields-file FILE)
+      [--settings JSON | --settings-file FILE] [--json] [--verbose]
+      Run the action's handler locally.
+
+Settings are read from, in increasing priority: ./.env, environment variables
+<EXTENSION>_<SETTINGKEY> (e.g. OAUTHAPI_TOKENURL), then --settings/--settings-file.
+
+Exit codes: 0 completed, 1 action error or uncaught failure, 2 usage error.
+`
+
+/** A mistake in how the CLI was called: reported with the usage text and exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
