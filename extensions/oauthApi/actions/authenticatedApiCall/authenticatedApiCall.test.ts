@@ -90,7 +90,9 @@ describe('authenticatedApiCall: the request', () => {
     expect(JSON.parse(run.dataPoints.responseHeaders as string)['content-type']).toBe(
       'application/fhir+json',
     )
-    expect(run.events[0].text.en).toBe('GET /fhir/R4/Patient/123 answered HTTP 200 (token reused).')
+    expect(run.events[0].text.en).toBe(
+      'GET /fhir/R4/Patient/123 answered HTTP 200 (token from the accessToken field).',
+    )
     expect(run.emitted).not.toContain(TOKEN)
   })
 

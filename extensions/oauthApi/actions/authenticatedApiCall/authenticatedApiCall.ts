@@ -65,9 +65,11 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           ? `token renewed after HTTP ${renewedAfterStatus}`
           : token.replaced
             ? 'expired token replaced'
-            : token.fetched
-              ? 'new token fetched'
-              : 'token reused'
+            : input.accessToken !== undefined
+              ? 'token from the accessToken field'
+              : token.fetched
+                ? 'new token fetched'
+                : 'cached token'
       return {
         data_points: {
           statusCode: String(response.status),

@@ -30,7 +30,9 @@ export const tokenForCall = async (
   redactor.add(given.accessToken)
   assertUsableToken(given.accessToken, 'accessToken')
   const jwt = readJwtTimes(given.accessToken)
-  const expiresAtMs = given.expiresAtMs ?? jwt.expiresAtMs
+  // The earlier of the two: a JWT that says it has expired has, whatever the field says.
+  const known = [given.expiresAtMs, jwt.expiresAtMs].filter((ms): ms is number => ms !== undefined)
+  const expiresAtMs = known.length > 0 ? Math.min(...known) : undefined
   // exp − iat, so that a short-lived token gets a proportional margin.
   const lifetimeMs =
     jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
