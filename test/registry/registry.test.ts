@@ -1,3 +1,4 @@
+import type { Field } from '@awell-health/extensions-core'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { extensions } from '../../extensions'
@@ -39,8 +40,9 @@ describe('the extension registry', () => {
           expect(action.onActivityCreated).toBeUndefined()
           expect(action.title).not.toBe('')
           expect(action.description).not.toBe('')
-          for (const [fieldKey, field] of Object.entries(action.fields))
+          for (const [fieldKey, field] of Object.entries(action.fields as Record<string, Field>)) {
             expect(field.id).toBe(fieldKey)
+          }
           for (const [dataPointKey, dataPoint] of Object.entries(action.dataPoints ?? {})) {
             expect(dataPoint.key).toBe(dataPointKey)
           }

@@ -344,6 +344,26 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
     },
   )
 
+  it('signs a new assertion for a retried token request (servers refuse a replayed jti)', async () => {
+    const pem = keyPairs.RS384.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const assertions: string[] = []
+    nock(AUTH)
+      .post('/oauth2/token')
+      .times(2)
+      .reply((_uri, body) => {
+        assertions.push(formOf(body).get('client_assertion') as string)
+        return assertions.length === 1 ? [503, 'busy'] : [200, tokenBody()]
+      })
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ clientAuthMethod: 'private_key_jwt', clientSecret: undefined, privateKey: pem }),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(assertions).toHaveLength(2)
+    expect(assertions[0]).not.toBe(assertions[1])
+  })
+
   it('accepts a private JWK, and refuses a key that does not fit the algorithm', async () => {
     const jwk = JSON.stringify(keyPairs.ES384.privateKey.export({ format: 'jwk' }))
     nock(AUTH).post('/oauth2/token').reply(200, tokenBody())

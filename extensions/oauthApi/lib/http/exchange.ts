@@ -16,6 +16,11 @@ export interface ExchangeOptions {
   notRetryableReason?: string
   /** Which redirect targets may be followed; the others end the exchange as they are. */
   mayFollowRedirect: (target: URL) => boolean
+  /**
+   * Builds the request anew before a retry, e.g. with a fresh client assertion: a server that
+   * checks jti replay (RFC 7523 §3 item 7) would refuse the same assertion twice.
+   */
+  renewForRetry?: (request: HttpRequest) => Promise<HttpRequest>
 }
 
 export interface ExchangeResult {
@@ -53,10 +58,14 @@ export const exchange = async (
 }
 
 const sendWithRetries = async (
-  request: HttpRequest,
+  firstRequest: HttpRequest,
   options: ExchangeOptions,
 ): Promise<ExchangeResult> => {
+  let request = firstRequest
   for (let attempt = 1; ; attempt++) {
+    if (attempt > 1 && options.renewForRetry !== undefined) {
+      request = await options.renewForRetry(request)
+    }
     const isLast = attempt >= MAX_ATTEMPTS || !options.retryable
     let response: HttpResponse
     try {

@@ -2,7 +2,7 @@ import { ActionError } from '../run/ActionError'
 import type { Redactor } from '../run/redactor'
 import { exchange } from '../http/exchange'
 import { describeHttpFailure } from '../http/describeHttpFailure'
-import { HttpFailure } from '../http/sendRequest'
+import { HttpFailure, type HttpRequest } from '../http/sendRequest'
 import { authenticateClient } from './clientAuthentication'
 import type { TokenClient } from './tokenClient'
 import { describeTokenError, parseTokenSuccess, type TokenSet } from './tokenResponse'
@@ -18,27 +18,19 @@ export const requestToken = async (
   tokenUrl: string,
   redactor: Redactor,
 ): Promise<TokenSet> => {
-  const form = new URLSearchParams({ grant_type: 'client_credentials' })
-  if (client.scope !== undefined) form.set('scope', client.scope)
-  if (client.audience !== undefined) form.set('audience', client.audience)
-  // RFC 8707 §2.1: the resource parameter.
-  if (client.resource !== undefined) form.set('resource', client.resource)
-  for (const [name, value] of Object.entries(client.extraParams)) form.set(name, value)
-
-  const headers: Record<string, string> = {
-    Accept: 'application/json',
-    'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
-  }
-  await authenticateClient(client.credentials, tokenUrl, form, headers, redactor)
-
   const url = new URL(tokenUrl)
+  const buildRequest = async (): Promise<HttpRequest> => {
+    const { form, headers } = await tokenRequestContent(client, tokenUrl, redactor)
+    return { method: 'POST', url, headers, body: form.toString(), ...client.limits }
+  }
   const requestedAt = Date.now()
   let result
   try {
-    result = await exchange(
-      { method: 'POST', url, headers, body: form.toString(), ...client.limits },
-      { retryable: true, mayFollowRedirect: (target) => target.origin === url.origin },
-    )
+    result = await exchange(await buildRequest(), {
+      retryable: true,
+      mayFollowRedirect: (target) => target.origin === url.origin,
+      renewForRetry: async (previous) => ({ ...(await buildRequest()), url: previous.url }),
+    })
   } catch (error) {
     if (error instanceof HttpFailure) throw describeHttpFailure(error, 'The token request')
     throw error
@@ -58,4 +50,26 @@ export const requestToken = async (
   const note = retryNote !== undefined ? ` (${retryNote})` : ''
   const category = response.status >= 400 && response.status < 500 ? 'BAD_REQUEST' : 'SERVER_ERROR'
   throw new ActionError(category, `${describeTokenError(response, redactor)}${note}`)
+}
+
+/**
+ * The form and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
+ * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
+ */
+const tokenRequestContent = async (
+  client: TokenClient,
+  tokenUrl: string,
+  redactor: Redactor,
+): Promise<{ form: URLSearchParams; headers: Record<string, string> }> => {
+  const form = new URLSearchParams({ grant_type: 'client_credentials' })
+  if (client.scope !== undefined) form.set('scope', client.scope)
+  if (client.audience !== undefined) form.set('audience', client.audience)
+  if (client.resource !== undefined) form.set('resource', client.resource)
+  for (const [name, value] of Object.entries(client.extraParams)) form.set(name, value)
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
+  }
+  await authenticateClient(client.credentials, tokenUrl, form, headers, redactor)
+  return { form, headers }
 }
