@@ -99,7 +99,7 @@ describe('errors from the real servers', () => {
     expect(errorOf(run).message).toContain('error="insufficient_scope"')
   })
 
-  it('a token the API refuses reaches the care flow as an error carrying the RFC 6750 error', async () => {
+  it('a token the API refuses is renewed once; without renewal the RFC 6750 error is reported', async () => {
     const settings = servers.settingsFor('basic')
     const run = await runAction(
       authenticatedApiCall,
@@ -196,5 +196,36 @@ describe('an expired token', () => {
     expect(call.dataPoints.tokenRefreshed).toBe('true')
     expect(call.dataPoints.accessToken).not.toBe(token.dataPoints.accessToken)
     expect((await shortLived.stats()).tokenRequests - before).toBe(1)
+  })
+})
+
+describe('a token the API finds expired (its clock runs ahead of the authorization server)', () => {
+  let skewed: LocalServers
+  beforeAll(async () => {
+    skewed = await startLocalServers({ apiClockSkewSeconds: 600 })
+  })
+  afterAll(async () => {
+    await skewed?.stop()
+  })
+
+  it('is renewed once, then reaches the care flow as an error carrying the RFC 6750 error', async () => {
+    const settings = skewed.settingsFor('basic')
+    const token = await runAction(fetchOAuthToken, {}, settings)
+    const before = await skewed.stats()
+    const call = await runAction(
+      authenticatedApiCall,
+      { accessToken: token.dataPoints.accessToken, path: '/Patient/example' },
+      settings,
+    )
+    const after = await skewed.stats()
+    const { category, message } = errorOf(call)
+    expect(category).toBe('BAD_REQUEST')
+    expect(message).toContain('HTTP 401')
+    expect(message).toContain('error="invalid_token"')
+    expect(message).toMatch(/expired/i)
+    expect(message).toContain('the token was renewed after HTTP 401 and the retry was refused too')
+    expect(after.tokenRequests - before.tokenRequests).toBe(1)
+    expect(after.apiRequests - before.apiRequests).toBe(2)
+    expect(call.emitted).not.toContain(token.dataPoints.accessToken)
   })
 })

@@ -1,0 +1,236 @@
+// A real OAuth 2.0 authorization server (oidc-provider) for local development and end-to-end tests.
+//
+// Runs as a child process of startLocalServers.ts (oidc-provider is ESM only). It reads its
+// configuration as JSON from the OAUTHAPI_AUTHORIZATION_SERVER_CONFIG environment variable,
+// listens on 127.0.0.1 on a free port, prints one JSON "ready" line on stdout and runs until it is
+// killed or its stdin closes (which happens when the parent process dies).
+//
+// Only the client credentials grant (RFC 6749 §4.4) is of interest: access tokens are JWTs
+// (RFC 9068) for the sample API's audience, resolved through resource indicators (RFC 8707).
+//
+// Admin route (not OAuth): GET /__stats → { tokenRequests, assertionJtis }.
+
+import { createServer } from 'node:http'
+import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import Provider, { errors } from 'oidc-provider'
+
+const CONFIG_ENV_VAR = 'OAUTHAPI_AUTHORIZATION_SERVER_CONFIG'
+const TOKEN_PATH = '/token'
+const JWKS_PATH = '/jwks'
+const STATS_PATH = '/__stats'
+const ACCESS_TOKEN_SIGNING_ALG = 'RS256'
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+/**
+ * @typedef {object} AuthorizationServerConfig
+ * @property {string} audience the sample API's resource indicator / access token audience
+ * @property {string[]} scopes the scopes the sample API understands
+ * @property {number} accessTokenTtlSeconds
+ * @property {object[]} clients oidc-provider client metadata (client_id, auth method, secret or jwks, scope)
+ */
+
+/** @returns {AuthorizationServerConfig} */
+function readConfig() {
+  const raw = process.env[CONFIG_ENV_VAR]
+  if (!raw) throw new Error(`${CONFIG_ENV_VAR} is not set`)
+  // Do not leave the secrets lying around for anything this process might spawn.
+  delete process.env[CONFIG_ENV_VAR]
+  return JSON.parse(raw)
+}
+
+async function generateAccessTokenSigningJwk() {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
+  const jwk = privateKey.export({ format: 'jwk' })
+  return { ...jwk, kid: randomUUID(), alg: ACCESS_TOKEN_SIGNING_ALG, use: 'sig' }
+}
+
+/** Client credentials clients: no redirects, no authorization endpoint (RFC 6749 §4.4). */
+function toClientMetadata(client) {
+  return { ...client, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }
+}
+
+function requestedScopes(ctx) {
+  return (ctx.oidc.params.scope ?? '').split(' ').filter(Boolean)
+}
+
+/**
+ * oidc-provider accepts client_secret_basic and client_secret_post interchangeably. This server
+ * holds clients to their registered token_endpoint_auth_method (RFC 7591 §2), so that a client
+ * sending its secret the wrong way (RFC 6749 §2.3.1) is noticed: invalid_client.
+ */
+function rejectUnregisteredAuthMethod(ctx, client) {
+  const sentInBody = ctx.oidc.params.client_secret !== undefined
+  const sentInHeader = /^basic /i.test(ctx.headers.authorization ?? '')
+  const method = client.clientAuthMethod
+  if (
+    (method === 'client_secret_basic' && sentInBody) ||
+    (method === 'client_secret_post' && sentInHeader)
+  ) {
+    throw new errors.InvalidClientAuth(`the client must authenticate with ${method}`)
+  }
+}
+
+/**
+ * RFC 8707 §2 resource server lookup: only the sample API exists. Also enforces RFC 6749 §3.3:
+ * - no scope requested → the client's registered scopes (the "pre-defined default value");
+ * - a scope the API does not know → invalid_scope (RFC 6749 §5.2). Scopes the client is not
+ *   registered for are rejected with invalid_scope by oidc-provider itself.
+ */
+function resourceServerInfoGetter(config) {
+  const knownScopes = new Set(config.scopes)
+  return async function getResourceServerInfo(ctx, resourceIndicator, client) {
+    // The client credentials grant has no hook after client authentication; this lookup runs in
+    // every client credentials token request (defaultResource always names the API).
+    rejectUnregisteredAuthMethod(ctx, client)
+    if (resourceIndicator !== config.audience) {
+      throw new errors.InvalidTarget('unknown resource indicator')
+    }
+    if (requestedScopes(ctx).length === 0 && client.scope) {
+      ctx.oidc.params.scope = client.scope
+    }
+    const unknownScope = requestedScopes(ctx).find((scope) => !knownScopes.has(scope))
+    if (unknownScope !== undefined) {
+      throw new errors.InvalidScope('requested scope is not known', unknownScope)
+    }
+    return {
+      audience: config.audience,
+      scope: config.scopes.join(' '),
+      accessTokenTTL: config.accessTokenTtlSeconds,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: ACCESS_TOKEN_SIGNING_ALG } },
+    }
+  }
+}
+
+function providerConfiguration(config, signingJwk) {
+  return {
+    clients: config.clients.map(toClientMetadata),
+    jwks: { keys: [signingJwk] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    routes: { token: TOKEN_PATH, jwks: JWKS_PATH },
+    // The static scopes: oidc-provider answers invalid_scope when a client asks for one of these
+    // that is not in its registered `scope`.
+    scopes: ['openid', ...config.scopes],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384'],
+    },
+    ttl: { ClientCredentials: config.accessTokenTtlSeconds },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // Clients need not send `resource`: the sample API is the default audience.
+        defaultResource: async () => config.audience,
+        getResourceServerInfo: resourceServerInfoGetter(config),
+      },
+    },
+  }
+}
+
+function decodeJwtPayload(jwt) {
+  try {
+    return JSON.parse(Buffer.from(String(jwt).split('.')[1], 'base64url').toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+function createStats() {
+  return { tokenRequests: 0, assertionJtis: [] }
+}
+
+/**
+ * Records the jti of every private_key_jwt client assertion (RFC 7523 §3) the token endpoint saw,
+ * accepted or not (a replayed assertion shows up twice).
+ */
+function recordClientAssertionJtis(provider, stats) {
+  const record = (ctx) => {
+    const params = ctx.oidc?.params
+    if (params?.client_assertion_type !== CLIENT_ASSERTION_TYPE) return
+    const jti = decodeJwtPayload(params.client_assertion)?.jti
+    if (typeof jti === 'string') stats.assertionJtis.push(jti)
+  }
+  provider.on('grant.success', record)
+  provider.on('grant.error', record)
+}
+
+function sendJson(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  res.end(JSON.stringify(body))
+}
+
+/** Counts every request to the token endpoint, whatever its outcome, then hands it to oidc-provider. */
+function requestListener(provider, stats) {
+  const providerListener = provider.callback()
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (req.method === 'GET' && path === STATS_PATH) return sendJson(res, 200, stats)
+    if (req.method === 'POST' && path === TOKEN_PATH) stats.tokenRequests += 1
+    return providerListener(req, res)
+  }
+}
+
+/** oidc-provider validates static clients lazily: check them now, so mistakes fail the start. */
+async function assertClientsAreValid(provider, clients) {
+  for (const { client_id: clientId } of clients) {
+    if (!(await provider.Client.find(clientId))) throw new Error(`client ${clientId} not found`)
+  }
+}
+
+function listenOnLoopback(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port))
+  })
+}
+
+/** Exit when the parent goes away: its end of our stdin pipe closes when it dies. */
+function exitWhenParentDies(server) {
+  const shutdown = () => {
+    server.closeAllConnections()
+    server.close(() => process.exit(0))
+  }
+  process.stdin.on('end', shutdown)
+  process.stdin.on('error', shutdown)
+  process.stdin.resume()
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+}
+
+async function main() {
+  const config = readConfig()
+  const signingJwk = await generateAccessTokenSigningJwk()
+  const stats = createStats()
+
+  // The issuer contains the port, so listen first and plug the provider in afterwards.
+  let listener = (_req, res) => sendJson(res, 503, { error: 'starting' })
+  const server = createServer((req, res) => listener(req, res))
+  const port = await listenOnLoopback(server)
+  const issuer = `http://127.0.0.1:${port}`
+
+  const provider = new Provider(issuer, providerConfiguration(config, signingJwk))
+  await assertClientsAreValid(provider, config.clients)
+  recordClientAssertionJtis(provider, stats)
+  listener = requestListener(provider, stats)
+  exitWhenParentDies(server)
+
+  const ready = {
+    event: 'ready',
+    port,
+    issuer,
+    tokenEndpoint: `${issuer}${TOKEN_PATH}`,
+    jwksUri: `${issuer}${JWKS_PATH}`,
+    statsUrl: `${issuer}${STATS_PATH}`,
+  }
+  process.stdout.write(`${JSON.stringify(ready)}\n`)
+}
+
+main().catch((error) => {
+  // oidc-provider errors carry the useful part in error_description.
+  const description = error?.error_description ? ` (${error.error_description})` : ''
+  console.error(`authorization server failed to start${description}: ${error?.stack ?? error}`)
+  process.exit(1)
+})

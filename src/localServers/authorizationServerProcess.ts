@@ -1,0 +1,196 @@
+// Starts authorizationServer.mjs (oidc-provider, ESM only) in a child process and talks to it.
+
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { get } from 'node:http'
+import { join, resolve } from 'node:path'
+import type { ClientMetadata } from './clients'
+
+export interface AuthorizationServerConfig {
+  /** the sample API's resource indicator (RFC 8707) and access token audience */
+  audience: string
+  scopes: string[]
+  accessTokenTtlSeconds: number
+  clients: ClientMetadata[]
+}
+
+export interface AuthorizationServerStats {
+  tokenRequests: number
+  assertionJtis: string[]
+}
+
+export interface AuthorizationServerProcess {
+  issuer: string
+  tokenEndpoint: string
+  jwksUri: string
+  stats(): Promise<AuthorizationServerStats>
+  stop(): Promise<void>
+}
+
+interface ReadyMessage {
+  event: 'ready'
+  issuer: string
+  tokenEndpoint: string
+  jwksUri: string
+  statsUrl: string
+}
+
+const CONFIG_ENV_VAR = 'OAUTHAPI_AUTHORIZATION_SERVER_CONFIG'
+const SCRIPT_NAME = 'authorizationServer.mjs'
+const STARTUP_TIMEOUT_MS = 10_000
+const STOP_GRACE_MS = 3_000
+const MAX_STDERR_CHARS = 8_000
+
+/** Next to this module, or (when running compiled from dist/) in the source tree. */
+function authorizationServerScript(): string {
+  const candidates = [
+    join(__dirname, SCRIPT_NAME),
+    resolve(__dirname, '../../../src/localServers', SCRIPT_NAME),
+  ]
+  const script = candidates.find((candidate) => existsSync(candidate))
+  if (!script) throw new Error(`cannot find ${SCRIPT_NAME} (looked in ${candidates.join(', ')})`)
+  return script
+}
+
+function redactor(secrets: string[]): (text: string) => string {
+  return (text) =>
+    secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text)
+}
+
+/** Keeps the last MAX_STDERR_CHARS of the child's stderr, for error messages. */
+function stderrTail(child: ChildProcessWithoutNullStreams): () => string {
+  let tail = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-MAX_STDERR_CHARS)
+  })
+  return () => tail
+}
+
+function parseReadyLine(line: string): ReadyMessage | undefined {
+  try {
+    const message = JSON.parse(line) as Partial<ReadyMessage>
+    return message?.event === 'ready' ? (message as ReadyMessage) : undefined
+  } catch {
+    return undefined // oidc-provider prints notices on stdout too
+  }
+}
+
+/** Resolves with the child's "ready" line; rejects if it exits, fails to spawn or takes too long. */
+function waitUntilReady(
+  child: ChildProcessWithoutNullStreams,
+  describeFailure: (reason: string) => Error,
+): Promise<ReadyMessage> {
+  return new Promise((resolvePromise, reject) => {
+    let buffered = ''
+    const cleanUp = () => {
+      clearTimeout(timer)
+      child.stdout.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+    }
+    const fail = (reason: string) => {
+      cleanUp()
+      reject(describeFailure(reason))
+    }
+    const onData = (chunk: string) => {
+      buffered += chunk
+      const lines = buffered.split('\n')
+      buffered = lines.pop() ?? ''
+      const ready = lines.map(parseReadyLine).find((message) => message !== undefined)
+      if (ready) {
+        cleanUp()
+        resolvePromise(ready)
+      }
+    }
+    // stderr may still be arriving when 'exit' fires: give it a moment.
+    const onExit = (code: number | null, signal: string | null) =>
+      setTimeout(() => fail(`exited before it was ready (code ${code}, signal ${signal})`), 50)
+    const onError = (error: Error) => fail(`could not be started: ${error.message}`)
+    const timer = setTimeout(
+      () => fail(`was not ready within ${STARTUP_TIMEOUT_MS} ms`),
+      STARTUP_TIMEOUT_MS,
+    )
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
+}
+
+function hasExited(child: ChildProcessWithoutNullStreams): boolean {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+/** SIGTERM, then SIGKILL if it lingers; resolves once the process and its pipes are closed. */
+function terminate(child: ChildProcessWithoutNullStreams): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const closed = child.stdout.closed && child.stderr.closed && hasExited(child)
+    if (closed) return resolvePromise()
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
+    child.once('close', () => {
+      clearTimeout(killTimer)
+      resolvePromise()
+    })
+    child.stdin.destroy()
+    if (!hasExited(child)) child.kill('SIGTERM')
+  })
+}
+
+function getJson<T>(url: string): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    // agent: false → a fresh connection, closed afterwards: nothing left open.
+    const request = get(url, { agent: false }, (response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => {
+        if (response.statusCode !== 200)
+          return reject(new Error(`GET ${url}: ${response.statusCode}`))
+        try {
+          resolvePromise(JSON.parse(body) as T)
+        } catch (error) {
+          reject(error)
+        }
+      })
+    })
+    request.on('error', reject)
+  })
+}
+
+/**
+ * Spawns the authorization server with this Node.js binary. The configuration (including the
+ * client secrets) travels in an environment variable, which the child deletes on reading. Its
+ * stdin stays open: when this process dies, the pipe closes and the child exits.
+ */
+export async function startAuthorizationServer(
+  config: AuthorizationServerConfig,
+  secrets: string[],
+): Promise<AuthorizationServerProcess> {
+  const child = spawn(process.execPath, [authorizationServerScript()], {
+    env: { ...process.env, [CONFIG_ENV_VAR]: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const stderr = stderrTail(child)
+  const redact = redactor(secrets)
+  const describeFailure = (reason: string) =>
+    new Error(`The local authorization server ${reason}.\nIts stderr:\n${redact(stderr())}`)
+
+  let ready: ReadyMessage
+  try {
+    ready = await waitUntilReady(child, describeFailure)
+  } catch (error) {
+    await terminate(child)
+    throw error
+  }
+  child.stdout.resume() // keep draining: a full pipe would block the child
+
+  let stopping: Promise<void> | undefined
+  return {
+    issuer: ready.issuer,
+    tokenEndpoint: ready.tokenEndpoint,
+    jwksUri: ready.jwksUri,
+    stats: () => getJson<AuthorizationServerStats>(ready.statsUrl),
+    stop: () => (stopping ??= terminate(child)),
+  }
+}

@@ -1,0 +1,348 @@
+// A small FHIR-flavoured API protected by OAuth 2.0 bearer tokens (RFC 6750), for local
+// development and end-to-end tests. Access tokens are JWTs (RFC 9068) issued by the local
+// authorization server and verified with its published JWKS.
+
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
+
+export interface ProtectedApiOptions {
+  issuer: string
+  jwksUri: string
+  audience: string
+  /**
+   * How far the API's clock runs ahead of the authorization server's, in seconds: simulates the
+   * clock skew between real servers that makes a token the client believes valid expired here.
+   */
+  clockSkewSeconds?: number
+}
+
+export interface ProtectedApi {
+  /** e.g. http://127.0.0.1:PORT/fhir */
+  baseUrl: string
+  requestCount(): number
+  close(): Promise<void>
+}
+
+export const FHIR_BASE_PATH = '/fhir'
+export const READ_SCOPE = 'patient.read'
+export const WRITE_SCOPE = 'patient.write'
+
+const FHIR_JSON = 'application/fhir+json'
+const REALM = 'oauthApi sample FHIR API'
+const ACCESS_TOKEN_ALGORITHMS = ['RS256']
+const MAX_BODY_BYTES = 1024 * 1024
+
+type Json = Record<string, unknown>
+
+interface ApiResponse {
+  status: number
+  body: Json
+  headers?: Record<string, string>
+}
+
+class ApiError extends Error {
+  constructor(readonly response: ApiResponse) {
+    super(`HTTP ${response.status}`)
+  }
+}
+
+/** The FHIR specification's example patient. */
+const PATIENTS: Record<string, Json> = {
+  example: {
+    resourceType: 'Patient',
+    id: 'example',
+    active: true,
+    name: [{ use: 'official', family: 'Chalmers', given: ['Peter', 'James'] }],
+    gender: 'male',
+    birthDate: '1974-12-25',
+  },
+}
+
+function operationOutcome(code: string, diagnostics: string): Json {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] }
+}
+
+/** RFC 6750 §3: auth-param values are quoted strings without '"' and '\'. */
+function quotedAuthParam(value: string): string {
+  return `"${value.replace(/[^\x20-\x7e]|["\\]/g, '')}"`
+}
+
+function bearerChallenge(params: Record<string, string>): string {
+  const authParams = Object.entries({ realm: REALM, ...params }).map(
+    ([name, value]) => `${name}=${quotedAuthParam(value)}`,
+  )
+  return `Bearer ${authParams.join(', ')}`
+}
+
+/** RFC 6750 §3.1: a request without any authentication information gets no error code. */
+function missingToken(): ApiError {
+  return new ApiError({
+    status: 401,
+    headers: { 'www-authenticate': bearerChallenge({}) },
+    body: operationOutcome('login', 'a bearer access token is required'),
+  })
+}
+
+/** RFC 6750 §3.1 invalid_request: e.g. an empty or malformed Authorization header. */
+function invalidRequest(description: string): ApiError {
+  return new ApiError({
+    status: 400,
+    headers: {
+      'www-authenticate': bearerChallenge({
+        error: 'invalid_request',
+        error_description: description,
+      }),
+    },
+    body: operationOutcome('invalid', description),
+  })
+}
+
+/** RFC 6750 §3.1 invalid_token: expired, revoked, malformed or otherwise invalid. */
+function invalidToken(description: string): ApiError {
+  return new ApiError({
+    status: 401,
+    headers: {
+      'www-authenticate': bearerChallenge({
+        error: 'invalid_token',
+        error_description: description,
+      }),
+    },
+    body: operationOutcome('login', `invalid access token: ${description}`),
+  })
+}
+
+/** RFC 6750 §3.1 insufficient_scope: the token lacks the scope this request needs. */
+function insufficientScope(requiredScope: string): ApiError {
+  const description = `the access token lacks the ${requiredScope} scope`
+  return new ApiError({
+    status: 403,
+    headers: {
+      'www-authenticate': bearerChallenge({
+        error: 'insufficient_scope',
+        error_description: description,
+        scope: requiredScope,
+      }),
+    },
+    body: operationOutcome('forbidden', description),
+  })
+}
+
+function notFound(diagnostics: string): ApiError {
+  return new ApiError({ status: 404, body: operationOutcome('not-found', diagnostics) })
+}
+
+function badRequest(diagnostics: string): ApiError {
+  return new ApiError({ status: 400, body: operationOutcome('invalid', diagnostics) })
+}
+
+/** RFC 6750 §2.1: `Authorization: Bearer b64token`; the scheme is case-insensitive. */
+function bearerTokenFrom(req: IncomingMessage): string {
+  const authorization = req.headers.authorization
+  if (!authorization) throw missingToken()
+  const match = /^(\S+)(?: +(.*))?$/.exec(authorization.trim())
+  if (!match || match[1].toLowerCase() !== 'bearer') throw missingToken()
+  const token = match[2] ?? ''
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw invalidRequest('the Authorization header does not carry a bearer token')
+  }
+  return token
+}
+
+function describeVerificationError(error: InstanceType<typeof joseErrors.JOSEError>): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the access token expired'
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `the access token ${error.claim} claim is not acceptable`
+  }
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
+    return 'the access token is not a valid JWT'
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return 'the access token signature is invalid'
+  }
+  return 'the access token could not be verified'
+}
+
+type AccessTokenVerifier = (token: string) => Promise<JWTPayload>
+
+/**
+ * RFC 9068 §4: checks type at+jwt, signature against the issuer's JWKS, issuer, audience and
+ * expiry (no clock tolerance).
+ */
+function accessTokenVerifier(options: ProtectedApiOptions): AccessTokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUri))
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ACCESS_TOKEN_ALGORITHMS,
+        typ: 'at+jwt',
+        clockTolerance: 0,
+        currentDate: new Date(Date.now() + (options.clockSkewSeconds ?? 0) * 1000),
+        requiredClaims: ['exp', 'iat', 'client_id'],
+      })
+      return payload
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSTimeout) throw error
+      if (error instanceof joseErrors.JOSEError)
+        throw invalidToken(describeVerificationError(error))
+      throw error
+    }
+  }
+}
+
+function scopesOf(payload: JWTPayload): Set<string> {
+  return new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : [])
+}
+
+function requireScope(payload: JWTPayload, scope: string): void {
+  if (!scopesOf(payload).has(scope)) throw insufficientScope(scope)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw badRequest('the request body is too large')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function readFhirResource(req: IncomingMessage, resourceType: string): Promise<Json> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (contentType !== FHIR_JSON && contentType !== 'application/json') {
+    throw badRequest(`the request body must be ${FHIR_JSON}`)
+  }
+  let resource: unknown
+  try {
+    resource = JSON.parse(await readBody(req))
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    throw badRequest('the request body is not valid JSON')
+  }
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+    throw badRequest('the request body must be a FHIR resource')
+  }
+  if ((resource as Json).resourceType !== resourceType) {
+    throw badRequest(`the request body must be a ${resourceType} resource`)
+  }
+  return resource as Json
+}
+
+interface RequestContext {
+  req: IncomingMessage
+  baseUrl: string
+  pathParams: string[]
+}
+
+interface Route {
+  method: string
+  path: RegExp
+  /** the scope the access token must carry (RFC 6749 §3.3) */
+  scope: string
+  handle(context: RequestContext): Promise<ApiResponse>
+}
+
+async function readPatient({ pathParams }: RequestContext): Promise<ApiResponse> {
+  const patient = PATIENTS[pathParams[0]]
+  if (!patient) throw notFound(`Patient/${pathParams[0]} is not known`)
+  return { status: 200, body: patient }
+}
+
+/** FHIR create: 201 with the stored resource and its Location. */
+async function createObservation({ req, baseUrl }: RequestContext): Promise<ApiResponse> {
+  const observation = await readFhirResource(req, 'Observation')
+  const id = randomUUID()
+  const meta = { versionId: '1', lastUpdated: new Date().toISOString() }
+  return {
+    status: 201,
+    headers: { location: `${baseUrl}/Observation/${id}/_history/1` },
+    body: { ...observation, id, meta },
+  }
+}
+
+const ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/,
+    scope: READ_SCOPE,
+    handle: readPatient,
+  },
+  { method: 'POST', path: /^\/fhir\/Observation$/, scope: WRITE_SCOPE, handle: createObservation },
+]
+
+function findRoute(method: string, path: string): { route: Route; pathParams: string[] } {
+  for (const route of ROUTES) {
+    const match = route.path.exec(path)
+    if (match && route.method === method) return { route, pathParams: match.slice(1) }
+  }
+  throw notFound(`no route for ${method} ${path}`)
+}
+
+function send(res: ServerResponse, response: ApiResponse): void {
+  res.writeHead(response.status, {
+    'content-type': FHIR_JSON,
+    'cache-control': 'no-store',
+    ...response.headers,
+  })
+  res.end(JSON.stringify(response.body))
+}
+
+function requestHandler(verifyAccessToken: AccessTokenVerifier, baseUrl: () => string) {
+  return async (req: IncomingMessage): Promise<ApiResponse> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    // Authenticate first, so unauthenticated callers learn nothing about the routes.
+    const token = await verifyAccessToken(bearerTokenFrom(req))
+    const { route, pathParams } = findRoute(req.method ?? 'GET', path)
+    requireScope(token, route.scope)
+    return route.handle({ req, baseUrl: baseUrl(), pathParams })
+  }
+}
+
+function unexpectedFailure(error: unknown): ApiResponse {
+  const diagnostics = error instanceof Error ? error.message : String(error)
+  return { status: 503, body: operationOutcome('transient', `cannot serve: ${diagnostics}`) }
+}
+
+function listenOnLoopback(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+  })
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()))
+    server.closeAllConnections()
+  })
+}
+
+/** Starts the sample API on a free loopback port. */
+export async function startProtectedApi(options: ProtectedApiOptions): Promise<ProtectedApi> {
+  let requests = 0
+  let baseUrl = ''
+  const handle = requestHandler(accessTokenVerifier(options), () => baseUrl)
+  const server = createServer((req, res) => {
+    requests += 1
+    handle(req)
+      .catch((error: unknown) =>
+        error instanceof ApiError ? error.response : unexpectedFailure(error),
+      )
+      .then((response) => send(res, response))
+      .catch(() => res.destroy())
+  })
+  const port = await listenOnLoopback(server)
+  baseUrl = `http://127.0.0.1:${port}${FHIR_BASE_PATH}`
+
+  let closing: Promise<void> | undefined
+  return {
+    baseUrl,
+    requestCount: () => requests,
+    close: () => (closing ??= closeServer(server)),
+  }
+}
