@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT } from 'jose'
 import nock from 'nock'
-import { clearCaches } from '../../lib/cache/caches'
+import { interceptHttpWithNock } from '../../testing/interceptHttp'
 import { errorOf, runAction } from '../../testing/runAction'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
@@ -44,15 +44,7 @@ const jwtExpiringIn = (seconds: number): Promise<string> => {
     .sign(signingKey)
 }
 
-beforeAll(() => nock.disableNetConnect())
-afterAll(() => {
-  nock.cleanAll()
-  nock.enableNetConnect()
-})
-beforeEach(() => {
-  clearCaches()
-  nock.cleanAll()
-})
+interceptHttpWithNock()
 
 describe('authenticatedApiCall: the request', () => {
   it('sends the given token as a Bearer header and saves status, body and headers', async () => {

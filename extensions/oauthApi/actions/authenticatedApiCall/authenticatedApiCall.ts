@@ -58,7 +58,9 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
 
       const { response } = result
       if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpError(response, what, failureNotes(result, renewedAfterStatus))
+        throw apiHttpError(response, what, failureNotes(result, renewedAfterStatus), (text) =>
+          redactor.scrub(text),
+        )
       }
       const tokenNote =
         renewedAfterStatus !== undefined

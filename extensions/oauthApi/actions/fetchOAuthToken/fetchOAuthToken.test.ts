@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import nock from 'nock'
-import { clearCaches } from '../../lib/cache/caches'
+import { interceptHttpWithNock } from '../../testing/interceptHttp'
 import { errorOf, runAction } from '../../testing/runAction'
 import { fetchOAuthToken } from './fetchOAuthToken'
 
@@ -30,15 +30,7 @@ const tokenBody = (extra: Record<string, unknown> = {}): Record<string, unknown>
 
 const formOf = (body: unknown): URLSearchParams => new URLSearchParams(String(body))
 
-beforeAll(() => nock.disableNetConnect())
-afterAll(() => {
-  nock.cleanAll()
-  nock.enableNetConnect()
-})
-beforeEach(() => {
-  clearCaches()
-  nock.cleanAll()
-})
+interceptHttpWithNock()
 
 describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () => {
   it('sends client_secret_basic with id and secret form-encoded before base64 (§2.3.1)', async () => {

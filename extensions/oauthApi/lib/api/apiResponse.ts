@@ -19,21 +19,25 @@ export const responseBodyDataPoint = (body: string): string => {
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
-/** The error for a non-2xx answer: 4xx (and unfollowed 3xx) BAD_REQUEST, 5xx SERVER_ERROR. */
+/**
+ * The error for a non-2xx answer: 4xx (and unfollowed 3xx) BAD_REQUEST, 5xx SERVER_ERROR. The
+ * server's words are scrubbed before they are cut short: a secret cut in two would not be found.
+ */
 export const apiHttpError = (
   response: HttpResponse,
   what: string,
   notes: string[],
+  scrub: (text: string) => string = (text) => text,
 ): ActionError => {
   const category = response.status >= 500 ? 'SERVER_ERROR' : 'BAD_REQUEST'
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
   if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {
     // RFC 6750 §3: the resource server's reason (invalid_token, insufficient_scope, …).
-    parts.push(`; WWW-Authenticate: ${printable(bearerError).slice(0, 300)}`)
+    parts.push(`; WWW-Authenticate: ${scrub(printable(bearerError)).slice(0, 300)}`)
   }
   for (const note of notes) parts.push(`; ${note}`)
-  const excerpt = printable(response.body).trim()
+  const excerpt = scrub(printable(response.body)).trim()
   if (excerpt !== '') {
     parts.push(
       `. Body: ${excerpt.length > MAX_BODY_EXCERPT ? `${excerpt.slice(0, MAX_BODY_EXCERPT)}…` : excerpt}`,

@@ -19,55 +19,51 @@ export const jsonFieldValue = z.unknown().transform((value, ctx): unknown => {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
 
-type QueryValue = string | number | boolean
-/** A query object: string, number or boolean values, or arrays of them (repeated parameters). */
-export const queryField = jsonFieldValue.transform((value, ctx): Array<[string, string]> => {
-  if (value === undefined) return []
-  if (!isPlainObject(value)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
-    return z.NEVER
-  }
-  const pairs: Array<[string, string]> = []
-  for (const [name, entry] of Object.entries(value)) {
-    const values: unknown[] = Array.isArray(entry) ? entry : [entry]
-    for (const item of values) {
-      if (!isQueryValue(item)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `value of "${name.slice(0, 60)}" must be a string or a number`,
-        })
-        return z.NEVER
-      }
-      pairs.push([name, String(item)])
-    }
-  }
-  return pairs
-})
-
-const isQueryValue = (value: unknown): value is QueryValue =>
-  typeof value === 'string' ||
-  typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value))
-
-/** A headers object: string values (numbers are turned into strings). */
-export const headersField = jsonFieldValue.transform((value, ctx): Array<[string, string]> => {
-  if (value === undefined) return []
-  if (!isPlainObject(value)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
-    return z.NEVER
-  }
-  const pairs: Array<[string, string]> = []
-  for (const [name, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string' && !(typeof entry === 'number' && Number.isFinite(entry))) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `value of header "${name.slice(0, 60)}" must be a string`,
-      })
+/**
+ * A JSON object field read as name/value pairs: each entry's value (or each item of an array
+ * value, when `arraysRepeat`) must pass `isValue`; the issue names the entry at fault.
+ */
+const namedValuesField = (options: {
+  isValue: (value: unknown) => boolean
+  problem: (name: string) => string
+  arraysRepeat: boolean
+}) =>
+  jsonFieldValue.transform((value, ctx): Array<[string, string]> => {
+    if (value === undefined) return []
+    if (!isPlainObject(value)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
       return z.NEVER
     }
-    pairs.push([name, String(entry)])
-  }
-  return pairs
+    const pairs: Array<[string, string]> = []
+    for (const [name, entry] of Object.entries(value)) {
+      const items: unknown[] = options.arraysRepeat && Array.isArray(entry) ? entry : [entry]
+      for (const item of items) {
+        if (!options.isValue(item)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: options.problem(name.slice(0, 60)) })
+          return z.NEVER
+        }
+        pairs.push([name, String(item)])
+      }
+    }
+    return pairs
+  })
+
+const isFiniteNumber = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value)
+
+/** A query object: string, number or boolean values, or arrays of them (repeated parameters). */
+export const queryField = namedValuesField({
+  isValue: (value) =>
+    typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value),
+  problem: (name) => `value of "${name}" must be a string or a number`,
+  arraysRepeat: true,
+})
+
+/** A headers object: string values (numbers are turned into strings). */
+export const headersField = namedValuesField({
+  isValue: (value) => typeof value === 'string' || isFiniteNumber(value),
+  problem: (name) => `value of header "${name}" must be a string`,
+  arraysRepeat: false,
 })
 
 /** Optional text: '' and whitespace mean "not set". */
@@ -79,14 +75,16 @@ export const optionalTextField = z
     value === undefined || value === null || value.trim() === '' ? undefined : value.trim(),
   )
 
-/** A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback. */
+/**
+ * A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback.
+ * One transform rather than a union: a union tries its options in turn, and each that does not
+ * match builds an issue (message and all), which made an unset field cost more than the others.
+ */
 export const booleanField = (fallback: boolean) =>
-  z
-    .union([z.boolean(), z.enum(['true', 'false']), z.literal(''), z.null(), z.undefined()])
-    .transform((value) =>
-      value === true || value === 'true'
-        ? true
-        : value === false || value === 'false'
-          ? false
-          : fallback,
-    )
+  z.unknown().transform((value, ctx): boolean => {
+    if (value === true || value === 'true') return true
+    if (value === false || value === 'false') return false
+    if (value === undefined || value === null || value === '') return fallback
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' })
+    return z.NEVER
+  })

@@ -1,12 +1,47 @@
+import { createHash } from 'node:crypto'
 import { validate } from '@awell-health/extensions-core'
 import { ZodError, type ZodTypeAny, type z } from 'zod'
 import { SettingsValidationSchema, type ValidatedSettings } from '../../settings'
+import { validatedSettingsCache } from '../cache/caches'
 import { ActionError } from '../run/ActionError'
 import { describeZodError } from '../run/describeFailure'
 
-/** Settings at fault end the run in MISSING_SETTINGS, naming the setting. */
-export const validateSettings = (settings: unknown): ValidatedSettings =>
-  validateOrThrow(SettingsValidationSchema, settings ?? {}, 'Setting', 'MISSING_SETTINGS')
+/**
+ * Settings at fault end the run in MISSING_SETTINGS, naming the setting.
+ *
+ * Every run of a care flow carries the same settings, and Zod's chains of refinements and
+ * transforms make validating them cost more CPU than the rest of a run's own work; so the outcome
+ * for each distinct settings object is kept (bounded, keyed by a hash, failures not kept). The
+ * secrets are not kept: they are taken from the run's own settings by their own schemas.
+ */
+export const validateSettings = (settings: unknown): ValidatedSettings => {
+  const raw = settings ?? {}
+  const key = settingsKey(raw)
+  const known = key !== undefined ? validatedSettingsCache.get(key) : undefined
+  if (known !== undefined) return { ...known, ...secretSettings(raw as Record<string, unknown>) }
+  const validated = validateOrThrow(SettingsValidationSchema, raw, 'Setting', 'MISSING_SETTINGS')
+  if (key !== undefined) {
+    Object.freeze(validated.extraTokenParams)
+    const withoutSecrets = { ...validated, clientSecret: undefined, privateKey: undefined }
+    validatedSettingsCache.set(key, Object.freeze(withoutSecrets), Number.POSITIVE_INFINITY)
+  }
+  return validated
+}
+
+const settingsShape = SettingsValidationSchema.innerType().shape
+
+const secretSettings = (raw: Record<string, unknown>) => ({
+  clientSecret: settingsShape.clientSecret.parse(raw['clientSecret']),
+  privateKey: settingsShape.privateKey.parse(raw['privateKey']),
+})
+
+/** Only settings whose values are all strings (or unset) are kept: their JSON is unambiguous. */
+const settingsKey = (raw: unknown): string | undefined => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
+  const values = Object.values(raw)
+  if (!values.every((value) => value === undefined || typeof value === 'string')) return undefined
+  return createHash('sha256').update(JSON.stringify(raw)).digest('base64')
+}
 
 /** Fields at fault end the run in WRONG_INPUT, naming the field. */
 export const validateFields = <T extends ZodTypeAny>(schema: T, fields: unknown): z.output<T> =>

@@ -28,6 +28,7 @@ export const authenticateClient = async (
       headers['Authorization'] = basicCredentials(
         formUrlEncode(client.clientId),
         formUrlEncode(requireSecret(client)),
+        redactor,
       )
       return
     case 'client_secret_basic_unencoded':
@@ -35,7 +36,7 @@ export const authenticateClient = async (
       if (client.clientId.includes(':')) {
         throw settingError('clientId', 'cannot contain ":" with client_secret_basic_unencoded')
       }
-      headers['Authorization'] = basicCredentials(client.clientId, requireSecret(client))
+      headers['Authorization'] = basicCredentials(client.clientId, requireSecret(client), redactor)
       return
     case 'client_secret_post':
       form.set('client_id', client.clientId)
@@ -67,8 +68,12 @@ export const authenticateClient = async (
 export const formUrlEncode = (value: string): string =>
   new URLSearchParams({ v: value }).toString().slice(2)
 
-const basicCredentials = (user: string, password: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
+/** The base64 of "id:secret" is the secret in another form: the redactor learns it too. */
+const basicCredentials = (user: string, password: string, redactor: Redactor): string => {
+  const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64')
+  redactor.add(encoded)
+  return `Basic ${encoded}`
+}
 
 const requireSecret = (client: ClientCredentials): string => {
   if (client.clientSecret === undefined || client.clientSecret === '') {

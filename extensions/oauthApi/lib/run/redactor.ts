@@ -32,8 +32,9 @@ export class Redactor {
 const secretForms = (secret: string): string[] => {
   const forms = [
     secret,
-    encodeURIComponent(secret),
-    encodeURIComponent(secret).replace(/%20/g, '+'),
+    ...uriEncodedForms(secret),
+    // application/x-www-form-urlencoded, as client_secret_post sends it (also escapes !'()~).
+    new URLSearchParams({ v: secret }).toString().slice(2),
     JSON.stringify(secret).slice(1, -1),
     Buffer.from(secret).toString('base64'),
   ]
@@ -46,4 +47,17 @@ const secretForms = (secret: string): string[] => {
     }
   }
   return forms
+}
+
+/**
+ * encodeURIComponent, raw and with "+" for spaces. It throws on a lone surrogate (a setting can
+ * hold one): then there is no such form, and the form-encoded one (U+FFFD) stands for it.
+ */
+const uriEncodedForms = (secret: string): string[] => {
+  try {
+    const encoded = encodeURIComponent(secret)
+    return [encoded, encoded.replace(/%20/g, '+')]
+  } catch {
+    return []
+  }
 }
