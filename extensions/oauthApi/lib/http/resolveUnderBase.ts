@@ -50,8 +50,27 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
   if (!isUnderBase(url, base)) {
     throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href}`)
   }
+  if (hasEncodedClimb(url.pathname)) {
+    throw outsideBase(
+      fieldName,
+      'an encoded "/", "\\" or dot segment could climb out of the base on servers that decode it',
+    )
+  }
   return url
 }
+
+/** A segment that decodes to ".", ".." or holds a slash once a server percent-decodes it. */
+const hasEncodedClimb = (pathname: string): boolean =>
+  pathname.split('/').some((segment) => {
+    if (!segment.includes('%')) return false
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(segment)
+    } catch {
+      return false
+    }
+    return decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)
+  })
 
 const outsideBase = (fieldName: string, why: string): ActionError =>
   new ActionError(

@@ -1,0 +1,76 @@
+import fc from 'fast-check'
+import { ActionError } from '../run/ActionError'
+import { isUnderBase, parseApiBase, resolveUnderBase } from './resolveUnderBase'
+
+const base = parseApiBase('https://api.example.com/fhir/R4')
+
+describe('resolveUnderBase (RFC 9700 §4.9.1: the token only goes under the API base URL)', () => {
+  it.each([
+    ['/Patient/1', 'https://api.example.com/fhir/R4/Patient/1'],
+    ['Patient/1', 'https://api.example.com/fhir/R4/Patient/1'],
+    ['Patient?name=a b', 'https://api.example.com/fhir/R4/Patient?name=a%20b'],
+    ['https://api.example.com/fhir/R4/Patient/1#x', 'https://api.example.com/fhir/R4/Patient/1'],
+    ['/Patient/../Observation', 'https://api.example.com/fhir/R4/Observation'],
+    ['', 'https://api.example.com/fhir/R4/'],
+  ])('resolves %j to %s', (path, expected) => {
+    expect(resolveUnderBase(path, base).href).toBe(expected)
+  })
+
+  it.each([
+    '//evil.example.com/fhir/R4',
+    '\\\\evil.example.com/x',
+    '/../x',
+    '/%2e%2e/x',
+    '/..%2f..%2fx',
+    'https://evil.example.com/fhir/R4/Patient',
+    'http://api.example.com/fhir/R4/Patient',
+    'https://api.example.com:8443/fhir/R4/Patient',
+    'https://api.example.com/fhir/R4x',
+    'https://u:p@api.example.com/fhir/R4/Patient',
+    'javascript:alert(1)',
+  ])('refuses %j', (path) => {
+    expect(() => resolveUnderBase(path, base)).toThrow(ActionError)
+  })
+
+  it('never returns a URL outside the base, whatever the path (property)', () => {
+    const segment = fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E.',
+      '',
+      'a',
+      '\\',
+      '/',
+      '@',
+      ':',
+      '?',
+      '#',
+      '%2f',
+      'evil.com',
+    )
+    const path = fc.oneof(
+      fc.string(),
+      fc.array(segment, { maxLength: 8 }).map((parts) => parts.join('/')),
+    )
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', '/', '//', 'https://api.example.com/fhir/R4/', 'https://'),
+        path,
+        (prefix, rest) => {
+          let resolved: URL | undefined
+          try {
+            resolved = resolveUnderBase(prefix + rest, base)
+          } catch (error) {
+            expect(error).toBeInstanceOf(ActionError)
+            return
+          }
+          expect(isUnderBase(resolved, base)).toBe(true)
+          expect(resolved.origin).toBe('https://api.example.com')
+          expect(resolved.pathname.startsWith('/fhir/R4/')).toBe(true)
+        },
+      ),
+      { numRuns: 5000 },
+    )
+  })
+})
