@@ -32,4 +32,11 @@ export default tseslint.config(
     files: ['src/cli/**', 'src/demo/**', 'src/localServers/**', 'bench/**', 'test/**', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
+  {
+    files: ['jest.config.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
+  },
 )

@@ -5,6 +5,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** RFC 9110 §5.5: field values hold no CR, LF, NUL or other control characters (HTAB allowed). */
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f]/
+/** Header values go out as Latin-1 octets: the HTTP client drops anything beyond U+00FF. */
+const BEYOND_LATIN1 = /[^\t\u0020-\u00ff]/
 
 /** Headers the designer may not set: the token is ours, and framing is the HTTP client's. */
 const FORBIDDEN_HEADERS = new Set([
@@ -31,6 +33,12 @@ export const assertSafeHeader = (name: string, value: string, field = 'headers')
     throw fieldError(
       field,
       `header "${name}" has a control character (CR, LF or similar) in its value`,
+    )
+  }
+  if (BEYOND_LATIN1.test(value)) {
+    throw fieldError(
+      field,
+      `header "${name}" has a character beyond Latin-1 (e.g. € or an emoji) in its value, which cannot be sent unchanged; percent-encode it`,
     )
   }
 }

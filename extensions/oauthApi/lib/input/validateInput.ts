@@ -18,29 +18,38 @@ export const validateSettings = (settings: unknown): ValidatedSettings => {
   const raw = settings ?? {}
   const key = settingsKey(raw)
   const known = key !== undefined ? validatedSettingsCache.get(key) : undefined
-  if (known !== undefined) return { ...known, ...secretSettings(raw as Record<string, unknown>) }
+  if (known !== undefined) return withSecrets(known, raw as Record<string, unknown>)
   const validated = validateOrThrow(SettingsValidationSchema, raw, 'Setting', 'MISSING_SETTINGS')
   if (key !== undefined) {
     Object.freeze(validated.extraTokenParams)
-    const withoutSecrets = { ...validated, clientSecret: undefined, privateKey: undefined }
+    const { clientSecret: _secret, privateKey: _key, ...withoutSecrets } = validated
     validatedSettingsCache.set(key, Object.freeze(withoutSecrets), Number.POSITIVE_INFINITY)
   }
   return validated
 }
 
 const settingsShape = SettingsValidationSchema.innerType().shape
+const SECRET_SETTINGS = ['clientSecret', 'privateKey'] as const
 
-const secretSettings = (raw: Record<string, unknown>) => ({
-  clientSecret: settingsShape.clientSecret.parse(raw['clientSecret']),
-  privateKey: settingsShape.privateKey.parse(raw['privateKey']),
-})
+/** Zod sets an optional key when the input has it, even if undefined: so does this. */
+const withSecrets = (known: ValidatedSettings, raw: Record<string, unknown>): ValidatedSettings => {
+  const settings = { ...known }
+  for (const name of SECRET_SETTINGS) {
+    if (name in raw) settings[name] = settingsShape[name].parse(raw[name])
+  }
+  return settings
+}
 
-/** Only settings whose values are all strings (or unset) are kept: their JSON is unambiguous. */
+/**
+ * Only settings whose values are all strings (or undefined, written as null so that a key set to
+ * undefined differs from a missing one) are kept: their JSON is then unambiguous.
+ */
 const settingsKey = (raw: unknown): string | undefined => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
   const values = Object.values(raw)
   if (!values.every((value) => value === undefined || typeof value === 'string')) return undefined
-  return createHash('sha256').update(JSON.stringify(raw)).digest('base64')
+  const json = JSON.stringify(raw, (_name, value: unknown) => (value === undefined ? null : value))
+  return createHash('sha256').update(json).digest('base64')
 }
 
 /** Fields at fault end the run in WRONG_INPUT, naming the field. */

@@ -1,6 +1,7 @@
 import type { ClientAuthMethod, SigningAlgorithm } from '../../settings'
 import { settingError } from '../run/ActionError'
 import type { Redactor } from '../run/redactor'
+import { formUrlEncode } from '../http/formUrlEncode'
 import { JWT_BEARER_ASSERTION_TYPE, signClientAssertion } from './clientAssertion'
 
 export interface ClientCredentials {
@@ -60,15 +61,6 @@ export const authenticateClient = async (
   }
 }
 
-/**
- * RFC 6749 §2.3.1 / Appendix B: the client id and the secret are each encoded with the
- * application/x-www-form-urlencoded algorithm before they are joined with ":" (a space becomes
- * "+", and !'()~ are escaped, unlike encodeURIComponent).
- */
-export const formUrlEncode = (value: string): string =>
-  new URLSearchParams({ v: value }).toString().slice(2)
-
-/** The base64 of "id:secret" is the secret in another form: the redactor learns it too. */
 const basicCredentials = (user: string, password: string, redactor: Redactor): string => {
   const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64')
   redactor.add(encoded)

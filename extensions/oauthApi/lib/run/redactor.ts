@@ -1,3 +1,5 @@
+import { formUrlEncode } from '../http/formUrlEncode'
+
 /**
  * Secret hygiene: every text that leaves an action run (events, log lines) passes through a
  * Redactor that knows the run's secrets — the client secret, the private key, client assertions
@@ -34,7 +36,7 @@ const secretForms = (secret: string): string[] => {
     secret,
     ...uriEncodedForms(secret),
     // application/x-www-form-urlencoded, as client_secret_post sends it (also escapes !'()~).
-    new URLSearchParams({ v: secret }).toString().slice(2),
+    formUrlEncode(secret),
     JSON.stringify(secret).slice(1, -1),
     Buffer.from(secret).toString('base64'),
   ]

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { formUrlEncode } from './clientAuthentication'
+import { formUrlEncode } from './formUrlEncode'
 
 describe('formUrlEncode (RFC 6749 §2.3.1, Appendix B)', () => {
   it('encodes as application/x-www-form-urlencoded, unlike encodeURIComponent', () => {

@@ -1,0 +1,341 @@
+/**
+ * Fault injection at the API: authenticatedApiCall against a real loopback API, in one-step mode
+ * (token from the loopback token endpoint) and two-step mode (token handed in). The API echoes
+ * the Authorization header back wherever it can, so that every case also checks redaction.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
+import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
+import {
+  expectEndedWithin,
+  expectError,
+  expectNoSecrets,
+  expectOutcome,
+  runAction,
+  type ActionRun,
+} from '../support/actionRun'
+import {
+  API_PATH,
+  CLIENT_SECRET,
+  RUN_BOUND_MS,
+  settingsFor,
+  TOKEN_PATH,
+  type SettingsValues,
+} from '../support/faultFixtures'
+import {
+  inSequence,
+  neverAnswer,
+  resetConnection,
+  routes,
+  sendJson,
+  sendText,
+  startLoopbackServer,
+  streamBody,
+  tokenIssuer,
+  type LoopbackServer,
+  type Responder,
+} from '../support/loopbackServer'
+import { trackUnhandledRejections } from '../support/unhandledRejections'
+
+trackUnhandledRejections()
+
+/** A token handed in by an earlier "Fetch OAuth token" step (two-step mode). */
+const GIVEN_TOKEN = 'given-Planted-Token-5c1d88e0a7'
+
+let server: LoopbackServer
+let elsewhere: LoopbackServer
+let issuer: ReturnType<typeof tokenIssuer>
+
+beforeAll(async () => {
+  server = await startLoopbackServer()
+  elsewhere = await startLoopbackServer((_recorded, response) => sendJson(response, 200, {}))
+})
+afterAll(async () => {
+  await server.close()
+  await elsewhere.close()
+})
+beforeEach(() => {
+  clearCaches()
+  server.reset()
+  elsewhere.reset()
+  issuer = tokenIssuer()
+})
+
+/** The token endpoint issues tokens; the API answers with `api`. */
+const apiAnswers = (...api: Responder[]): void => {
+  server.respondWith(
+    routes([
+      [TOKEN_PATH, issuer],
+      [API_PATH, inSequence(...api)],
+    ]),
+  )
+}
+
+const bearerOf = (headers: IncomingHttpHeaders): string =>
+  String(headers['authorization'] ?? '').replace(/^Bearer /, '')
+
+/** An API answer that quotes the bearer token in the body and in WWW-Authenticate. */
+const echoToken =
+  (status: number, extraHeaders: Record<string, string> = {}): Responder =>
+  (recorded, response) =>
+    sendJson(
+      response,
+      status,
+      { status, youSent: recorded.headers['authorization'] },
+      {
+        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${bearerOf(recorded.headers)} is not valid"`,
+        ...extraHeaders,
+      },
+    )
+
+const call = (
+  fields: Record<string, unknown>,
+  overrides: SettingsValues = {},
+): Promise<ActionRun> =>
+  runAction(
+    authenticatedApiCall,
+    { path: '/Patient/123', ...fields },
+    settingsFor(server, overrides),
+  )
+
+const apiRequests = () => server.requestsTo(API_PATH)
+const tokenRequests = () => server.requestsTo(TOKEN_PATH)
+
+const expectCleanRun = (run: ActionRun): void => {
+  expectEndedWithin(run, RUN_BOUND_MS)
+  expectNoSecrets(run, [CLIENT_SECRET, GIVEN_TOKEN, ...issuer.issued])
+}
+
+describe('fault injection: the API (authenticatedApiCall)', () => {
+  it('401 twice (one-step): one renewal, then BAD_REQUEST saying so', async () => {
+    apiAnswers(echoToken(401))
+    const run = await call({})
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /API answered HTTP 401 to GET \/api\/v1\/Patient\/123; WWW-Authenticate: .*\[REDACTED\].*token was renewed after HTTP 401 and the retry was refused too/,
+    )
+    expect(tokenRequests()).toHaveLength(2)
+    expect(apiRequests().map((request) => bearerOf(request.headers))).toEqual(issuer.issued)
+    expectCleanRun(run)
+  })
+
+  it('401 twice (two-step, token handed in): one renewal from the token endpoint', async () => {
+    apiAnswers(echoToken(401))
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(run, 'BAD_REQUEST', /HTTP 401 .*renewed after HTTP 401/)
+    expect(tokenRequests()).toHaveLength(1)
+    expect(apiRequests().map((request) => bearerOf(request.headers))).toEqual([
+      GIVEN_TOKEN,
+      issuer.issued[0],
+    ])
+    expectCleanRun(run)
+  })
+
+  it('401 then 200: completes with the renewed token', async () => {
+    apiAnswers(echoToken(401), (_recorded, response) => sendJson(response, 200, { id: '123' }))
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectOutcome(run, 'complete')
+    expect(run.dataPoints).toMatchObject({
+      statusCode: '200',
+      responseBody: '{"id":"123"}',
+      accessToken: issuer.issued[0],
+      tokenRefreshed: 'true',
+    })
+    expect(run.events[0]?.text.en).toMatch(/token renewed after HTTP 401/)
+    expectCleanRun(run)
+  })
+
+  it('403: BAD_REQUEST, no renewal (not in renewOnStatus)', async () => {
+    apiAnswers(echoToken(403))
+    const run = await call({})
+    expectError(run, 'BAD_REQUEST', /API answered HTTP 403 to GET \/api\/v1\/Patient\/123/)
+    expect(apiRequests()).toHaveLength(1)
+    expect(tokenRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('404: BAD_REQUEST quoting the body', async () => {
+    apiAnswers((_recorded, response) =>
+      sendJson(response, 404, { resourceType: 'OperationOutcome', issue: 'not found' }),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(run, 'BAD_REQUEST', /HTTP 404 .*Body: \{"resourceType":"OperationOutcome"/)
+    expectCleanRun(run)
+  })
+
+  it('429 with Retry-After: 1, then 200: completes after waiting about 1 s', async () => {
+    apiAnswers(
+      (_recorded, response) => sendJson(response, 429, {}, { 'Retry-After': '1' }),
+      echoToken(200, { 'X-Echo': 'x' }),
+    )
+    const run = await call({})
+    expectOutcome(run, 'complete')
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(950)
+    expect(apiRequests()).toHaveLength(2)
+    // The echoed token is scrubbed from responseBody and responseHeaders.
+    expect(run.dataPoints.responseBody).toContain('[REDACTED]')
+    expect(run.dataPoints.responseHeaders).toContain('[REDACTED]')
+    expectCleanRun(run)
+  })
+
+  it('500: SERVER_ERROR, not retried', async () => {
+    apiAnswers(echoToken(500))
+    const run = await call({})
+    expectError(run, 'SERVER_ERROR', /API answered HTTP 500 to GET \/api\/v1\/Patient\/123/)
+    expect(apiRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('503 three times (GET): SERVER_ERROR after 3 attempts', async () => {
+    apiAnswers(echoToken(503))
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(run, 'SERVER_ERROR', /HTTP 503 .*tried 3 times/)
+    expect(apiRequests()).toHaveLength(3)
+    expectCleanRun(run)
+  })
+
+  it('a connection reset (GET): SERVER_ERROR after 3 attempts', async () => {
+    apiAnswers(resetConnection)
+    const run = await call({})
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /GET \/api\/v1\/Patient\/123 failed: Could not reach .* \(ECONNRESET\); tried 3 times/,
+    )
+    expect(apiRequests()).toHaveLength(3)
+    expectCleanRun(run)
+  })
+
+  it('no answer within the timeout: SERVER_ERROR naming the timeout', async () => {
+    apiAnswers(neverAnswer)
+    const run = await call({})
+    expectError(run, 'SERVER_ERROR', /failed: No complete response .* within 1 s \(timeout\)/)
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(900)
+    expect(apiRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('a body over maxResponseSizeMB: SERVER_ERROR, not read', async () => {
+    apiAnswers(streamBody(200_000))
+    const run = await call({ accessToken: GIVEN_TOKEN }, { maxResponseSizeMB: '0.01' })
+    expectError(run, 'SERVER_ERROR', /was larger than 10486 bytes and was not read/)
+    expectCleanRun(run)
+  })
+
+  it('invalid JSON with 200: completes, responseBody is the text as a JSON string', async () => {
+    const text = '{"resourceType": "Patient", "id": '
+    apiAnswers((_recorded, response) =>
+      sendText(response, 200, text, { 'Content-Type': 'application/json' }),
+    )
+    const run = await call({})
+    expectOutcome(run, 'complete')
+    expect(run.dataPoints.statusCode).toBe('200')
+    expect(run.dataPoints.responseBody).toBe(JSON.stringify(text))
+    expectCleanRun(run)
+  })
+
+  it('a 307 to another origin: not followed, the other origin receives nothing', async () => {
+    apiAnswers((recorded, response) => {
+      response.writeHead(307, {
+        Location: elsewhere.url(`/collect?t=${bearerOf(recorded.headers)}`),
+      })
+      response.end()
+    })
+    const run = await call({})
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /HTTP 307 .*redirects to http:\/\/127\.0\.0\.1:\d+\/collect, outside the API base URL, so the redirect was not followed/,
+    )
+    expect(elsewhere.requests).toEqual([])
+    expectCleanRun(run)
+  })
+
+  it('a 302 to the same origin but outside the base path: not followed', async () => {
+    apiAnswers((_recorded, response) => {
+      response.writeHead(302, { Location: '/admin/export' })
+      response.end()
+    })
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /HTTP 302 .*redirects to .*\/admin\/export, outside the API base/,
+    )
+    expect(server.requests.map((request) => request.url)).toEqual(['/api/v1/Patient/123'])
+    expectCleanRun(run)
+  })
+
+  it('a 308 under the base path: followed, completes', async () => {
+    apiAnswers(
+      (_recorded, response) => {
+        response.writeHead(308, { Location: '/api/v1/Patient/123/_history/2' })
+        response.end()
+      },
+      (_recorded, response) => sendJson(response, 200, { id: '123', version: 2 }),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectOutcome(run, 'complete')
+    expect(apiRequests().map((request) => bearerOf(request.headers))).toEqual([
+      GIVEN_TOKEN,
+      GIVEN_TOKEN,
+    ])
+    expectCleanRun(run)
+  })
+
+  it('POST answered 503: not retried (exactly 1 request), the error says why', async () => {
+    apiAnswers(echoToken(503))
+    const run = await call({ method: 'POST', path: '/Observation', body: '{"status":"final"}' })
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /HTTP 503 to POST \/api\/v1\/Observation; .*POST is not repeated, so that no record is created twice/,
+    )
+    expect(apiRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('POST with a connection reset: not retried (exactly 1 request)', async () => {
+    apiAnswers(resetConnection)
+    const run = await call({ method: 'POST', path: '/Observation', body: { status: 'final' } })
+    expectError(run, 'SERVER_ERROR', /\(ECONNRESET\); POST is not repeated/)
+    expect(apiRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('PATCH answered 429: not retried either', async () => {
+    apiAnswers((_recorded, response) => sendJson(response, 429, {}, { 'Retry-After': '1' }))
+    const run = await call({ method: 'PATCH', body: [] })
+    expectError(run, 'BAD_REQUEST', /HTTP 429 to PATCH .*PATCH is not repeated/)
+    expect(apiRequests()).toHaveLength(1)
+    expectCleanRun(run)
+  })
+
+  it('failOnHttpError off: a 500 completes with the status for the care flow to branch on', async () => {
+    apiAnswers(echoToken(500))
+    const run = await call({ failOnHttpError: false })
+    expectOutcome(run, 'complete')
+    expect(run.dataPoints.statusCode).toBe('500')
+    expect(run.dataPoints.responseBody).toContain('[REDACTED]')
+    expectCleanRun(run)
+  })
+})
+
+describe('fault injection: input refused before anything is sent', () => {
+  it('a path outside the base: WRONG_INPUT, nothing sent', async () => {
+    apiAnswers(echoToken(200))
+    const run = await call({ path: '//127.0.0.1/steal' })
+    expectError(run, 'WRONG_INPUT', /^Field "path": refused, a protocol-relative URL/)
+    expect(server.requests).toEqual([])
+    expectCleanRun(run)
+  })
+
+  it('a missing client secret: MISSING_SETTINGS, nothing sent', async () => {
+    apiAnswers(echoToken(200))
+    const run = await call({}, { clientSecret: '' })
+    expectError(run, 'MISSING_SETTINGS', /^Setting "clientSecret": is required/)
+    expect(server.requests).toEqual([])
+    expectCleanRun(run)
+  })
+})

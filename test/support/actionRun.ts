@@ -1,0 +1,175 @@
+/**
+ * Runs an action as the Awell runtime does (TestHelpers.fromAction's jest mocks for onComplete,
+ * onError and helpers) and collects what the care flow sees: the outcome, the events and data
+ * points, the log lines and the wall time. Plus the assertions every fault case shares.
+ */
+import { TestHelpers, type Action, type ActivityEvent } from '@awell-health/extensions-core'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action of any extension
+export type AnyAction = Action<any, any, any>
+
+export type Outcome = 'complete' | 'error' | 'none' | 'both'
+
+export interface ActionRun {
+  outcome: Outcome
+  /** onComplete + onError calls in all; must be exactly 1. */
+  calls: number
+  events: ActivityEvent[]
+  dataPoints: Record<string, string | null | undefined>
+  /** The arguments of every helpers.log call. */
+  logs: unknown[][]
+  elapsedMs: number
+  /** The error event's category and message ('' when there is none). */
+  category: string | undefined
+  message: string
+  /**
+   * Everything that left the run as JSON text — all onComplete/onError arguments except the
+   * accessToken data point, and all log calls — for the secret checks.
+   */
+  emitted: string
+}
+
+export interface Harness {
+  run: (fields: unknown, settings: unknown) => Promise<ActionRun>
+}
+
+export const PAYLOAD_CONTEXT = {
+  patient: { id: 'p' },
+  pathway: {
+    id: 'pathway-1',
+    definition_id: 'definition-1',
+    tenant_id: 'tenant-1',
+    org_slug: 'org',
+    org_id: 'org-1',
+  },
+  activity: { id: 'a' },
+}
+
+/**
+ * One TestHelpers.fromAction for many runs (the fuzz suite runs thousands): the mocks are
+ * cleared before each run.
+ */
+export const createHarness = (action: AnyAction): Harness => {
+  const { extensionAction, onComplete, onError, helpers, clearMocks } =
+    TestHelpers.fromAction(action)
+  const log = helpers.log as unknown as jest.Mock
+  return {
+    run: async (fields, settings) => {
+      clearMocks()
+      const started = performance.now()
+      await extensionAction.onEvent({
+        payload: { fields, settings, ...PAYLOAD_CONTEXT } as never,
+        onComplete,
+        onError,
+        helpers,
+        attempt: 1,
+      })
+      const elapsedMs = performance.now() - started
+      return describeRun(onComplete.mock.calls, onError.mock.calls, log.mock.calls, elapsedMs)
+    },
+  }
+}
+
+/** A fresh harness for one run. */
+export const runAction = (
+  action: AnyAction,
+  fields: unknown,
+  settings: unknown,
+): Promise<ActionRun> => createHarness(action).run(fields, settings)
+
+interface CallbackArgs {
+  events?: ActivityEvent[]
+  data_points?: Record<string, string | null | undefined>
+}
+
+const describeRun = (
+  completeCalls: unknown[][],
+  errorCalls: unknown[][],
+  logs: unknown[][],
+  elapsedMs: number,
+): ActionRun => {
+  const calls = completeCalls.length + errorCalls.length
+  const outcome: Outcome =
+    calls > 1 ? 'both' : completeCalls.length === 1 ? 'complete' : calls === 1 ? 'error' : 'none'
+  const first = (completeCalls[0]?.[0] ?? errorCalls[0]?.[0] ?? {}) as CallbackArgs
+  const events = first.events ?? []
+  const errorEvent = events.find((event) => event.error !== undefined)
+  const withoutToken = (args: unknown[]): unknown[] =>
+    args.map((arg) => {
+      const callback = arg as CallbackArgs
+      if (callback?.data_points === undefined) return arg
+      return { ...callback, data_points: { ...callback.data_points, accessToken: '(excluded)' } }
+    })
+  return {
+    outcome,
+    calls,
+    events,
+    dataPoints: first.data_points ?? {},
+    logs: [...logs],
+    elapsedMs,
+    category: errorEvent?.error?.category,
+    message: errorEvent?.error?.message ?? '',
+    emitted: JSON.stringify({
+      completes: completeCalls.map(withoutToken),
+      errors: errorCalls.map(withoutToken),
+      logs,
+    }),
+  }
+}
+
+/** encodeURIComponent, which throws on a lone surrogate (then the form-encoded form covers it). */
+const uriEncoded = (text: string): string => {
+  try {
+    return encodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** The forms a secret can take in emitted text: raw, JSON-escaped, URL/form-encoded, base64. */
+export const secretForms = (secret: string): string[] => {
+  const forms = new Set([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    uriEncoded(secret),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    Buffer.from(secret, 'utf8').toString('base64'),
+  ])
+  // A PEM key: any one line of its base64 body would be a partial leak.
+  for (const line of secret.replace(/\\n/g, '\n').split('\n')) {
+    if (!line.startsWith('-----') && line.trim().length >= 16) forms.add(line.trim())
+  }
+  return [...forms]
+}
+
+/** The secrets found anywhere in what the run emitted, in any of their forms. */
+export const leakedSecrets = (run: ActionRun, secrets: string[]): string[] =>
+  secrets.filter((secret) => secretForms(secret).some((form) => run.emitted.includes(form)))
+
+export const expectNoSecrets = (run: ActionRun, secrets: string[]): void => {
+  const planted = secrets.filter((secret) => secret.length >= 4)
+  expect(planted).toHaveLength(secrets.length)
+  const leaked = leakedSecrets(run, planted).map((secret) => `${secret.slice(0, 12)}…`)
+  expect(leaked).toEqual([])
+}
+
+/** Exactly one onComplete/onError call, of the expected kind. */
+export const expectOutcome = (run: ActionRun, outcome: 'complete' | 'error'): void => {
+  expect({ outcome: run.outcome, calls: run.calls, message: run.message }).toEqual({
+    outcome,
+    calls: 1,
+    message: expect.any(String),
+  })
+}
+
+export const expectError = (run: ActionRun, category: string, message: RegExp): void => {
+  expectOutcome(run, 'error')
+  expect(run.category).toBe(category)
+  expect(run.message).toMatch(message)
+  // The error event also has a text for the care flow's timeline.
+  expect(run.events[0]?.text?.en).toBe(run.message)
+}
+
+export const expectEndedWithin = (run: ActionRun, ms: number): void => {
+  expect(run.elapsedMs).toBeLessThanOrEqual(ms)
+}

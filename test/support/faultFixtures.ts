@@ -1,0 +1,41 @@
+/** Settings and bounds shared by the fault-injection suites. */
+import { generateKeyPairSync } from 'node:crypto'
+import type { LoopbackServer } from './loopbackServer'
+
+/** Every request is bounded by this (the smallest timeoutSeconds allowed). */
+export const TIMEOUT_SECONDS = 1
+/** A run ends within the timeout plus this margin (retries, backoff, a slow CI machine). */
+export const MARGIN_MS = 1500
+export const RUN_BOUND_MS = TIMEOUT_SECONDS * 1000 + MARGIN_MS
+
+export const TOKEN_PATH = '/oauth/token'
+export const API_PATH = '/api/v1'
+
+/** Planted secrets: distinctive, so that a leak cannot be a coincidence. */
+export const CLIENT_ID = 'fault-client'
+export const CLIENT_SECRET = 'cs-Planted-Secret-7f3a9e21'
+
+export type SettingsValues = Record<string, string | undefined>
+
+/** Settings pointing at a loopback server: token endpoint and API base on the same origin. */
+export const settingsFor = (
+  server: LoopbackServer,
+  overrides: SettingsValues = {},
+): SettingsValues => ({
+  tokenUrl: server.url(TOKEN_PATH),
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  apiBaseUrl: server.url(API_PATH),
+  timeoutSeconds: String(TIMEOUT_SECONDS),
+  ...overrides,
+})
+
+/** An RSA key for private_key_jwt (RS384), as a PKCS#8 PEM. */
+export const rsaPrivateKeyPem = (): string =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString()
+
+/** The value of a form parameter in a recorded request body. */
+export const formParam = (body: string, name: string): string | undefined =>
+  new URLSearchParams(body).get(name) ?? undefined

@@ -1,0 +1,202 @@
+/**
+ * Real HTTP servers on 127.0.0.1 (port 0) for the fault and fuzz suites: every request is
+ * recorded (method, URL, headers, body) before the current responder answers it — or does not
+ * answer, resets the connection, streams forever… Closing a server destroys its sockets, so that
+ * jest exits without --forceExit.
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+export interface RecordedRequest {
+  method: string
+  /** The request target as received: path and query. */
+  url: string
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** Answers one request; `request.socket` is there for resets. */
+export type Responder = (
+  recorded: RecordedRequest,
+  response: ServerResponse,
+  request: IncomingMessage,
+) => void
+
+export interface LoopbackServer {
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string
+  url: (path: string) => string
+  requests: RecordedRequest[]
+  /** The recorded requests whose path starts with `prefix`. */
+  requestsTo: (prefix: string) => RecordedRequest[]
+  /** Replaces the responder for the requests to come. */
+  respondWith: (responder: Responder) => void
+  /** Forgets the recorded requests. */
+  reset: () => void
+  close: () => Promise<void>
+}
+
+export const notFound: Responder = (_recorded, response) => sendJson(response, 404, {})
+
+export const startLoopbackServer = async (
+  responder: Responder = notFound,
+  host = '127.0.0.1',
+): Promise<LoopbackServer> => {
+  let current = responder
+  const requests: RecordedRequest[] = []
+  const sockets = new Set<Socket>()
+  const server = createServer((request, response) => {
+    response.on('error', ignore)
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('error', ignore)
+    request.on('end', () => {
+      const recorded: RecordedRequest = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      }
+      requests.push(recorded)
+      current(recorded, response, request)
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('error', ignore)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('clientError', (_error, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const origin = `http://${host}:${port}`
+  return {
+    origin,
+    url: (path) => `${origin}${path}`,
+    requests,
+    requestsTo: (prefix) => requests.filter((request) => request.url.startsWith(prefix)),
+    respondWith: (next) => {
+      current = next
+    },
+    reset: () => {
+      requests.length = 0
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/**
+ * A server on another loopback host (127.0.0.2: another origin even on the same port range);
+ * where only 127.0.0.1 is configured (macOS), on 127.0.0.1 — still another origin by its port.
+ */
+export const startOnOtherHost = async (responder?: Responder): Promise<LoopbackServer> => {
+  try {
+    return await startLoopbackServer(responder, '127.0.0.2')
+  } catch {
+    return startLoopbackServer(responder)
+  }
+}
+
+const ignore = (): void => undefined
+
+export const sendJson = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
+  response.writeHead(status, { 'Content-Type': 'application/json', ...headers })
+  response.end(JSON.stringify(body))
+}
+
+export const sendText = (
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void => {
+  response.writeHead(status, { 'Content-Type': 'text/plain', ...headers })
+  response.end(body)
+}
+
+/** A TCP reset instead of an answer: the client sees ECONNRESET. */
+export const resetConnection: Responder = (_recorded, _response, request) => {
+  request.socket.resetAndDestroy()
+}
+
+/** Never answers; the client's timeout has to end the exchange. */
+export const neverAnswer: Responder = () => undefined
+
+/** Streams `totalBytes` of JSON-ish text in chunks, without a Content-Length. */
+export const streamBody =
+  (totalBytes: number, chunkBytes = 4096): Responder =>
+  (_recorded, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' })
+    let sent = 0
+    const next = (): void => {
+      if (response.destroyed || response.writableEnded) return
+      if (sent >= totalBytes) {
+        response.end()
+        return
+      }
+      const size = Math.min(chunkBytes, totalBytes - sent)
+      sent += size
+      response.write('x'.repeat(size))
+      setImmediate(next)
+    }
+    next()
+  }
+
+/** Answers the responders in turn, the last one for all further requests. */
+export const inSequence = (...responders: Responder[]): Responder => {
+  let index = 0
+  return (recorded, response, request) => {
+    const responder = responders[Math.min(index, responders.length - 1)]
+    index++
+    responder(recorded, response, request)
+  }
+}
+
+/** A client-credentials token endpoint that hands out distinct opaque tokens. */
+export const tokenIssuer = (
+  prefix = 'tok',
+  extra: Record<string, unknown> = {},
+): Responder & { issued: string[] } => {
+  const issued: string[] = []
+  const responder: Responder = (_recorded, response) => {
+    const token = `${prefix}_${issued.length + 1}_${Math.random().toString(36).slice(2, 12)}`
+    issued.push(token)
+    sendJson(
+      response,
+      200,
+      { access_token: token, token_type: 'Bearer', expires_in: 3600, ...extra },
+      { 'Cache-Control': 'no-store' },
+    )
+  }
+  return Object.assign(responder, { issued })
+}
+
+/** Routes by path prefix: the first matching prefix wins, the fallback answers the rest. */
+export const routes = (
+  table: Array<[prefix: string, responder: Responder]>,
+  fallback: Responder = notFound,
+): Responder => {
+  return (recorded, response, request) => {
+    const match = table.find(([prefix]) => recorded.url.startsWith(prefix))
+    ;(match?.[1] ?? fallback)(recorded, response, request)
+  }
+}
