@@ -1,6 +1,15 @@
 import type { Setting } from '@awell-health/extensions-core'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { isLoopbackHost } from './lib/http/transportPolicy'
+import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
+import {
+  isPlainObject,
+  numberInRange,
+  oneOf,
+  optionalSecret,
+  optionalText,
+  requiredText,
+} from './lib/input/valueParsers'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
@@ -146,21 +155,7 @@ const RESERVED_TOKEN_PARAMS = new Set([
   'resource',
 ])
 
-/** '' and whitespace count as "not set", as Studio sends an emptied setting as ''. */
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()))
-
-const requiredText = optionalText.refine((value) => value !== undefined, 'is required')
-
 /** https, or http on loopback for local development (RFC 9700 §2.6: TLS everywhere else). */
-const endpointUrl = optionalText.superRefine((value, ctx) => {
-  if (value === undefined) return
-  const problem = endpointUrlProblem(value)
-  if (problem !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem })
-})
-
 export const endpointUrlProblem = (value: string): string | undefined => {
   let url: URL
   try {
@@ -174,112 +169,77 @@ export const endpointUrlProblem = (value: string): string | undefined => {
   return 'must be an https URL'
 }
 
-const numberInRange = (fallback: number, min: number, max: number) =>
-  optionalText
-    .refine((value) => value === undefined || /^\d+(\.\d+)?$/.test(value), 'must be a number')
-    .transform((value) => (value === undefined ? fallback : Number(value)))
-    .refine((value) => value >= min && value <= max, `must be between ${min} and ${max}`)
+const endpointUrl: ValueParser<string | undefined> = (value) => {
+  const text = optionalText(value)
+  const problem = text === undefined ? undefined : endpointUrlProblem(text)
+  if (problem !== undefined) throw new InputProblem(problem)
+  return text
+}
 
 /** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
-const resourceIndicator = optionalText.superRefine((value, ctx) => {
-  if (value === undefined) return
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {
-    url = undefined
+const resourceIndicator: ValueParser<string | undefined> = (value) => {
+  const text = optionalText(value)
+  if (text === undefined) return undefined
+  if (!URL.canParse(text) || text.includes('#')) {
+    throw new InputProblem('must be an absolute URI without a fragment')
   }
-  if (url === undefined || value.includes('#')) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: 'must be an absolute URI without a fragment',
-    })
-  }
-})
+  return text
+}
 
-const extraTokenParams = optionalText.transform((value, ctx): Record<string, string> => {
-  if (value === undefined) return {}
+/** A JSON object of extra form parameters; it may not override what the extension sets. */
+const extraTokenParams: ValueParser<Readonly<Record<string, string>>> = (value) => {
+  const text = optionalText(value)
+  if (text === undefined) return {}
   let parsed: unknown
   try {
-    parsed = JSON.parse(value)
+    parsed = JSON.parse(text)
   } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
-    return z.NEVER
+    parsed = undefined
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
-    return z.NEVER
-  }
+  if (!isPlainObject(parsed)) throw new InputProblem('must be a JSON object')
   const params: Record<string, string> = {}
   for (const [name, param] of Object.entries(parsed)) {
     if (RESERVED_TOKEN_PARAMS.has(name)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `may not set "${name}" (it has its own setting or is set by the extension)`,
-      })
-      return z.NEVER
+      throw new InputProblem(
+        `may not set "${name}" (it has its own setting or is set by the extension)`,
+      )
     }
     if (!['string', 'number', 'boolean'].includes(typeof param)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `value of "${name}" must be a string` })
-      return z.NEVER
+      throw new InputProblem(`value of "${name.slice(0, 60)}" must be a string`)
     }
     params[name] = String(param)
   }
   return params
-})
+}
 
-const enumSetting = <T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
-  optionalText
-    .refine(
-      (value) => value === undefined || (values as readonly string[]).includes(value),
-      `must be one of ${values.join(', ')}`,
-    )
-    .transform((value) => (value ?? fallback) as T[number])
-
-export const SettingsValidationSchema = z
-  .object({
+export const SettingsValidationSchema = objectOfParsers(
+  {
     tokenUrl: endpointUrl,
     issuerUrl: endpointUrl,
     clientId: requiredText,
-    clientSecret: z
-      .string()
-      .optional()
-      .transform((value) => (value === '' ? undefined : value)),
-    clientAuthMethod: enumSetting(CLIENT_AUTH_METHODS, 'client_secret_basic'),
+    clientSecret: optionalSecret,
+    clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
     privateKey: optionalText,
     privateKeyId: optionalText,
-    signingAlgorithm: enumSetting(SIGNING_ALGORITHMS, 'RS384'),
+    signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
     scope: optionalText,
     audience: optionalText,
     resource: resourceIndicator,
     extraTokenParams,
-    apiBaseUrl: endpointUrl.refine((value) => value !== undefined, 'is required'),
+    apiBaseUrl: (value) => endpointUrl(value) ?? requiredText(value),
     timeoutSeconds: numberInRange(30, 1, 300),
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
-  } satisfies Record<SettingKey, z.ZodTypeAny>)
-  .superRefine((value, ctx) => {
+  } satisfies Record<SettingKey, ValueParser<unknown>>,
+  (value, addIssue) => {
     if (value.tokenUrl === undefined && value.issuerUrl === undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['tokenUrl'],
-        message: 'is required (or set "issuerUrl" to discover it)',
-      })
+      addIssue('tokenUrl', 'is required (or set "issuerUrl" to discover it)')
     }
     if (value.clientAuthMethod === 'private_key_jwt') {
-      if (value.privateKey === undefined) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['privateKey'],
-          message: 'is required for private_key_jwt',
-        })
-      }
+      if (value.privateKey === undefined) addIssue('privateKey', 'is required for private_key_jwt')
     } else if (value.clientSecret === undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['clientSecret'],
-        message: `is required for ${value.clientAuthMethod}`,
-      })
+      addIssue('clientSecret', `is required for ${value.clientAuthMethod}`)
     }
-  })
+  },
+)
 
 export type ValidatedSettings = z.output<typeof SettingsValidationSchema>

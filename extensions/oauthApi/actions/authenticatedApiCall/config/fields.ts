@@ -1,12 +1,16 @@
 import { FieldType, StringType, type Field } from '@awell-health/extensions-core'
-import { z } from 'zod'
+import type { z } from 'zod'
+import { InputProblem, objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import {
-  booleanField,
-  headersField,
-  jsonFieldValue,
-  optionalTextField,
-  queryField,
-} from '../../../lib/input/jsonFieldSchemas'
+  booleanValue,
+  headerPairs,
+  isoDateTime,
+  jsonValue,
+  optionalFieldText,
+  queryPairs,
+  requiredText,
+  statusList,
+} from '../../../lib/input/valueParsers'
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -83,55 +87,25 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-const method = z
-  .string()
-  .optional()
-  .nullable()
-  .transform((value) => (value ?? '').trim().toUpperCase() || 'GET')
-  .refine(
-    (value): value is (typeof HTTP_METHODS)[number] =>
-      (HTTP_METHODS as readonly string[]).includes(value),
-    `must be one of ${HTTP_METHODS.join(', ')}`,
-  )
-  .transform((value) => value as (typeof HTTP_METHODS)[number])
-
-/** ISO-8601 date-time, as the expiresAt data point holds it. */
-const isoDateTime = optionalTextField.transform((value, ctx) => {
-  if (value === undefined) return undefined
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN
-  if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an ISO-8601 date-time' })
-    return z.NEVER
+/** The HTTP method, in any letter case; GET when empty. */
+const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
+  const text = (optionalFieldText(value) ?? 'GET').toUpperCase()
+  if (!(HTTP_METHODS as readonly string[]).includes(text)) {
+    throw new InputProblem(`must be one of ${HTTP_METHODS.join(', ')}`)
   }
-  return ms
-})
+  return text as (typeof HTTP_METHODS)[number]
+}
 
-const statusList = optionalTextField.transform((value, ctx) => {
-  if (value === undefined) return new Set([401])
-  const statuses = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-  if (statuses.length === 0 || !statuses.every((status) => /^[45]\d\d$/.test(status))) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: 'must be comma-separated HTTP statuses from 400 to 599, e.g. "401, 403"',
-    })
-    return z.NEVER
-  }
-  return new Set(statuses.map(Number))
-})
-
-export const FieldsValidationSchema = z.object({
-  accessToken: optionalTextField,
+export const FieldsValidationSchema = objectOfParsers({
+  accessToken: optionalFieldText,
   tokenExpiresAt: isoDateTime,
   method,
-  path: z.string({ required_error: 'is required' }).trim().min(1, 'is required'),
-  query: queryField,
-  headers: headersField,
-  body: jsonFieldValue,
-  failOnHttpError: booleanField(true),
-  renewOnStatus: statusList,
-} satisfies Record<keyof typeof fields, z.ZodTypeAny>)
+  path: requiredText,
+  query: queryPairs,
+  headers: headerPairs,
+  body: jsonValue,
+  failOnHttpError: booleanValue(true),
+  renewOnStatus: statusList([401]),
+} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
 
 export type ApiCallInput = z.output<typeof FieldsValidationSchema>

@@ -1,6 +1,6 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { z } from 'zod'
-import { booleanField, optionalTextField } from '../../../lib/input/jsonFieldSchemas'
+import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
+import { booleanValue, optionalFieldText } from '../../../lib/input/valueParsers'
 
 export const fields = {
   scope: {
@@ -21,7 +21,7 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-export const FieldsValidationSchema = z.object({
-  scope: optionalTextField,
-  forceRefresh: booleanField(false),
-} satisfies Record<keyof typeof fields, z.ZodTypeAny>)
+export const FieldsValidationSchema = objectOfParsers({
+  scope: optionalFieldText,
+  forceRefresh: booleanValue(false),
+} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
