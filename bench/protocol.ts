@@ -1,0 +1,16 @@
+// Messages between the benchmark (parent) and its server process (servers.ts) over IPC.
+
+export interface ServerCounts {
+  tokenRequests: number
+  apiRequests: number
+  /** API requests without a usable Bearer header (answered 401). */
+  refusedApiRequests: number
+  /** The last API request's headers as sorted "name: value" lines, to compare clients. */
+  lastApiRequestHeaders: string[]
+}
+
+export type ParentMessage = { type: 'stats'; id: number } | { type: 'stop' }
+
+export type ServerMessage =
+  | { type: 'ready'; tokenPort: number; apiPort: number }
+  | ({ type: 'stats'; id: number } & ServerCounts)
