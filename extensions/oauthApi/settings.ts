@@ -144,7 +144,7 @@ export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384'] 
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
 
 /** Parameters that the extension sets itself; extraTokenParams may not override them. */
-const RESERVED_TOKEN_PARAMS = new Set([
+export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   'grant_type',
   'client_id',
   'client_secret',

@@ -4,7 +4,7 @@
  */
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
-import { errorOf, runAction } from '../../extensions/oauthApi/testing/runAction'
+import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
 import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions

@@ -13,7 +13,7 @@ import {
   expectOutcome,
   runAction,
   type ActionRun,
-} from '../support/actionRun'
+} from '../../extensions/oauthApi/testing/actionRun'
 import {
   API_PATH,
   CLIENT_SECRET,

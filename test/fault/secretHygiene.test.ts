@@ -15,7 +15,7 @@ import {
   expectNoSecrets,
   runAction,
   type ActionRun,
-} from '../support/actionRun'
+} from '../../extensions/oauthApi/testing/actionRun'
 import {
   API_PATH,
   CLIENT_ID,

@@ -7,7 +7,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { settings as settingDefinitions } from '../../extensions/oauthApi/settings'
-import { leakedSecrets, type ActionRun } from './actionRun'
+import { RESERVED_TOKEN_PARAMS } from '../../extensions/oauthApi/settings'
+import { leakedSecrets, type ActionRun } from '../../extensions/oauthApi/testing/actionRun'
 import {
   isPolluted,
   maybeHugeString,
@@ -372,18 +373,7 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
           '{"__proto__":{"polluted":"yes"}}',
           '{"constructor":{"prototype":{"polluted":"yes"}}}',
         ),
-        fc
-          .constantFrom(
-            'grant_type',
-            'client_id',
-            'client_secret',
-            'client_assertion',
-            'client_assertion_type',
-            'scope',
-            'audience',
-            'resource',
-          )
-          .map((name) => JSON.stringify({ [name]: 'x' })),
+        fc.constantFrom(...RESERVED_TOKEN_PARAMS).map((name) => JSON.stringify({ [name]: 'x' })),
         weirdString().map((text) => `x${text}`),
       ),
       'not a JSON object of scalars, or a reserved name',

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT } from 'jose'
 import nock from 'nock'
 import { interceptHttpWithNock } from '../../testing/interceptHttp'
-import { errorOf, runAction } from '../../testing/runAction'
+import { errorOf, runAction } from '../../testing/actionRun'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
 const AUTH = 'https://auth.example.com'

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import nock from 'nock'
 import { interceptHttpWithNock } from '../../testing/interceptHttp'
-import { errorOf, runAction } from '../../testing/runAction'
+import { errorOf, runAction } from '../../testing/actionRun'
 import { fetchOAuthToken } from './fetchOAuthToken'
 
 const AUTH = 'https://auth.example.com'

@@ -173,3 +173,9 @@ export const expectError = (run: ActionRun, category: string, message: RegExp): 
 export const expectEndedWithin = (run: ActionRun, ms: number): void => {
   expect(run.elapsedMs).toBeLessThanOrEqual(ms)
 }
+
+/** The category and message of the run's error event, for one-line assertions. */
+export const errorOf = (run: ActionRun): { category: string | undefined; message: string } => ({
+  category: run.category,
+  message: run.message,
+})
