@@ -6,10 +6,15 @@ import nock from 'nock'
 import { clearCaches } from '../lib/cache/caches'
 
 export const interceptHttpWithNock = (): void => {
-  beforeAll(() => nock.disableNetConnect())
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate()
+    nock.disableNetConnect()
+  })
+  // Other test files in the same jest worker meet real sockets again.
   afterAll(() => {
     nock.cleanAll()
     nock.enableNetConnect()
+    nock.restore()
   })
   beforeEach(() => {
     clearCaches()
