@@ -38,7 +38,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor }) => {
       const settings = validateSettings(payload.settings)
       const input = validateFields(FieldsValidationSchema, payload.fields)
-      const base = parseApiBase(settings.apiBaseUrl as string)
+      const base = parseApiBase(settings.apiBaseUrl)
       const plan = buildApiRequest(input, base)
       const client = tokenClientFromSettings(settings, redactor)
       const limits = httpLimitsFromSettings(settings)
@@ -58,9 +58,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
 
       const { response } = result
       if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpError(response, what, failureNotes(result, renewedAfterStatus), (text) =>
-          redactor.scrub(text),
-        )
+        throw apiHttpError(response, what, failureNotes(result, renewedAfterStatus), redactor)
       }
       const tokenNote =
         renewedAfterStatus !== undefined

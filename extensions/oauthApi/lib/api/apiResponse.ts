@@ -1,4 +1,5 @@
 import { ActionError } from '../run/ActionError'
+import type { Redactor } from '../run/redactor'
 import type { HttpResponse } from '../http/sendRequest'
 
 /** A failed response is quoted in the error event up to this many characters. */
@@ -27,8 +28,9 @@ export const apiHttpError = (
   response: HttpResponse,
   what: string,
   notes: string[],
-  scrub: (text: string) => string = (text) => text,
+  redactor: Redactor,
 ): ActionError => {
+  const scrub = (text: string): string => redactor.scrub(text)
   const category = response.status >= 500 ? 'SERVER_ERROR' : 'BAD_REQUEST'
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
