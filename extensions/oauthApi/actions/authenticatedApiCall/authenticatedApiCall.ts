@@ -33,7 +33,9 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     category: Category.DATA,
     fields,
     dataPoints,
-    previewable: true,
+    // A preview in Studio would really POST, PUT or DELETE in the connected system.
+    previewable: false,
+    // Retries of the platform could repeat a POST; the action retries safe requests itself.
     supports_automated_retries: false,
     onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor }) => {
       const settings = validateSettings(payload.settings)
