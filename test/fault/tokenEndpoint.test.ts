@@ -232,7 +232,7 @@ describe('fault injection: the token endpoint, seen from authenticatedApiCall (o
   it('500 at the token endpoint: SERVER_ERROR, the API receives nothing', async () => {
     server.respondWith((_recorded, response) => sendText(response, 500, 'oops'))
     const run = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /token endpoint refused the request \(HTTP 500\): oops/)
+    expectError(run, 'SERVER_ERROR', /token endpoint failed \(HTTP 500\): oops/)
     expect(server.requestsTo(API_PATH)).toEqual([])
     expectCleanRun(run)
   })

@@ -75,7 +75,8 @@ export const describeTokenError = (response: HttpResponse, redactor: Redactor): 
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? printable(body['error']) : undefined
   const description = body !== undefined ? printable(body['error_description']) : undefined
-  const parts = [`The token endpoint refused the request (HTTP ${response.status})`]
+  const verdict = response.status >= 500 ? 'failed' : 'refused the request'
+  const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
   if (error !== undefined) {
     parts.push(`: error "${quote(error, redactor)}"`)
     if (description !== undefined)
