@@ -5,6 +5,7 @@
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
 import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
+import { runRoundTrip } from '../../src/demo/roundTrip'
 import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
@@ -229,5 +230,36 @@ describe('a token the API finds expired (its clock runs ahead of the authorizati
     expect(after.tokenRequests - before.tokenRequests).toBe(1)
     expect(after.apiRequests - before.apiRequests).toBe(2)
     expect(call.emitted).not.toContain(token.dataPoints.accessToken)
+  })
+})
+
+describe('the round trip of npm run demo', () => {
+  it('completes GET 200 and POST 201, with derived data points read by JSONPath', async () => {
+    const trip = await runRoundTrip(extensions, servers.settingsFor('basic'), 'example')
+    expect(trip.failedStep).toBeUndefined()
+    expect(trip.steps.map((step) => step.result.status)).toEqual([
+      'complete',
+      'complete',
+      'complete',
+    ])
+    expect(trip.steps.slice(1).map((step) => step.result.data_points.statusCode)).toEqual([
+      '200',
+      '201',
+    ])
+    expect(trip.derived.map((derived) => [derived.path, derived.value])).toEqual([
+      ['$.name[0].family', 'Chalmers'],
+      ['$.birthDate', '1974-12-25'],
+      ['$.id', expect.any(String)],
+    ])
+  })
+
+  it('names the step that failed', async () => {
+    const trip = await runRoundTrip(
+      extensions,
+      { ...servers.settingsFor('basic'), clientSecret: 'wrong' },
+      'example',
+    )
+    expect(trip.failedStep?.title).toBe('Fetch OAuth token')
+    expect(trip.steps).toHaveLength(1)
   })
 })
