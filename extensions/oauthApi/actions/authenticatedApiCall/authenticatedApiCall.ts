@@ -8,11 +8,7 @@ import { isUnderBase, parseApiBase, type ApiBase } from '../../lib/http/resolveU
 import { isIdempotent } from '../../lib/http/retryPolicy'
 import { HttpFailure } from '../../lib/http/sendRequest'
 import { validateFields, validateSettings } from '../../lib/input/validateInput'
-import {
-  httpLimitsFromSettings,
-  tokenClientFromSettings,
-  type HttpLimits,
-} from '../../lib/oauth/tokenClient'
+import { tokenClientFromSettings, type HttpLimits } from '../../lib/oauth/tokenClient'
 import { renewedToken, tokenForCall } from '../../lib/oauth/tokenForCall'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
@@ -43,7 +39,6 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       const base = parseApiBase(settings.apiBaseUrl)
       const plan = buildApiRequest(input, base)
       const client = tokenClientFromSettings(settings, redactor)
-      const limits = httpLimitsFromSettings(settings)
       const what = `${plan.method} ${plan.url.pathname}`
 
       let token = await tokenForCall(client, redactor, {
@@ -51,11 +46,11 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         expiresAtMs: input.tokenExpiresAt,
       })
       let renewedAfterStatus: number | undefined
-      let result = await send(plan, token.accessToken, base, limits, what)
+      let result = await send(plan, token.accessToken, base, client.limits, what)
       if (input.renewOnStatus.has(result.response.status)) {
         renewedAfterStatus = result.response.status
         token = await renewedToken(client, redactor, token.accessToken)
-        result = await send(plan, token.accessToken, base, limits, what)
+        result = await send(plan, token.accessToken, base, client.limits, what)
       }
 
       const { response } = result

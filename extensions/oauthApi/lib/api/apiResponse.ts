@@ -1,9 +1,12 @@
 import { ActionError } from '../run/ActionError'
+import { quoteServerText } from '../run/quoteServerText'
 import type { Redactor } from '../run/redactor'
 import type { HttpResponse } from '../http/sendRequest'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
+/** A WWW-Authenticate header is quoted up to this many characters. */
+const MAX_HEADER_EXCERPT = 300
 
 /**
  * The responseBody data point: the parsed body as JSON text; a body that is not JSON as a JSON
@@ -30,23 +33,15 @@ export const apiHttpError = (
   notes: string[],
   redactor: Redactor,
 ): ActionError => {
-  const scrub = (text: string): string => redactor.scrub(text)
   const category = response.status >= 500 ? 'SERVER_ERROR' : 'BAD_REQUEST'
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
   if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {
     // RFC 6750 §3: the resource server's reason (invalid_token, insufficient_scope, …).
-    parts.push(`; WWW-Authenticate: ${scrub(printable(bearerError)).slice(0, 300)}`)
+    parts.push(`; WWW-Authenticate: ${quoteServerText(bearerError, redactor, MAX_HEADER_EXCERPT)}`)
   }
   for (const note of notes) parts.push(`; ${note}`)
-  const excerpt = scrub(printable(response.body)).trim()
-  if (excerpt !== '') {
-    parts.push(
-      `. Body: ${excerpt.length > MAX_BODY_EXCERPT ? `${excerpt.slice(0, MAX_BODY_EXCERPT)}…` : excerpt}`,
-    )
-  }
+  const excerpt = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
+  if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
   return new ActionError(category, parts.join(''))
 }
-
-// eslint-disable-next-line no-control-regex
-const printable = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')

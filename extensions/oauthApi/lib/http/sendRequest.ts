@@ -60,7 +60,6 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
       responseType: 'arraybuffer',
       transformResponse: [(data: unknown) => data],
       maxContentLength: request.maxResponseBytes,
-      maxBodyLength: request.maxResponseBytes,
       proxy: false,
     })
   } catch (error) {

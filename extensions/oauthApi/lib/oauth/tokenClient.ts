@@ -19,7 +19,7 @@ export interface TokenClient {
   limits: HttpLimits
 }
 
-export const httpLimitsFromSettings = (settings: ValidatedSettings): HttpLimits => ({
+const httpLimitsFromSettings = (settings: ValidatedSettings): HttpLimits => ({
   timeoutMs: Math.round(settings.timeoutSeconds * 1000),
   maxResponseBytes: Math.round(settings.maxResponseSizeMB * 1024 * 1024),
 })

@@ -1,4 +1,5 @@
 import { ActionError } from '../run/ActionError'
+import { quoteServerText } from '../run/quoteServerText'
 import type { Redactor } from '../run/redactor'
 import type { HttpResponse } from '../http/sendRequest'
 import { readJwtExpiry } from './jwtExpiry'
@@ -73,8 +74,8 @@ export const parseExpiresIn = (value: unknown): number | undefined => {
  */
 export const describeTokenError = (response: HttpResponse, redactor: Redactor): string => {
   const body = parseJsonObject(response.body)
-  const error = body !== undefined ? printable(body['error']) : undefined
-  const description = body !== undefined ? printable(body['error_description']) : undefined
+  const error = body !== undefined ? nonEmptyString(body['error']) : undefined
+  const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
   const verdict = response.status >= 500 ? 'failed' : 'refused the request'
   const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
   if (error !== undefined) {
@@ -87,16 +88,12 @@ export const describeTokenError = (response: HttpResponse, redactor: Redactor): 
   return parts.join('')
 }
 
-const quote = (text: string, redactor: Redactor): string => {
-  const scrubbed = redactor.scrub(text.replace(/\s+/g, ' ').trim())
-  return scrubbed.length > MAX_QUOTED_LENGTH ? `${scrubbed.slice(0, MAX_QUOTED_LENGTH)}…` : scrubbed
-}
+/** The server's words on one line, scrubbed and cut short. */
+const quote = (text: string, redactor: Redactor): string =>
+  quoteServerText(text.replace(/\s+/g, ' '), redactor, MAX_QUOTED_LENGTH)
 
-const printable = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== ''
-    ? // eslint-disable-next-line no-control-regex
-      value.replace(/[\u0000-\u001f\u007f]/g, ' ')
-    : undefined
+const nonEmptyString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined
 
 export const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
   try {

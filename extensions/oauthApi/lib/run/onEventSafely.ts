@@ -12,12 +12,12 @@ import { Redactor } from './redactor'
 export interface RunContext {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fields are validated by each action's schema
   payload: NewActivityPayload<any, any>
-  helpers: Helpers
   /** Knows this run's secrets; every text that leaves the run is scrubbed with it. */
   redactor: Redactor
-  /** helpers.log, scrubbed, and never throwing. */
-  log: (data: Record<string, unknown>, message: string) => void
 }
+
+/** helpers.log, scrubbed, and never throwing. */
+type SafeLog = (data: Record<string, unknown>, message: string) => void
 
 export interface ActionOutcome<DPKeys extends string> {
   data_points: Partial<Record<DPKeys, string | null | undefined>>
@@ -51,7 +51,7 @@ export const onEventSafely =
     const log = safeLogger(helpers, redactor, actionKey)
     let outcome: ActionOutcome<DPKeys>
     try {
-      outcome = await work({ payload, helpers, redactor, log })
+      outcome = await work({ payload, redactor })
     } catch (error) {
       const failure = describeFailure(error)
       const message = redactor.scrub(failure.message)
@@ -89,7 +89,7 @@ const scrubEvent = (event: ActivityEvent, redactor: Redactor): ActivityEvent => 
 })
 
 /** The platform's callback is called once; if it fails itself, that is logged, not retried. */
-const settle = async (callback: () => Promise<void>, log: RunContext['log']): Promise<void> => {
+const settle = async (callback: () => Promise<void>, log: SafeLog): Promise<void> => {
   try {
     await callback()
   } catch (error) {
@@ -98,7 +98,7 @@ const settle = async (callback: () => Promise<void>, log: RunContext['log']): Pr
 }
 
 const safeLogger =
-  (helpers: Helpers, redactor: Redactor, actionKey: string): RunContext['log'] =>
+  (helpers: Helpers, redactor: Redactor, actionKey: string): SafeLog =>
   (data, message) => {
     try {
       const scrubbedData = JSON.parse(redactor.scrub(JSON.stringify(data))) as Record<
