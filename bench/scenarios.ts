@@ -1,7 +1,8 @@
 // The measurements. Each takes the servers and the base settings and returns plain numbers.
 
 import axios from 'axios'
-import { clearCaches, MAX_CACHED_TOKENS, tokenCache } from '../extensions/oauthApi/lib/cache/caches'
+import { clearCaches } from '../extensions/oauthApi/lib/oauth/caches'
+import { MAX_CACHED_TOKENS, tokenCache } from '../extensions/oauthApi/lib/oauth/obtainAccessToken'
 import { authenticatedApiCall, fetchOAuthToken, type BenchSettings } from './actions'
 import { median, now, percentile, round, runPool, settledHeapUsed } from './measure'
 import type { BenchServers } from './serverProcess'

@@ -1,7 +1,9 @@
 import type { Setting } from '@awell-health/extensions-core'
-import type { z } from 'zod'
-import { isLoopbackHost } from './lib/http/transportPolicy'
+import { LRUCache } from 'lru-cache'
+import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
+import { endpointUrlProblem } from './lib/http/transportPolicy'
 import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
+import { parseInput } from './lib/input/parseInput'
 import {
   isPlainObject,
   numberInRange,
@@ -10,6 +12,16 @@ import {
   optionalText,
   requiredText,
 } from './lib/input/valueParsers'
+import { readPrivateKey } from './lib/oauth/clientAssertion'
+import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
+import {
+  CLIENT_AUTH_METHODS,
+  SIGNING_ALGORITHMS,
+  tokenClient,
+  type ClientAuth,
+  type TokenClient,
+  type TokenEndpoint,
+} from './lib/oauth/TokenClient'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
@@ -132,48 +144,12 @@ export const settings = {
 
 export type SettingKey = keyof typeof settings
 
-export const CLIENT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_basic_unencoded',
-  'private_key_jwt',
-] as const
-export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number]
-
-export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384'] as const
-export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
-
-/** Parameters that the extension sets itself; extraTokenParams may not override them. */
-export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'client_assertion',
-  'client_assertion_type',
-  'scope',
-  'audience',
-  'resource',
-])
-
-/** https, or http on loopback for local development (RFC 9700 §2.6: TLS everywhere else). */
-export const endpointUrlProblem = (value: string): string | undefined => {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return 'is not a valid absolute URL'
-  }
-  if (url.protocol === 'https:') return undefined
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined
-  if (url.protocol === 'http:') return 'must use https (http is allowed only on localhost)'
-  return 'must be an https URL'
-}
-
-const endpointUrl: ValueParser<string | undefined> = (value) => {
+const endpointUrl: ValueParser<URL | undefined> = (value) => {
   const text = optionalText(value)
-  const problem = text === undefined ? undefined : endpointUrlProblem(text)
+  if (text === undefined) return undefined
+  const problem = endpointUrlProblem(text)
   if (problem !== undefined) throw new InputProblem(problem)
-  return text
+  return new URL(text)
 }
 
 /** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
@@ -212,6 +188,16 @@ const extraTokenParams: ValueParser<Readonly<Record<string, string>>> = (value) 
   return params
 }
 
+/** The settings as the actions use them: each rule already applied, nothing left to check. */
+export interface OAuthApiSettings {
+  client: TokenClient
+  apiBase: ApiBase
+  timeoutSeconds: number
+  maxResponseBytes: number
+  /** The client secret or private key, for the run's redactor. */
+  secrets: readonly string[]
+}
+
 export const SettingsValidationSchema = objectOfParsers(
   {
     tokenUrl: endpointUrl,
@@ -226,20 +212,103 @@ export const SettingsValidationSchema = objectOfParsers(
     audience: optionalText,
     resource: resourceIndicator,
     extraTokenParams,
-    apiBaseUrl: (value) => endpointUrl(value) ?? requiredText(value),
+    apiBaseUrl: (value) => endpointUrl(value) ?? new URL(requiredText(value)),
     timeoutSeconds: numberInRange(30, 1, 300),
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
-  (value, addIssue) => {
-    if (value.tokenUrl === undefined && value.issuerUrl === undefined) {
-      addIssue('tokenUrl', 'is required (or set "issuerUrl" to discover it)')
+  (value): OAuthApiSettings => {
+    const endpoint: TokenEndpoint | undefined =
+      value.tokenUrl !== undefined
+        ? { kind: 'url', url: value.tokenUrl }
+        : value.issuerUrl !== undefined
+          ? { kind: 'issuer', issuer: value.issuerUrl }
+          : undefined
+    if (endpoint === undefined) {
+      throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
     }
-    if (value.clientAuthMethod === 'private_key_jwt') {
-      if (value.privateKey === undefined) addIssue('privateKey', 'is required for private_key_jwt')
-    } else if (value.clientSecret === undefined) {
-      addIssue('clientSecret', `is required for ${value.clientAuthMethod}`)
+    const { auth, credential } = clientAuth(value)
+    return {
+      client: tokenClient(
+        {
+          endpoint,
+          auth,
+          scope: value.scope,
+          audience: value.audience,
+          resource: value.resource,
+          extraParams: value.extraTokenParams,
+        },
+        credential,
+      ),
+      apiBase: parseApiBase(value.apiBaseUrl.href),
+      timeoutSeconds: value.timeoutSeconds,
+      maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
+      secrets: [credential],
     }
   },
 )
 
-export type ValidatedSettings = z.output<typeof SettingsValidationSchema>
+/** The client authentication method with exactly what it needs; the private key parsed. */
+const clientAuth = (value: {
+  clientId: string
+  clientAuthMethod: (typeof CLIENT_AUTH_METHODS)[number]
+  clientSecret: string | undefined
+  privateKey: string | undefined
+  privateKeyId: string | undefined
+  signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number]
+}): { auth: ClientAuth; credential: string } => {
+  const { clientId, clientAuthMethod: method } = value
+  if (method === 'private_key_jwt') {
+    if (value.privateKey === undefined) {
+      throw new InputProblem('is required for private_key_jwt', 'privateKey')
+    }
+    const read = readPrivateKey(value.privateKey, value.signingAlgorithm)
+    if ('problem' in read) throw new InputProblem(read.problem, 'privateKey')
+    return {
+      auth: {
+        method,
+        clientId,
+        key: read.key,
+        keyId: value.privateKeyId,
+        algorithm: value.signingAlgorithm,
+      },
+      credential: value.privateKey,
+    }
+  }
+  if (value.clientSecret === undefined) {
+    throw new InputProblem(`is required for ${method}`, 'clientSecret')
+  }
+  if (method === 'client_secret_basic_unencoded' && clientId.includes(':')) {
+    // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon.
+    throw new InputProblem('cannot contain ":" with client_secret_basic_unencoded', 'clientId')
+  }
+  return {
+    auth: { method, clientId, clientSecret: value.clientSecret },
+    credential: value.clientSecret,
+  }
+}
+
+/**
+ * Parsed settings per distinct settings value: a tenant's settings are parsed (and its private
+ * key read) once, not on every run. Bounded; failures are not kept.
+ */
+const MAX_CACHED_SETTINGS = 100
+const settingsCache = new LRUCache<string, OAuthApiSettings>({ max: MAX_CACHED_SETTINGS })
+
+/** Settings at fault end the run in MISSING_SETTINGS, naming the setting. */
+export const parseSettings = (raw: unknown): OAuthApiSettings => {
+  const key = cacheKeyOf(raw)
+  const cached = key !== undefined ? settingsCache.get(key) : undefined
+  if (cached !== undefined) return cached
+  const parsed = parseInput(SettingsValidationSchema, raw, 'setting')
+  if (key !== undefined) settingsCache.set(key, parsed)
+  return parsed
+}
+
+/** Settings are an object of strings; anything that cannot be JSON is parsed without a cache. */
+const cacheKeyOf = (raw: unknown): string | undefined => {
+  try {
+    return JSON.stringify(raw ?? {})
+  } catch {
+    return undefined
+  }
+}

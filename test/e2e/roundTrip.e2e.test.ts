@@ -3,7 +3,7 @@
  * (oidc-provider, in a child process) and the sample FHIR API that verifies JWTs with jose.
  */
 import { extensions } from '../../extensions'
-import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
+import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
 import { runRoundTrip } from '../../src/demo/roundTrip'
 import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'

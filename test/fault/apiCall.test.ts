@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
-import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
+import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,
@@ -169,7 +169,8 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       (_recorded, response) => sendJson(response, 429, {}, { 'Retry-After': '1' }),
       echoToken(200, { 'X-Echo': 'x' }),
     )
-    const run = await call({})
+    // The wait counts against the step's timeout: 3 s leave room for it.
+    const run = await call({}, { timeoutSeconds: '3' })
     expectOutcome(run, 'complete')
     expect(run.elapsedMs).toBeGreaterThanOrEqual(950)
     expect(apiRequests()).toHaveLength(2)
@@ -210,7 +211,11 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('no answer within the timeout: SERVER_ERROR naming the timeout', async () => {
     apiAnswers(neverAnswer)
     const run = await call({})
-    expectError(run, 'SERVER_ERROR', /failed: No complete response .* within 1 s \(timeout\)/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /failed: No complete response .* before the step's timeout of 1 s ran out/,
+    )
     expect(run.elapsedMs).toBeGreaterThanOrEqual(900)
     expect(apiRequests()).toHaveLength(1)
     expectCleanRun(run)

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
 import { MAX_BODY_EXCERPT } from '../../extensions/oauthApi/lib/api/apiResponse'
-import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
+import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,

@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
-import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
+import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { createHarness } from '../../extensions/oauthApi/testing/actionRun'
 import {
   CONTROL_CHARACTERS,
@@ -211,7 +211,7 @@ const fieldCorruption = (
   key: string,
   values: fc.Arbitrary<unknown>,
   label: string,
-  stage: 'fields' | 'request' | 'token' = 'fields',
+  stage: 'fields' | 'request' = 'fields',
 ) => corrupt('fields', key, values, stage, label)
 
 /** Paths that leave the API base (or are not URLs at all). */
@@ -455,7 +455,7 @@ const fieldsCorruption = (origin: string): fc.Arbitrary<Corruption> =>
         ],
         names: ['body'],
       })),
-    fieldCorruption('accessToken', unusableToken, 'not a b64token', 'token'),
+    fieldCorruption('accessToken', unusableToken, 'not a b64token'),
   )
 
 // ---------------------------------------------------------------------------------------------

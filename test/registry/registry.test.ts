@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import type { Field } from '@awell-health/extensions-core'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -68,12 +69,31 @@ describe('oauthApi settings: Studio metadata and Zod schema in sync', () => {
 
   it('accepts the minimal valid settings, with defaults filled in', () => {
     expect(SettingsValidationSchema.parse(valid)).toMatchObject({
-      clientAuthMethod: 'client_secret_basic',
-      signingAlgorithm: 'RS384',
+      client: {
+        endpoint: { kind: 'url', url: new URL(valid.tokenUrl) },
+        auth: { method: 'client_secret_basic', clientId: 'id', clientSecret: 'secret' },
+        extraParams: {},
+      },
+      apiBase: { href: 'https://api.example.com/' },
       timeoutSeconds: 30,
-      maxResponseSizeMB: 10,
-      extraTokenParams: {},
+      maxResponseBytes: 10 * 1024 * 1024,
     })
+  })
+
+  it('reads a private key once, into the client authentication it belongs to', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const parsed = SettingsValidationSchema.parse({
+      ...valid,
+      clientSecret: undefined,
+      clientAuthMethod: 'private_key_jwt',
+      privateKey: pem.replace(/\n/g, '\\n'),
+      signingAlgorithm: 'ES384',
+    })
+    expect(parsed.client.auth).toMatchObject({ method: 'private_key_jwt', algorithm: 'ES384' })
+    expect(parsed.client.auth.method === 'private_key_jwt' && parsed.client.auth.key.type).toBe(
+      'private',
+    )
   })
 
   it.each(

@@ -7,7 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { settings as settingDefinitions } from '../../extensions/oauthApi/settings'
-import { RESERVED_TOKEN_PARAMS } from '../../extensions/oauthApi/settings'
+import { RESERVED_TOKEN_PARAMS } from '../../extensions/oauthApi/lib/oauth/requestToken'
 import { leakedSecrets, type ActionRun } from '../../extensions/oauthApi/testing/actionRun'
 import {
   isPolluted,
@@ -20,12 +20,12 @@ import {
 export type Target = 'settings' | 'fields'
 
 /**
- * Where the action notices a fault, in the order it looks: the settings schema, the fields
- * schema, building the request (path, headers, body), the handed-in token, and the client
- * credentials (read only when a token is requested).
+ * Where the action notices a fault, in the order it looks: the settings (all their rules, the
+ * private key read), the fields (the handed-in token among them), then building the request
+ * (path, headers, body).
  */
-export type Stage = 'settings' | 'fields' | 'request' | 'token' | 'credentials'
-const STAGE_ORDER: Stage[] = ['settings', 'fields', 'request', 'token', 'credentials']
+export type Stage = 'settings' | 'fields' | 'request'
+const STAGE_ORDER: Stage[] = ['settings', 'fields', 'request']
 
 /** Written as a value: the key is removed. */
 export const OMIT = Symbol('omit')
@@ -103,7 +103,7 @@ export const applyCorruptions = (
   const stage = STAGE_ORDER.find((candidate) => inForce.some((c) => c.stage === candidate))
   if (stage === undefined) throw new Error('no corruption in force: the generator is wrong')
   const atStage = inForce.filter((corruption) => corruption.stage === stage)
-  const aboutSettings = stage === 'settings' || stage === 'credentials'
+  const aboutSettings = stage === 'settings'
   return {
     payload: {
       settings: roots.has('settings') ? roots.get('settings') : objects.settings,
@@ -406,10 +406,10 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
     mode === 'secret'
       ? [
           setting('clientSecret', fc.constantFrom<unknown>(OMIT, ''), 'missing'),
-          // Found only when the Basic header is built: ":" cannot be sent unencoded.
+          // A rule across settings, found when they are parsed: ":" cannot be sent unencoded.
           weirdString().map((rest) => ({
             label: 'settings.clientId: ":" with client_secret_basic_unencoded',
-            stage: 'credentials' as const,
+            stage: 'settings' as const,
             writes: [
               { target: 'settings' as const, key: 'clientId', value: `id:${rest}` },
               {
@@ -417,14 +417,13 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
                 key: 'clientAuthMethod',
                 value: 'client_secret_basic_unencoded',
               },
-              { target: 'fields' as const, key: 'accessToken', value: OMIT },
             ],
             names: ['clientId'],
           })),
         ]
       : [
           setting('privateKey', missing, 'missing'),
-          // Found only when the client assertion is signed.
+          // Read (and checked against the algorithm) when the settings are parsed.
           fc
             .oneof(
               fc.constantFrom<[string, string | undefined]>(
@@ -446,13 +445,12 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
             )
             .map(([key, algorithm]) => ({
               label: `settings.privateKey: unusable for ${algorithm ?? 'the algorithm'}`,
-              stage: 'credentials' as const,
+              stage: 'settings' as const,
               writes: [
                 { target: 'settings' as const, key: 'privateKey', value: key },
                 ...(algorithm !== undefined
                   ? [{ target: 'settings' as const, key: 'signingAlgorithm', value: algorithm }]
                   : []),
-                { target: 'fields' as const, key: 'accessToken', value: OMIT },
               ],
               names: ['privateKey'],
             })),

@@ -3,7 +3,7 @@
  * process's token cache emptied before each test so that tests do not see each other's tokens.
  */
 import nock from 'nock'
-import { clearCaches } from '../lib/cache/caches'
+import { clearCaches } from '../lib/oauth/caches'
 
 export const interceptHttpWithNock = (): void => {
   beforeAll(() => {

@@ -1,17 +1,14 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
-import { apiHttpError, isSuccess, responseBodyDataPoint } from '../../lib/api/apiResponse'
-import { buildApiRequest, type ApiRequestPlan } from '../../lib/api/buildApiRequest'
-import { describeHttpFailure } from '../../lib/http/describeHttpFailure'
-import { exchange, type ExchangeResult } from '../../lib/http/exchange'
-import { isUnderBase, parseApiBase, type ApiBase } from '../../lib/http/resolveUnderBase'
+import { parseSettings } from '../../settings'
+import { apiHttpFailure, isSuccess, responseBodyDataPoint } from '../../lib/api/apiResponse'
+import { buildApiRequest } from '../../lib/api/buildApiRequest'
+import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { isIdempotent } from '../../lib/http/retryPolicy'
-import { HttpFailure } from '../../lib/http/sendRequest'
-import { validateFields, validateSettings } from '../../lib/input/validateInput'
-import { tokenClientFromSettings, type HttpLimits } from '../../lib/oauth/tokenClient'
-import { renewedToken, tokenForCall } from '../../lib/oauth/tokenForCall'
+import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
+import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -34,29 +31,26 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     // Retries of the platform could repeat a POST; the action retries safe requests itself.
     supports_automated_retries: false,
     onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor }) => {
-      const settings = validateSettings(payload.settings)
-      const input = validateFields(FieldsValidationSchema, payload.fields)
-      const base = parseApiBase(settings.apiBaseUrl)
-      const plan = buildApiRequest(input, base)
-      const client = tokenClientFromSettings(settings, redactor)
-      const what = `${plan.method} ${plan.url.pathname}`
-
-      let token = await tokenForCall(client, redactor, {
-        accessToken: input.accessToken,
-        expiresAtMs: input.tokenExpiresAt,
-      })
-      let renewedAfterStatus: number | undefined
-      let result = await send(plan, token.accessToken, base, client.limits, what)
-      if (input.renewOnStatus.has(result.response.status)) {
-        renewedAfterStatus = result.response.status
-        token = await renewedToken(client, redactor, token.accessToken)
-        result = await send(plan, token.accessToken, base, client.limits, what)
+      const settings = parseSettings(payload.settings)
+      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+      const plan = buildApiRequest(input, settings.apiBase)
+      const step = startStep(settings, redactor)
+      const call: ApiCall = {
+        plan,
+        retryable: isIdempotent(plan.method),
+        notRepeated: `${plan.method} is not repeated, so that no record is created twice`,
+        given:
+          input.accessToken !== undefined
+            ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+            : undefined,
+        renewOnStatus: input.renewOnStatus,
       }
-
-      const { response } = result
+      const result = await callApi(call, settings.client, settings.apiBase, step)
+      const { response } = result.exchange
       if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpError(response, what, failureNotes(result, renewedAfterStatus), redactor)
+        throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor)
       }
+      const { token, renewedAfterStatus } = result
       const tokenNote =
         renewedAfterStatus !== undefined
           ? `token renewed after HTTP ${renewedAfterStatus}`
@@ -75,52 +69,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           accessToken: token.accessToken,
           tokenRefreshed: String(token.replaced),
         },
-        events: [infoEvent(`${what} answered HTTP ${response.status} (${tokenNote}).`)],
+        events: [infoEvent(`${result.what} answered HTTP ${response.status} (${tokenNote}).`)],
       }
     }),
   }
-
-/** One request with the token; redirects are followed only while they stay under the base. */
-const send = async (
-  plan: ApiRequestPlan,
-  accessToken: string,
-  base: ApiBase,
-  limits: HttpLimits,
-  what: string,
-): Promise<ExchangeResult> => {
-  try {
-    return await exchange(
-      {
-        method: plan.method,
-        url: plan.url,
-        headers: { ...plan.headers, Authorization: `Bearer ${accessToken}` },
-        body: plan.body,
-        ...limits,
-      },
-      {
-        retryable: isIdempotent(plan.method),
-        notRetryableReason: `${plan.method} is not repeated, so that no record is created twice`,
-        mayFollowRedirect: (target) => isUnderBase(target, base),
-      },
-    )
-  } catch (error) {
-    if (error instanceof HttpFailure) throw describeHttpFailure(error, what)
-    throw error
-  }
-}
-
-const failureNotes = (result: ExchangeResult, renewedAfterStatus: number | undefined): string[] => {
-  const notes: string[] = []
-  if (result.refusedRedirect !== undefined) {
-    notes.push(
-      `it redirects to ${result.refusedRedirect.origin}${result.refusedRedirect.pathname}, outside the API base URL, so the redirect was not followed`,
-    )
-  }
-  if (renewedAfterStatus !== undefined) {
-    notes.push(
-      `the token was renewed after HTTP ${renewedAfterStatus} and the retry was refused too`,
-    )
-  }
-  if (result.retryNote !== undefined) notes.push(result.retryNote)
-  return notes
-}

@@ -1,10 +1,12 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
-import { validateFields, validateSettings } from '../../lib/input/validateInput'
+import { parseSettings } from '../../settings'
+import { parseInput } from '../../lib/input/parseInput'
 import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
-import { tokenClientFromSettings } from '../../lib/oauth/tokenClient'
+import { withScope } from '../../lib/oauth/TokenClient'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
+import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -23,10 +25,11 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
   previewable: true,
   supports_automated_retries: false,
   onEvent: onEventSafely('fetchOAuthToken', async ({ payload, redactor }) => {
-    const settings = validateSettings(payload.settings)
-    const input = validateFields(FieldsValidationSchema, payload.fields)
-    const client = tokenClientFromSettings(settings, redactor, input.scope)
-    const { token, source } = await obtainAccessToken(client, redactor, {
+    const settings = parseSettings(payload.settings)
+    const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+    const step = startStep(settings, redactor)
+    const client = withScope(settings.client, input.scope)
+    const { token, source } = await obtainAccessToken(client, step, {
       bypassCache: input.forceRefresh,
     })
     const now = Date.now()

@@ -1,7 +1,7 @@
-import { ActionError } from '../run/ActionError'
-import { quoteServerText } from '../run/quoteServerText'
-import type { Redactor } from '../run/redactor'
 import type { HttpResponse } from '../http/sendRequest'
+import { quoteServerText } from '../secrets/quoteServerText'
+import type { Redactor } from '../secrets/redactor'
+import { StepFailure } from '../step/StepFailure'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
@@ -24,16 +24,22 @@ export const responseBodyDataPoint = (body: string): string => {
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
 /**
- * The error for a non-2xx answer: 4xx (and unfollowed 3xx) BAD_REQUEST, 5xx SERVER_ERROR. The
- * server's words are scrubbed before they are cut short: a secret cut in two would not be found.
+ * The failure for a non-2xx answer: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an unfollowed
+ * 3xx API_REDIRECT_REFUSED. The server's words are scrubbed before they are cut short: a secret
+ * cut in two would not be found.
  */
-export const apiHttpError = (
+export const apiHttpFailure = (
   response: HttpResponse,
   what: string,
-  notes: string[],
+  notes: readonly string[],
   redactor: Redactor,
-): ActionError => {
-  const category = response.status >= 500 ? 'SERVER_ERROR' : 'BAD_REQUEST'
+): StepFailure => {
+  const code =
+    response.status >= 500
+      ? 'API_SERVER_ERROR'
+      : response.status < 400
+        ? 'API_REDIRECT_REFUSED'
+        : 'API_CLIENT_ERROR'
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
   if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {
@@ -43,5 +49,5 @@ export const apiHttpError = (
   for (const note of notes) parts.push(`; ${note}`)
   const excerpt = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
   if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
-  return new ActionError(category, parts.join(''))
+  return new StepFailure(code, parts.join(''))
 }

@@ -1,13 +1,13 @@
-import { fieldError } from '../run/ActionError'
-import { assertSafeHeader } from '../http/headerSafety'
-import { resolveUnderBase, type ApiBase } from '../http/resolveUnderBase'
 import type { HttpMethod } from '../http/sendRequest'
+import { fieldFailure } from '../step/StepFailure'
+import { assertSafeHeader } from './headerSafety'
+import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
 
 export interface ApiRequestInput {
   method: HttpMethod
   path: string
-  query: Array<[string, string]>
-  headers: Array<[string, string]>
+  query: ReadonlyArray<readonly [string, string]>
+  headers: ReadonlyArray<readonly [string, string]>
   body?: unknown
 }
 
@@ -45,7 +45,7 @@ const serializeBody = (method: HttpMethod, body: unknown): string | undefined =>
   if (body === undefined) return undefined
   if (method === 'GET') {
     if (isEmptyJson(body)) return undefined
-    throw fieldError('body', 'a GET request has no body; choose POST, PUT, PATCH or DELETE')
+    throw fieldFailure('body', 'a GET request has no body; choose POST, PUT, PATCH or DELETE')
   }
   return JSON.stringify(body)
 }

@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { remainingMs } from './deadline'
+import { HttpError, timeoutError } from './HttpError'
 import {
   backoffDelayMs,
   MAX_ATTEMPTS,
@@ -5,15 +8,12 @@ import {
   parseRetryAfter,
   RETRYABLE_NETWORK_CODES,
   RETRYABLE_STATUSES,
-  sleep,
 } from './retryPolicy'
-import { HttpFailure, sendRequest, type HttpRequest, type HttpResponse } from './sendRequest'
+import { sendRequest, type HttpRequest, type HttpResponse } from './sendRequest'
 
 export interface ExchangeOptions {
   /** Whether a failed attempt may be repeated (idempotent requests and token requests). */
   retryable: boolean
-  /** Why the request is not repeated, for the error message when it is not retryable. */
-  notRetryableReason?: string
   /** Which redirect targets may be followed; the others end the exchange as they are. */
   mayFollowRedirect: (target: URL) => boolean
   /**
@@ -23,23 +23,34 @@ export interface ExchangeOptions {
   renewForRetry?: (request: HttpRequest) => Promise<HttpRequest>
 }
 
+/**
+ * Why a final response with a retryable status (429, 502, 503, 504) was not tried again:
+ * `ATTEMPTS_EXHAUSTED` after MAX_ATTEMPTS, `NOT_RETRYABLE` for a request that is never repeated,
+ * `RETRY_AFTER_TOO_LONG` when the server asked for a longer wait than the step allows.
+ */
+export type GaveUp =
+  | { reason: 'ATTEMPTS_EXHAUSTED' }
+  | { reason: 'NOT_RETRYABLE' }
+  | { reason: 'RETRY_AFTER_TOO_LONG'; retryAfterMs: number }
+
 export interface ExchangeResult {
   response: HttpResponse
+  /** How many times the request was sent (after the last redirect). */
   attempts: number
-  /** Said in the error when the final response is still a failure, e.g. "tried 3 times". */
-  retryNote: string | undefined
+  gaveUp: GaveUp | undefined
   /** Set when the final response is a redirect that was not followed. */
   refusedRedirect: URL | undefined
 }
 
 const MAX_REDIRECTS = 5
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
 /**
  * Sends a request, repeating it on 429/502/503/504 and connection resets when allowed (honouring
  * Retry-After up to a bound), and following redirects only where `mayFollowRedirect` says so —
  * redirects are handled here, not by the HTTP client, because same-origin redirects would keep
- * the Authorization header anywhere under the origin (RFC 9700 §4.9.1).
+ * the Authorization header anywhere under the origin (RFC 9700 §4.9.1). Every attempt, wait and
+ * hop shares the request's deadline.
  */
 export const exchange = async (
   request: HttpRequest,
@@ -71,42 +82,41 @@ const sendWithRetries = async (
     try {
       response = await sendRequest(request)
     } catch (error) {
-      if (!(error instanceof HttpFailure)) throw error
+      if (!(error instanceof HttpError)) throw error
       const retryableFailure =
-        error.kind === 'network' && RETRYABLE_NETWORK_CODES.has(error.code ?? '')
-      if (!retryableFailure) throw error
-      if (isLast) throw withNote(error, retryNote(attempt, options))
-      await sleep(backoffDelayMs(attempt))
+        error.code === 'NETWORK' && RETRYABLE_NETWORK_CODES.has(error.systemCode ?? '')
+      if (!retryableFailure || isLast) throw error.withAttempts(attempt)
+      await wait(backoffDelayMs(attempt), request, attempt)
       continue
     }
-    if (!RETRYABLE_STATUSES.has(response.status)) {
-      return { response, attempts: attempt, retryNote: undefined, refusedRedirect: undefined }
-    }
-    if (isLast) {
-      return {
-        response,
-        attempts: attempt,
-        retryNote: retryNote(attempt, options),
-        refusedRedirect: undefined,
-      }
-    }
+    const done = (gaveUp: GaveUp | undefined): ExchangeResult => ({
+      response,
+      attempts: attempt,
+      gaveUp,
+      refusedRedirect: undefined,
+    })
+    if (!RETRYABLE_STATUSES.has(response.status)) return done(undefined)
+    if (!options.retryable) return done({ reason: 'NOT_RETRYABLE' })
+    if (isLast) return done({ reason: 'ATTEMPTS_EXHAUSTED' })
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'])
     if (
       retryAfterMs !== undefined &&
-      retryAfterMs > Math.min(MAX_RETRY_AFTER_MS, request.timeoutMs)
+      retryAfterMs > Math.min(MAX_RETRY_AFTER_MS, remainingMs(request.deadline))
     ) {
-      const note = `the server asked to retry after ${Math.round(retryAfterMs / 1000)} s, longer than the extension waits`
-      return { response, attempts: attempt, retryNote: note, refusedRedirect: undefined }
+      return done({ reason: 'RETRY_AFTER_TOO_LONG', retryAfterMs })
     }
-    await sleep(retryAfterMs ?? backoffDelayMs(attempt))
+    await wait(retryAfterMs ?? backoffDelayMs(attempt), request, attempt)
   }
 }
 
-const retryNote = (attempts: number, options: ExchangeOptions): string =>
-  options.retryable ? `tried ${attempts} times` : (options.notRetryableReason ?? 'not retried')
-
-const withNote = (failure: HttpFailure, note: string): HttpFailure =>
-  new HttpFailure(failure.kind, failure.code, `${failure.message}; ${note}`)
+/** A pause between attempts that ends with the step's deadline. */
+const wait = async (ms: number, request: HttpRequest, attempts: number): Promise<void> => {
+  try {
+    await sleep(ms, undefined, { signal: request.deadline.signal })
+  } catch {
+    throw timeoutError(request.url, request.deadline.seconds, attempts)
+  }
+}
 
 const redirectTarget = (response: HttpResponse): URL | undefined => {
   if (!REDIRECT_STATUSES.has(response.status)) return undefined

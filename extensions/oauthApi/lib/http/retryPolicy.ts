@@ -7,9 +7,13 @@ export const MAX_RETRY_AFTER_MS = 30_000
 const BASE_BACKOFF_MS = 200
 
 /** Statuses that say "try again later" (RFC 9110 §15.6.3-5, RFC 6585 §4). */
-export const RETRYABLE_STATUSES = new Set([429, 502, 503, 504])
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
 /** Connection failures after which a repeat is worth it. */
-export const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED'])
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+])
 
 /**
  * RFC 9110 §9.2.2: GET, PUT and DELETE are idempotent, so repeating them cannot create a second
@@ -28,7 +32,7 @@ export const parseRetryAfter = (
 ): number | undefined => {
   if (value === undefined) return undefined
   const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed) * 1000
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Math.max(0, date - now)
@@ -39,6 +43,3 @@ export const backoffDelayMs = (attempt: number, random = Math.random): number =>
   const ceiling = BASE_BACKOFF_MS * 2 ** (attempt - 1)
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms))

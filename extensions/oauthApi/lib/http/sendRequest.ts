@@ -1,4 +1,6 @@
 import axios, { type AxiosResponse } from 'axios'
+import type { Deadline } from './deadline'
+import { networkError, timeoutError, tooLargeError, type HttpError } from './HttpError'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -7,7 +9,7 @@ export interface HttpRequest {
   url: URL
   headers: Record<string, string>
   body?: string
-  timeoutMs: number
+  deadline: Deadline
   maxResponseBytes: number
 }
 
@@ -20,33 +22,14 @@ export interface HttpResponse {
   url: URL
 }
 
-export type HttpFailureKind = 'timeout' | 'too_large' | 'network'
-
-/**
- * A transport failure, described by this project. It never holds the request (raw axios errors
- * carry its headers and body, so the bearer token and the client secret): only a kind, a code
- * and the URL without its query.
- */
-export class HttpFailure extends Error {
-  readonly kind: HttpFailureKind
-  readonly code: string | undefined
-
-  constructor(kind: HttpFailureKind, code: string | undefined, message: string) {
-    super(message)
-    this.name = 'HttpFailure'
-    this.kind = kind
-    this.code = code
-  }
-}
-
 /**
  * One HTTP exchange, no redirects followed and no status treated as an error: the callers decide.
- * The whole exchange is bounded by `timeoutMs` (an AbortSignal, so a server that drips bytes is
- * cut off too), and the body by `maxResponseBytes` (axios stops reading past it).
+ * The exchange ends when the step's deadline does (an AbortSignal, so a server that drips bytes
+ * is cut off too), and the body is bounded by `maxResponseBytes` (axios stops reading past it).
  */
 export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> => {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs)
+  const { signal } = request.deadline
+  if (signal.aborted) throw timeoutError(request.url, request.deadline.seconds)
   let response: AxiosResponse<ArrayBuffer>
   try {
     response = await axios.request<ArrayBuffer>({
@@ -54,7 +37,7 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
       url: request.url.href,
       headers: request.headers,
       data: request.body,
-      signal: controller.signal,
+      signal,
       maxRedirects: 0,
       validateStatus: () => true,
       responseType: 'arraybuffer',
@@ -63,9 +46,7 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
       proxy: false,
     })
   } catch (error) {
-    throw toHttpFailure(error, request, controller.signal.aborted)
-  } finally {
-    clearTimeout(timer)
+    throw toHttpError(error, request)
   }
   return {
     status: response.status,
@@ -75,29 +56,16 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
   }
 }
 
-/** Reads only the code of an axios error, never its config or request. */
-const toHttpFailure = (error: unknown, request: HttpRequest, timedOut: boolean): HttpFailure => {
-  const where = `${request.url.origin}${request.url.pathname}`
-  if (timedOut) {
-    return new HttpFailure(
-      'timeout',
-      'ETIMEDOUT',
-      `No complete response from ${where} within ${request.timeoutMs / 1000} s (timeout)`,
-    )
-  }
-  const code = errorCode(error)
+/** Reads only the code of an HTTP-client error, never its config or request. */
+const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
+  if (request.deadline.signal.aborted) return timeoutError(request.url, request.deadline.seconds)
   const message = error instanceof Error ? error.message : ''
-  if (message.includes('maxContentLength')) {
-    return new HttpFailure(
-      'too_large',
-      'ERR_RESPONSE_TOO_LARGE',
-      `The response from ${where} was larger than ${formatBytes(request.maxResponseBytes)} and was not read`,
-    )
-  }
-  return new HttpFailure('network', code, `Could not reach ${where} (${code ?? 'network error'})`)
+  if (message.includes('maxContentLength'))
+    return tooLargeError(request.url, request.maxResponseBytes)
+  return networkError(request.url, systemCode(error))
 }
 
-const errorCode = (error: unknown): string | undefined => {
+const systemCode = (error: unknown): string | undefined => {
   if (error !== null && typeof error === 'object' && 'code' in error) {
     const code = (error as { code: unknown }).code
     if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code
@@ -113,6 +81,3 @@ const plainHeaders = (headers: AxiosResponse['headers']): Record<string, string>
   }
   return plain
 }
-
-export const formatBytes = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`

@@ -12,3 +12,17 @@ export const isLoopbackHost = (hostname: string): boolean => {
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1'
   return false
 }
+
+/** Why a URL may not be used as an endpoint (https, or http on loopback), or undefined. */
+export const endpointUrlProblem = (value: string): string | undefined => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'is not a valid absolute URL'
+  }
+  if (url.protocol === 'https:') return undefined
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined
+  if (url.protocol === 'http:') return 'must use https (http is allowed only on localhost)'
+  return 'must be an https URL'
+}

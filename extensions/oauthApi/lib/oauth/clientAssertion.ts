@@ -1,7 +1,6 @@
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
 import { SignJWT } from 'jose'
-import type { SigningAlgorithm } from '../../settings'
-import { settingError } from '../run/ActionError'
+import type { ClientAuth, SigningAlgorithm } from './TokenClient'
 
 /** RFC 7523 §2.2 / SMART Backend Services: the client_assertion_type value. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
@@ -10,44 +9,42 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
  * How long an assertion lives. SMART (and Epic) allow at most 5 minutes; 4 leaves room for clock
  * skew between this machine and the authorization server.
  */
-export const ASSERTION_LIFETIME_SECONDS = 240
-
-export interface AssertionInput {
-  clientId: string
-  /** RFC 7523 §3 item 3: the token endpoint URL identifies the authorization server. */
-  tokenUrl: string
-  privateKey: string
-  keyId: string | undefined
-  algorithm: SigningAlgorithm
-}
+const ASSERTION_LIFETIME_SECONDS = 240
 
 /**
- * RFC 7523 §3: header alg, kid, typ "JWT"; claims iss = sub = client id, aud = token URL, a jti
- * that is never reused (a random UUID: 36 characters, within Epic's limit of 151), iat and exp.
+ * RFC 7523 §3: header alg, kid, typ "JWT"; claims iss = sub = client id, aud = token URL (§3 item
+ * 3: the token endpoint URL identifies the authorization server), a jti that is never reused (a
+ * random UUID: 36 characters, within Epic's limit of 151), iat and exp.
  */
-export const signClientAssertion = async (input: AssertionInput): Promise<string> => {
-  const key = readPrivateKey(input.privateKey, input.algorithm)
+export const signClientAssertion = async (
+  auth: Extract<ClientAuth, { method: 'private_key_jwt' }>,
+  tokenUrl: URL,
+): Promise<string> => {
   const now = Math.floor(Date.now() / 1000)
   return new SignJWT({})
     .setProtectedHeader({
-      alg: input.algorithm,
+      alg: auth.algorithm,
       typ: 'JWT',
-      ...(input.keyId !== undefined ? { kid: input.keyId } : {}),
+      ...(auth.keyId !== undefined ? { kid: auth.keyId } : {}),
     })
-    .setIssuer(input.clientId)
-    .setSubject(input.clientId)
-    .setAudience(input.tokenUrl)
+    .setIssuer(auth.clientId)
+    .setSubject(auth.clientId)
+    .setAudience(tokenUrl.href)
     .setJti(randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + ASSERTION_LIFETIME_SECONDS)
-    .sign(key)
+    .sign(auth.key)
 }
 
 /**
  * A PEM (PKCS#8, or PKCS#1/SEC1; settings are single-line, so a literal "\n" stands for a line
- * break) or a private JWK as JSON. The reason a key is refused never quotes the key.
+ * break) or a private JWK as JSON, checked against the algorithm. Returns the key, or why it
+ * cannot be used — a reason that never quotes the key.
  */
-export const readPrivateKey = (text: string, algorithm: SigningAlgorithm): KeyObject => {
+export const readPrivateKey = (
+  text: string,
+  algorithm: SigningAlgorithm,
+): { key: KeyObject } | { problem: string } => {
   let key: KeyObject
   try {
     const trimmed = text.trim()
@@ -55,11 +52,10 @@ export const readPrivateKey = (text: string, algorithm: SigningAlgorithm): KeyOb
       ? createPrivateKey({ key: JSON.parse(trimmed) as Record<string, string>, format: 'jwk' })
       : createPrivateKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
   } catch {
-    throw settingError('privateKey', 'could not be read as a PEM private key or a private JWK')
+    return { problem: 'could not be read as a PEM private key or a private JWK' }
   }
   const problem = keyMismatch(key, algorithm)
-  if (problem !== undefined) throw settingError('privateKey', problem)
-  return key
+  return problem === undefined ? { key } : { problem }
 }
 
 const keyMismatch = (key: KeyObject, algorithm: SigningAlgorithm): string | undefined => {

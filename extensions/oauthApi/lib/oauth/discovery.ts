@@ -1,20 +1,36 @@
-import { endpointUrlProblem } from '../../settings'
-import { metadataCache } from '../cache/caches'
+import { LRUCache } from 'lru-cache'
+import { raceDeadline } from '../http/deadline'
 import { exchange } from '../http/exchange'
-import { HttpFailure } from '../http/sendRequest'
-import { settingError } from '../run/ActionError'
-import type { HttpLimits } from './tokenClient'
+import { HttpError, timeoutError } from '../http/HttpError'
+import { endpointUrlProblem } from '../http/transportPolicy'
+import { transportFailure } from '../step/exchangeNotes'
+import type { StepContext } from '../step/StepContext'
+import { StepFailure } from '../step/StepFailure'
 import { parseJsonObject } from './tokenResponse'
 
 export interface AuthorizationServerMetadata {
-  tokenEndpoint: string
+  tokenEndpoint: URL
   /** Which document it came from. */
   source: 'openid-configuration' | 'oauth-authorization-server' | 'smart-configuration'
 }
 
+const DISCOVERY = 'Discovery of the token endpoint'
+
 /** Discovered metadata is reused for an hour (failures are not cached). */
-export const METADATA_REUSE_MS = 3_600_000
+const METADATA_REUSE_MS = 3_600_000
 const MAX_METADATA_BYTES = 1024 * 1024
+export const MAX_CACHED_METADATA = 100
+
+/**
+ * The metadata found by discovery, per issuer: bounded, reused for an hour, loaded once for all
+ * concurrent runs (single-flight), failures never kept.
+ */
+export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, StepContext>({
+  max: MAX_CACHED_METADATA,
+  ttl: METADATA_REUSE_MS,
+  ignoreFetchAbort: true,
+  fetchMethod: (issuer, _stale, { context }) => fetchMetadata(new URL(issuer), context),
+})
 
 interface Candidate {
   url: URL
@@ -24,25 +40,24 @@ interface Candidate {
 }
 
 /**
- * The token endpoint of the issuer (or FHIR base URL) in the issuerUrl setting, tried in order:
- * OpenID Connect Discovery (`{issuer}/.well-known/openid-configuration`), RFC 8414 §3.1
+ * The token endpoint of an issuer (or FHIR base URL), tried in order: OpenID Connect Discovery
+ * (`{issuer}/.well-known/openid-configuration`), RFC 8414 §3.1
  * (`/.well-known/oauth-authorization-server` inserted between host and path), and SMART App
  * Launch (`{fhirBase}/.well-known/smart-configuration`).
  */
-export const discoverTokenEndpoint = async (
-  issuerUrl: string,
-  limits: HttpLimits,
-): Promise<string> => {
-  const { value } = await metadataCache.getOrLoad(issuerUrl, async () => ({
-    value: await fetchMetadata(issuerUrl, limits),
-    freshUntilMs: Date.now() + METADATA_REUSE_MS,
-  }))
-  return value.tokenEndpoint
+export const discoverTokenEndpoint = async (issuer: URL, step: StepContext): Promise<URL> => {
+  const cached = metadataCache.get(issuer.href)
+  if (cached !== undefined) return cached.tokenEndpoint
+  const metadata = await raceDeadline(
+    metadataCache.forceFetch(issuer.href, { context: step }),
+    step.deadline,
+    () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
+  )
+  return metadata.tokenEndpoint
 }
 
-export const discoveryCandidates = (issuerUrl: string): Candidate[] => {
-  const issuer = new URL(issuerUrl)
-  const base = issuerUrl.replace(/\/+$/, '')
+export const discoveryCandidates = (issuer: URL): Candidate[] => {
+  const base = issuer.href.replace(/\/+$/, '')
   const issuerPath = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/+$/, '')
   return [
     {
@@ -64,26 +79,27 @@ export const discoveryCandidates = (issuerUrl: string): Candidate[] => {
 }
 
 const fetchMetadata = async (
-  issuerUrl: string,
-  limits: HttpLimits,
+  issuer: URL,
+  step: StepContext,
 ): Promise<AuthorizationServerMetadata> => {
   const problems: string[] = []
-  for (const candidate of discoveryCandidates(issuerUrl)) {
-    const outcome = await tryCandidate(candidate, issuerUrl, limits)
+  for (const candidate of discoveryCandidates(issuer)) {
+    const outcome = await tryCandidate(candidate, issuer, step)
     if (typeof outcome !== 'string') return outcome
     problems.push(`${candidate.source}: ${outcome}`)
   }
-  throw settingError(
-    'issuerUrl',
+  throw new StepFailure(
+    'DISCOVERY_FAILED',
     `no usable token endpoint was discovered (${problems.join('; ')})`,
+    { setting: 'issuerUrl' },
   )
 }
 
 /** The metadata, or why this candidate did not give any. */
 const tryCandidate = async (
   candidate: Candidate,
-  issuerUrl: string,
-  limits: HttpLimits,
+  issuer: URL,
+  step: StepContext,
 ): Promise<AuthorizationServerMetadata | string> => {
   let body: string
   try {
@@ -92,27 +108,28 @@ const tryCandidate = async (
         method: 'GET',
         url: candidate.url,
         headers: { Accept: 'application/json' },
-        timeoutMs: limits.timeoutMs,
-        maxResponseBytes: Math.min(limits.maxResponseBytes, MAX_METADATA_BYTES),
+        deadline: step.deadline,
+        maxResponseBytes: Math.min(step.maxResponseBytes, MAX_METADATA_BYTES),
       },
       { retryable: true, mayFollowRedirect: (target) => target.origin === candidate.url.origin },
     )
     if (response.status !== 200) return `HTTP ${response.status}`
     body = response.body
   } catch (error) {
-    if (error instanceof HttpFailure) return error.message
-    throw error
+    if (!(error instanceof HttpError)) throw error
+    if (error.code === 'TIMEOUT') throw transportFailure(error, DISCOVERY)
+    return error.message
   }
   const metadata = parseJsonObject(body)
   if (metadata === undefined) return 'not a JSON object'
-  if (candidate.checkIssuer && !sameIssuer(metadata['issuer'], issuerUrl)) {
+  if (candidate.checkIssuer && !sameIssuer(metadata['issuer'], issuer.href)) {
     return 'its "issuer" differs from the issuer asked for (RFC 8414 §3.3), so it was discarded'
   }
   const tokenEndpoint = metadata['token_endpoint']
   if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
   const problem = endpointUrlProblem(tokenEndpoint)
   if (problem !== undefined) return `token_endpoint ${problem}`
-  return { tokenEndpoint, source: candidate.source }
+  return { tokenEndpoint: new URL(tokenEndpoint), source: candidate.source }
 }
 
 /** Identical issuers, but for one trailing slash that designers often add or drop. */

@@ -1,11 +1,29 @@
-import { ActionError } from '../run/ActionError'
-import type { Redactor } from '../run/redactor'
 import { exchange } from '../http/exchange'
-import { describeHttpFailure } from '../http/describeHttpFailure'
-import { HttpFailure, type HttpRequest } from '../http/sendRequest'
+import { HttpError } from '../http/HttpError'
+import type { HttpRequest } from '../http/sendRequest'
+import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
+import type { StepContext } from '../step/StepContext'
+import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
-import type { TokenClient } from './tokenClient'
-import { describeTokenError, parseTokenSuccess, type TokenSet } from './tokenResponse'
+import type { TokenClient } from './TokenClient'
+import {
+  assertSendable,
+  parseTokenSuccess,
+  tokenErrorFailure,
+  type TokenSet,
+} from './tokenResponse'
+
+/** Parameters that the extension sets itself; extra token parameters may not override them. */
+export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'client_assertion',
+  'client_assertion_type',
+  'scope',
+  'audience',
+  'resource',
+])
 
 /**
  * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request with
@@ -15,41 +33,47 @@ import { describeTokenError, parseTokenSuccess, type TokenSet } from './tokenRes
  */
 export const requestToken = async (
   client: TokenClient,
-  tokenUrl: string,
-  redactor: Redactor,
+  tokenUrl: URL,
+  step: StepContext,
 ): Promise<TokenSet> => {
-  const url = new URL(tokenUrl)
-  const buildRequest = async (): Promise<HttpRequest> => {
-    const { form, headers } = await tokenRequestContent(client, tokenUrl, redactor)
-    return { method: 'POST', url, headers, body: form.toString(), ...client.limits }
+  const buildRequest = async (url: URL): Promise<HttpRequest> => {
+    const { form, headers } = await tokenRequestContent(client, tokenUrl, step)
+    return {
+      method: 'POST',
+      url,
+      headers,
+      body: form.toString(),
+      deadline: step.deadline,
+      maxResponseBytes: step.maxResponseBytes,
+    }
   }
   const requestedAt = Date.now()
   let result
   try {
-    result = await exchange(await buildRequest(), {
+    result = await exchange(await buildRequest(tokenUrl), {
       retryable: true,
-      mayFollowRedirect: (target) => target.origin === url.origin,
-      renewForRetry: async (previous) => ({ ...(await buildRequest()), url: previous.url }),
+      mayFollowRedirect: (target) => target.origin === tokenUrl.origin,
+      // A fresh client assertion for each attempt: RFC 7523 §3 item 7 lets servers refuse a jti twice.
+      renewForRetry: (previous) => buildRequest(previous.url),
     })
   } catch (error) {
-    if (error instanceof HttpFailure) throw describeHttpFailure(error, 'The token request')
+    if (error instanceof HttpError) throw transportFailure(error, 'The token request')
     throw error
   }
-  const { response, retryNote, refusedRedirect } = result
+  const { response, gaveUp, attempts, refusedRedirect } = result
   if (refusedRedirect !== undefined) {
-    throw new ActionError(
-      'SERVER_ERROR',
+    throw new StepFailure(
+      'TOKEN_REDIRECT_REFUSED',
       `The token endpoint redirected to ${refusedRedirect.origin}, another origin; the redirect was not followed`,
     )
   }
   if (response.status >= 200 && response.status < 300) {
-    const token = parseTokenSuccess(response, client.scope, requestedAt)
-    redactor.add(token.accessToken)
+    const token = assertSendable(parseTokenSuccess(response, client.scope, requestedAt))
+    step.redactor.add(token.accessToken)
     return token
   }
-  const note = retryNote !== undefined ? ` (${retryNote})` : ''
-  const category = response.status >= 400 && response.status < 500 ? 'BAD_REQUEST' : 'SERVER_ERROR'
-  throw new ActionError(category, `${describeTokenError(response, redactor)}${note}`)
+  const note = gaveUp !== undefined ? gaveUpNote(gaveUp, attempts) : undefined
+  throw tokenErrorFailure(response, step.redactor, note)
 }
 
 /**
@@ -58,8 +82,8 @@ export const requestToken = async (
  */
 const tokenRequestContent = async (
   client: TokenClient,
-  tokenUrl: string,
-  redactor: Redactor,
+  tokenUrl: URL,
+  step: StepContext,
 ): Promise<{ form: URLSearchParams; headers: Record<string, string> }> => {
   const form = new URLSearchParams({ grant_type: 'client_credentials' })
   if (client.scope !== undefined) form.set('scope', client.scope)
@@ -70,6 +94,6 @@ const tokenRequestContent = async (
     Accept: 'application/json',
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
-  await authenticateClient(client.credentials, tokenUrl, form, headers, redactor)
+  await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
   return { form, headers }
 }

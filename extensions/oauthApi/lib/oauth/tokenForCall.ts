@@ -1,8 +1,7 @@
-import type { Redactor } from '../run/redactor'
-import { assertUsableToken } from '../http/headerSafety'
+import type { StepContext } from '../step/StepContext'
 import { readJwtTimes } from './jwtExpiry'
 import { forgetAccessToken, obtainAccessToken } from './obtainAccessToken'
-import type { TokenClient } from './tokenClient'
+import type { TokenClient } from './TokenClient'
 import { isExpiringSoon } from './tokenLifetime'
 
 export interface TokenForCall {
@@ -13,22 +12,27 @@ export interface TokenForCall {
   fetched: boolean
 }
 
+/** A token handed in by a previous step, and when it expires if the step knows (epoch ms). */
+export interface GivenToken {
+  accessToken: string
+  expiresAtMs: number | undefined
+}
+
 /**
  * The token to send: the one handed in by a previous step, unless it is known to expire within
- * the renewal margin (from its JWT exp claim or the tokenExpiresAt field), or, when none was
- * handed in, one from the token cache (one-step mode).
+ * the renewal margin (from its JWT exp claim or the step's expiry), or, when none was handed in,
+ * one from the token cache (one-step mode).
  */
 export const tokenForCall = async (
   client: TokenClient,
-  redactor: Redactor,
-  given: { accessToken: string | undefined; expiresAtMs: number | undefined },
+  step: StepContext,
+  given: GivenToken | undefined,
 ): Promise<TokenForCall> => {
-  if (given.accessToken === undefined) {
-    const { token, source } = await obtainAccessToken(client, redactor)
+  if (given === undefined) {
+    const { token, source } = await obtainAccessToken(client, step)
     return { accessToken: token.accessToken, replaced: false, fetched: source !== 'cache' }
   }
-  redactor.add(given.accessToken)
-  assertUsableToken(given.accessToken, 'accessToken')
+  step.redactor.add(given.accessToken)
   const jwt = readJwtTimes(given.accessToken)
   // The earlier of the two: a JWT that says it has expired has, whatever the field says.
   const known = [given.expiresAtMs, jwt.expiresAtMs].filter((ms): ms is number => ms !== undefined)
@@ -41,7 +45,7 @@ export const tokenForCall = async (
   if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, lifetimeMs)) {
     return { accessToken: given.accessToken, replaced: false, fetched: false }
   }
-  return renewedToken(client, redactor, given.accessToken)
+  return renewedToken(client, step, given.accessToken)
 }
 
 /**
@@ -50,13 +54,13 @@ export const tokenForCall = async (
  */
 export const renewedToken = async (
   client: TokenClient,
-  redactor: Redactor,
+  step: StepContext,
   refused: string,
 ): Promise<TokenForCall> => {
   forgetAccessToken(client, refused)
-  let obtained = await obtainAccessToken(client, redactor)
+  let obtained = await obtainAccessToken(client, step)
   if (obtained.token.accessToken === refused) {
-    obtained = await obtainAccessToken(client, redactor, { bypassCache: true })
+    obtained = await obtainAccessToken(client, step, { bypassCache: true })
   }
   return {
     accessToken: obtained.token.accessToken,

@@ -1,7 +1,8 @@
-import { ActionError } from '../run/ActionError'
-import { quoteServerText } from '../run/quoteServerText'
-import type { Redactor } from '../run/redactor'
 import type { HttpResponse } from '../http/sendRequest'
+import { quoteServerText } from '../secrets/quoteServerText'
+import type { Redactor } from '../secrets/redactor'
+import { StepFailure } from '../step/StepFailure'
+import { isSendableBearerToken } from './bearerToken'
 import { readJwtExpiry } from './jwtExpiry'
 
 export interface TokenSet {
@@ -25,22 +26,22 @@ export const parseTokenSuccess = (
 ): TokenSet => {
   const body = parseJsonObject(response.body)
   if (body === undefined) {
-    throw new ActionError(
-      'SERVER_ERROR',
+    throw new StepFailure(
+      'TOKEN_RESPONSE_INVALID',
       `The token endpoint answered HTTP ${response.status} with ${response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object'}; expected an access_token (RFC 6749 §5.1)`,
     )
   }
   const accessToken = body['access_token']
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
-    throw new ActionError(
-      'SERVER_ERROR',
+    throw new StepFailure(
+      'TOKEN_RESPONSE_INVALID',
       `The token endpoint's response (HTTP ${response.status}) has no usable "access_token" (RFC 6749 §5.1)`,
     )
   }
   const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type']
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
-    throw new ActionError(
-      'SERVER_ERROR',
+    throw new StepFailure(
+      'TOKEN_TYPE_UNSUPPORTED',
       `The token endpoint issued a token of type ${JSON.stringify(String(tokenType).slice(0, 40))}; only Bearer tokens (RFC 6750) are supported`,
     )
   }
@@ -70,12 +71,17 @@ export const parseExpiresIn = (value: unknown): number | undefined => {
 /**
  * RFC 6749 §5.2: an error response names the error code and may describe it. The quoted text is
  * the server's: it is scrubbed of this run's secrets (a server may echo the client secret back)
- * and cut short.
+ * and cut short. 4xx: the server refused the request; anything else: it failed.
  */
-export const describeTokenError = (response: HttpResponse, redactor: Redactor): string => {
+export const tokenErrorFailure = (
+  response: HttpResponse,
+  redactor: Redactor,
+  note: string | undefined,
+): StepFailure => {
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? nonEmptyString(body['error']) : undefined
   const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
+  const refused = response.status >= 400 && response.status < 500
   const verdict = response.status >= 500 ? 'failed' : 'refused the request'
   const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
   if (error !== undefined) {
@@ -85,7 +91,11 @@ export const describeTokenError = (response: HttpResponse, redactor: Redactor): 
   } else if (response.body.trim() !== '') {
     parts.push(`: ${quote(response.body, redactor)}`)
   }
-  return parts.join('')
+  if (note !== undefined) parts.push(` (${note})`)
+  return new StepFailure(
+    refused ? 'TOKEN_REQUEST_REFUSED' : 'TOKEN_ENDPOINT_FAILED',
+    parts.join(''),
+  )
 }
 
 /** The server's words on one line, scrubbed and cut short. */
@@ -104,4 +114,15 @@ export const parseJsonObject = (text: string): Record<string, unknown> | undefin
   } catch {
     return undefined
   }
+}
+
+/** RFC 6750 §2.1: a token that cannot be sent as it is would be altered on the way. */
+export const assertSendable = (token: TokenSet): TokenSet => {
+  if (!isSendableBearerToken(token.accessToken)) {
+    throw new StepFailure(
+      'TOKEN_RESPONSE_INVALID',
+      'The token endpoint issued an access_token with characters that cannot be sent in a Bearer header (RFC 6750 §2.1)',
+    )
+  }
+  return token
 }

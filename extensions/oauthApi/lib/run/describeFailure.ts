@@ -1,7 +1,43 @@
-import { ZodError } from 'zod'
-import { ActionError, type ErrorCategory } from './ActionError'
+import { HttpError } from '../http/HttpError'
+import { InputFailure, StepFailure, type FailureCode } from '../step/StepFailure'
+
+/** Awell's error categories (extensions-core ActivityEvent.error.category). */
+export type ErrorCategory =
+  | 'MISSING_SETTINGS'
+  | 'MISSING_FIELDS'
+  | 'WRONG_INPUT'
+  | 'BAD_REQUEST'
+  | 'SERVER_ERROR'
+  | 'WRONG_DATA'
+
+/**
+ * The one place that turns failures into what the care flow sees. Settings → MISSING_SETTINGS,
+ * fields → WRONG_INPUT, the servers' 4xx → BAD_REQUEST, their 5xx, malformed answers, timeouts
+ * and lost connections → SERVER_ERROR.
+ */
+const CATEGORIES: Record<FailureCode, ErrorCategory> = {
+  INVALID_SETTING: 'MISSING_SETTINGS',
+  DISCOVERY_FAILED: 'MISSING_SETTINGS',
+  INVALID_FIELD: 'WRONG_INPUT',
+  PATH_OUTSIDE_BASE: 'WRONG_INPUT',
+  HEADER_REFUSED: 'WRONG_INPUT',
+  TOKEN_UNSENDABLE: 'WRONG_INPUT',
+  TOKEN_REQUEST_REFUSED: 'BAD_REQUEST',
+  TOKEN_ENDPOINT_FAILED: 'SERVER_ERROR',
+  TOKEN_RESPONSE_INVALID: 'SERVER_ERROR',
+  TOKEN_TYPE_UNSUPPORTED: 'SERVER_ERROR',
+  TOKEN_REDIRECT_REFUSED: 'SERVER_ERROR',
+  API_CLIENT_ERROR: 'BAD_REQUEST',
+  API_REDIRECT_REFUSED: 'BAD_REQUEST',
+  API_SERVER_ERROR: 'SERVER_ERROR',
+  TIMEOUT: 'SERVER_ERROR',
+  TOO_LARGE: 'SERVER_ERROR',
+  NETWORK: 'SERVER_ERROR',
+  INTERNAL: 'SERVER_ERROR',
+}
 
 export interface FailureDescription {
+  code: FailureCode
   category: ErrorCategory
   message: string
   /** Whether the message was written by this project (safe to show once scrubbed). */
@@ -9,31 +45,42 @@ export interface FailureDescription {
 }
 
 /**
- * Turns anything thrown inside a handler into a category and a message. Only ActionError and
- * ZodError messages are passed on; any other error is a bug of ours and is described by its
- * class name alone, as its message could hold a secret (e.g. a raw HTTP-client error).
+ * Turns anything thrown inside a handler into a code, a category and a message that names the
+ * setting or field at fault. Only this project's own failures are described by their text; any
+ * other error is a bug of ours and is described by its class name alone, as its message could
+ * hold a secret (e.g. a raw HTTP-client error).
  */
 export const describeFailure = (error: unknown): FailureDescription => {
-  if (error instanceof ActionError) {
-    return { category: error.category, message: error.message, expected: true }
+  if (error instanceof InputFailure) {
+    const kind = error.kind === 'setting' ? 'Setting' : 'Field'
+    const message = error.issues
+      .map((issue) => `${kind} "${issue.key}": ${issue.problem}`)
+      .join('; ')
+    return described(error.code, message)
   }
-  if (error instanceof ZodError) {
-    return { category: 'WRONG_INPUT', message: describeZodError(error, 'Field'), expected: true }
+  if (error instanceof StepFailure) {
+    const { subject } = error
+    const message =
+      subject === undefined
+        ? error.detail
+        : 'setting' in subject
+          ? `Setting "${subject.setting}": ${error.detail}`
+          : `Field "${subject.field}": ${error.detail}`
+    return described(error.code, message)
   }
+  if (error instanceof HttpError) return described(error.code, error.message)
   const name = error instanceof Error ? error.name : typeof error
   return {
-    category: 'SERVER_ERROR',
+    code: 'INTERNAL',
+    category: CATEGORIES.INTERNAL,
     message: `Unexpected internal error (${name}) in the oauthApi extension.`,
     expected: false,
   }
 }
 
-/** `Field "path": Required` — the first issue names the field or setting at fault. */
-export const describeZodError = (error: ZodError, kind: 'Field' | 'Setting'): string => {
-  const issues = error.issues.slice(0, 3).map((issue) => {
-    const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(all)'
-    return `${kind} "${name}": ${issue.message}`
-  })
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : ''
-  return issues.join('; ') + more
-}
+const described = (code: FailureCode, message: string): FailureDescription => ({
+  code,
+  category: CATEGORIES[code],
+  message,
+  expected: true,
+})

@@ -1,5 +1,5 @@
 import type { ActivityEvent } from '@awell-health/extensions-core'
-import type { ErrorCategory } from './ActionError'
+import type { ErrorCategory } from './describeFailure'
 
 export const infoEvent = (text: string): ActivityEvent => ({
   date: new Date().toISOString(),

@@ -7,7 +7,7 @@ import type {
 } from '@awell-health/extensions-core'
 import { describeFailure } from './describeFailure'
 import { errorEvent } from './events'
-import { Redactor } from './redactor'
+import { Redactor } from '../secrets/redactor'
 
 export interface RunContext {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fields are validated by each action's schema
@@ -55,7 +55,7 @@ export const onEventSafely =
     } catch (error) {
       const failure = describeFailure(error)
       const message = redactor.scrub(failure.message)
-      log({ category: failure.category, expected: failure.expected }, message)
+      log({ category: failure.category, code: failure.code, expected: failure.expected }, message)
       await settle(() => onError({ events: [errorEvent(failure.category, message)] }), log)
       return
     }

@@ -11,6 +11,7 @@ import {
   requiredText,
   statusList,
 } from '../../../lib/input/valueParsers'
+import { isSendableBearerToken } from '../../../lib/oauth/bearerToken'
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -87,6 +88,17 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
+/** RFC 6750 §2.1: a token handed in must be sendable as it is. */
+const accessToken: ValueParser<string | undefined> = (value) => {
+  const token = optionalFieldText(value)
+  if (token !== undefined && !isSendableBearerToken(token)) {
+    throw new InputProblem(
+      'the access token has characters that cannot be sent in a Bearer header (RFC 6750 §2.1)',
+    )
+  }
+  return token
+}
+
 /** The HTTP method, in any letter case; GET when empty. */
 const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   const text = (optionalFieldText(value) ?? 'GET').toUpperCase()
@@ -97,7 +109,7 @@ const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
 }
 
 export const FieldsValidationSchema = objectOfParsers({
-  accessToken: optionalFieldText,
+  accessToken,
   tokenExpiresAt: isoDateTime,
   method,
   path: requiredText,

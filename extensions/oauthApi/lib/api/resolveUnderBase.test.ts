@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { ActionError } from '../run/ActionError'
+import { StepFailure } from '../step/StepFailure'
 import { isUnderBase, parseApiBase, resolveUnderBase } from './resolveUnderBase'
 
 const base = parseApiBase('https://api.example.com/fhir/R4')
@@ -29,7 +29,7 @@ describe('resolveUnderBase (RFC 9700 §4.9.1: the token only goes under the API 
     'https://u:p@api.example.com/fhir/R4/Patient',
     'javascript:alert(1)',
   ])('refuses %j', (path) => {
-    expect(() => resolveUnderBase(path, base)).toThrow(ActionError)
+    expect(() => resolveUnderBase(path, base)).toThrow(StepFailure)
   })
 
   it('never returns a URL outside the base, whatever the path (property)', () => {
@@ -62,7 +62,7 @@ describe('resolveUnderBase (RFC 9700 §4.9.1: the token only goes under the API 
           try {
             resolved = resolveUnderBase(prefix + rest, base)
           } catch (error) {
-            expect(error).toBeInstanceOf(ActionError)
+            expect(error).toBeInstanceOf(StepFailure)
             return
           }
           expect(isUnderBase(resolved, base)).toBe(true)

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { formUrlEncode } from '../http/formUrlEncode'
 
 /**
@@ -9,25 +10,45 @@ const REDACTED = '[REDACTED]'
 /** Shorter values would blank out ordinary words; no real secret or token is this short. */
 const MIN_SECRET_LENGTH = 4
 
+/**
+ * The forms of the secrets seen lately (the settings' secrets and the cached tokens), so that a
+ * run does not encode the same secret again: bounded like the token cache it mirrors.
+ */
+const FORMS_CACHE_SIZE = 1000
+const formsCache = new LRUCache<string, readonly string[]>({ max: FORMS_CACHE_SIZE })
+
 export class Redactor {
   private readonly secrets = new Set<string>()
+  /** Longest first, so that a secret that contains another is replaced whole; made on demand. */
+  private ordered: string[] | undefined
 
   add(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
-    for (const form of secretForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.secrets.add(form)
+    for (const form of formsOf(secret)) {
+      if (!this.secrets.has(form)) {
+        this.secrets.add(form)
+        this.ordered = undefined
+      }
     }
   }
 
   scrub(text: string): string {
+    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length)
     let scrubbed = text
-    // Longest first, so that a secret that contains another is replaced whole.
-    const ordered = [...this.secrets].sort((a, b) => b.length - a.length)
-    for (const secret of ordered) {
+    for (const secret of this.ordered) {
       if (scrubbed.includes(secret)) scrubbed = scrubbed.split(secret).join(REDACTED)
     }
     return scrubbed
   }
+}
+
+const formsOf = (secret: string): readonly string[] => {
+  let forms = formsCache.get(secret)
+  if (forms === undefined) {
+    forms = secretForms(secret).filter((form) => form.length >= MIN_SECRET_LENGTH)
+    formsCache.set(secret, forms)
+  }
+  return forms
 }
 
 /** The shapes a secret takes on the wire and in JSON or PEM text. */

@@ -1,4 +1,4 @@
-import { ActionError } from '../run/ActionError'
+import { StepFailure } from '../step/StepFailure'
 
 /**
  * The API base URL with its path ending in '/', so that "under it" is a plain prefix test:
@@ -40,7 +40,7 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
     try {
       url = new URL(trimmed)
     } catch {
-      throw new ActionError('WRONG_INPUT', `Field "${fieldName}": is not a valid URL`)
+      throw new StepFailure('INVALID_FIELD', 'is not a valid URL', { field: fieldName })
     }
   } else {
     const relative = trimmed.replace(/^[\\/]+/, '')
@@ -72,8 +72,9 @@ const hasEncodedClimb = (pathname: string): boolean =>
     return decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)
   })
 
-const outsideBase = (fieldName: string, why: string): ActionError =>
-  new ActionError(
-    'WRONG_INPUT',
-    `Field "${fieldName}": refused, ${why}; the access token is only sent to URLs under the API base URL.`,
+const outsideBase = (fieldName: string, why: string): StepFailure =>
+  new StepFailure(
+    'PATH_OUTSIDE_BASE',
+    `refused, ${why}; the access token is only sent to URLs under the API base URL.`,
+    { field: fieldName },
   )

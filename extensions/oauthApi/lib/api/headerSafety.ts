@@ -1,4 +1,4 @@
-import { fieldError } from '../run/ActionError'
+import { StepFailure } from '../step/StepFailure'
 
 /** RFC 9110 §5.1: a header name is a token. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -9,7 +9,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f]/
 const BEYOND_LATIN1 = /[^\t\u0020-\u00ff]/
 
 /** Headers the designer may not set: the token is ours, and framing is the HTTP client's. */
-const FORBIDDEN_HEADERS = new Set([
+const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'host',
   'content-length',
@@ -22,35 +22,26 @@ const FORBIDDEN_HEADERS = new Set([
   'proxy-authorization',
 ])
 
+const refused = (field: string, problem: string): StepFailure =>
+  new StepFailure('HEADER_REFUSED', problem, { field })
+
 export const assertSafeHeader = (name: string, value: string, field = 'headers'): void => {
   if (!HEADER_NAME.test(name)) {
-    throw fieldError(field, `header name ${JSON.stringify(name.slice(0, 60))} is not a valid token`)
+    throw refused(field, `header name ${JSON.stringify(name.slice(0, 60))} is not a valid token`)
   }
   if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
-    throw fieldError(field, `header "${name}" cannot be set (the extension sets it)`)
+    throw refused(field, `header "${name}" cannot be set (the extension sets it)`)
   }
   if (CONTROL_CHARACTERS.test(value)) {
-    throw fieldError(
+    throw refused(
       field,
       `header "${name}" has a control character (CR, LF or similar) in its value`,
     )
   }
   if (BEYOND_LATIN1.test(value)) {
-    throw fieldError(
+    throw refused(
       field,
       `header "${name}" has a character beyond Latin-1 (e.g. € or an emoji) in its value, which cannot be sent unchanged; percent-encode it`,
-    )
-  }
-}
-
-/** An access token travels in a header: RFC 6750 §2.1 b64token characters only. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
-
-export const assertUsableToken = (token: string, field: string): void => {
-  if (!B64TOKEN.test(token)) {
-    throw fieldError(
-      field,
-      'the access token has characters that cannot be sent in a Bearer header (RFC 6750 §2.1)',
     )
   }
 }

@@ -1,0 +1,104 @@
+import { exchange, type ExchangeResult } from '../http/exchange'
+import { HttpError } from '../http/HttpError'
+import type { TokenClient } from '../oauth/TokenClient'
+import {
+  renewedToken,
+  tokenForCall,
+  type GivenToken,
+  type TokenForCall,
+} from '../oauth/tokenForCall'
+import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
+import type { StepContext } from '../step/StepContext'
+import type { ApiRequestPlan } from './buildApiRequest'
+import { isUnderBase, type ApiBase } from './resolveUnderBase'
+
+export interface ApiCall {
+  plan: ApiRequestPlan
+  /** Whether the request may be sent again after 429/502/503/504 or a reset. */
+  retryable: boolean
+  /** Why it is not, in the step's error: e.g. "POST is not repeated, so that …". */
+  notRepeated: string
+  /** The token handed in by an earlier step; undefined in one-step mode. */
+  given: GivenToken | undefined
+  /** Statuses after which the token is renewed and the request sent once more (401 at least). */
+  renewOnStatus: ReadonlySet<number>
+}
+
+export interface ApiCallResult {
+  /** "GET /fhir/R4/Patient/1", for events. */
+  what: string
+  exchange: ExchangeResult
+  token: TokenForCall
+  /** The status after which the token was renewed, if it was. */
+  renewedAfterStatus: number | undefined
+}
+
+/**
+ * Sends the planned request with `Authorization: Bearer <token>` (RFC 6750 §2.1). The token is
+ * the one handed in, or the cache's; one that is about to expire is replaced first, and one the
+ * API refuses (a status in renewOnStatus) is renewed and the request sent once more.
+ */
+export const callApi = async (
+  call: ApiCall,
+  client: TokenClient,
+  base: ApiBase,
+  step: StepContext,
+): Promise<ApiCallResult> => {
+  const what = `${call.plan.method} ${call.plan.url.pathname}`
+  let token = await tokenForCall(client, step, call.given)
+  let renewedAfterStatus: number | undefined
+  let result = await send(call, token.accessToken, base, step, what)
+  if (call.renewOnStatus.has(result.response.status)) {
+    renewedAfterStatus = result.response.status
+    token = await renewedToken(client, step, token.accessToken)
+    result = await send(call, token.accessToken, base, step, what)
+  }
+  return { what, exchange: result, token, renewedAfterStatus }
+}
+
+/** One request with the token; redirects are followed only while they stay under the base. */
+const send = async (
+  call: ApiCall,
+  accessToken: string,
+  base: ApiBase,
+  step: StepContext,
+  what: string,
+): Promise<ExchangeResult> => {
+  const { plan } = call
+  try {
+    return await exchange(
+      {
+        method: plan.method,
+        url: plan.url,
+        headers: { ...plan.headers, Authorization: `Bearer ${accessToken}` },
+        body: plan.body,
+        deadline: step.deadline,
+        maxResponseBytes: step.maxResponseBytes,
+      },
+      { retryable: call.retryable, mayFollowRedirect: (target) => isUnderBase(target, base) },
+    )
+  } catch (error) {
+    if (error instanceof HttpError) throw transportFailure(error, what, call.notRepeated)
+    throw error
+  }
+}
+
+/** What the step's error adds to the API's status: a refused redirect, a renewal, retries. */
+export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => {
+  const { exchange: exchanged, renewedAfterStatus } = result
+  const notes: string[] = []
+  if (exchanged.refusedRedirect !== undefined) {
+    notes.push(
+      `it redirects to ${exchanged.refusedRedirect.origin}${exchanged.refusedRedirect.pathname}, outside the API base URL, so the redirect was not followed`,
+    )
+  }
+  if (renewedAfterStatus !== undefined) {
+    notes.push(
+      `the token was renewed after HTTP ${renewedAfterStatus} and the retry was refused too`,
+    )
+  }
+  if (exchanged.gaveUp !== undefined) {
+    notes.push(gaveUpNote(exchanged.gaveUp, exchanged.attempts, call.notRepeated))
+  }
+  return notes
+}

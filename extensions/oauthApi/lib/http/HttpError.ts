@@ -1,0 +1,61 @@
+/**
+ * Stable codes of the transport's failures. `TIMEOUT`: the step's deadline passed before a
+ * complete response; `TOO_LARGE`: the body passed the size cap; `NETWORK`: the connection failed.
+ */
+export type HttpErrorCode = 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK'
+
+/**
+ * A transport failure, described by this project. It never holds the request (raw HTTP-client
+ * errors carry its headers and body, so the bearer token and the client secret): only a code,
+ * the operating system's error code, and the URL without its query.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    /** Where: origin and path, never the query. */
+    readonly where: string,
+    /** e.g. ECONNRESET, for NETWORK. */
+    readonly systemCode: string | undefined,
+    message: string,
+    /** How many times the request was sent in all. */
+    readonly attempts = 1,
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+
+  withAttempts(attempts: number): HttpError {
+    return new HttpError(this.code, this.where, this.systemCode, this.message, attempts)
+  }
+}
+
+const whereOf = (url: URL): string => `${url.origin}${url.pathname}`
+
+/** The step's deadline passed before a complete response from `url`. */
+export const timeoutError = (url: URL, seconds: number, attempts = 1): HttpError =>
+  new HttpError(
+    'TIMEOUT',
+    whereOf(url),
+    'ETIMEDOUT',
+    `No complete response from ${whereOf(url)} before the step's timeout of ${seconds} s ran out`,
+    attempts,
+  )
+
+export const networkError = (url: URL, systemCode: string | undefined): HttpError =>
+  new HttpError(
+    'NETWORK',
+    whereOf(url),
+    systemCode,
+    `Could not reach ${whereOf(url)} (${systemCode ?? 'network error'})`,
+  )
+
+export const tooLargeError = (url: URL, maxBytes: number): HttpError =>
+  new HttpError(
+    'TOO_LARGE',
+    whereOf(url),
+    undefined,
+    `The response from ${whereOf(url)} was larger than ${formatBytes(maxBytes)} and was not read`,
+  )
+
+const formatBytes = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`

@@ -1,0 +1,80 @@
+import { createHash, type KeyObject } from 'node:crypto'
+
+export const SECRET_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_basic_unencoded',
+] as const
+export type SecretMethod = (typeof SECRET_METHODS)[number]
+export const CLIENT_AUTH_METHODS = [...SECRET_METHODS, 'private_key_jwt'] as const
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number]
+
+/** RFC 7518 §3.1 algorithms SMART Backend Services and Epic accept (RS384 and ES384 first). */
+export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384'] as const
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
+
+/** How the client proves who it is (RFC 6749 §2.3): one method, with what it needs, and no more. */
+export type ClientAuth =
+  | { method: SecretMethod; clientId: string; clientSecret: string }
+  | {
+      method: 'private_key_jwt'
+      clientId: string
+      /** Parsed once, when the settings were. */
+      key: KeyObject
+      keyId: string | undefined
+      algorithm: SigningAlgorithm
+    }
+
+/** Where tokens come from: a token URL, or an issuer whose metadata names it. */
+export type TokenEndpoint = { kind: 'url'; url: URL } | { kind: 'issuer'; issuer: URL }
+
+/** Everything a token request depends on; the token cache's key is made from all of it. */
+export interface TokenClient {
+  endpoint: TokenEndpoint
+  auth: ClientAuth
+  scope: string | undefined
+  audience: string | undefined
+  resource: string | undefined
+  extraParams: Readonly<Record<string, string>>
+  /** The token cache's key (see tokenCacheKey). */
+  cacheKey: string
+  /** The credential's digest, for cache keys; the credential itself is never stored in a key. */
+  credentialDigest: string
+}
+
+export type TokenClientParts = Omit<TokenClient, 'cacheKey' | 'credentialDigest'>
+
+/** `credential`: the client secret, or the private key's text, as configured. */
+export const tokenClient = (parts: TokenClientParts, credential: string): TokenClient => {
+  const credentialDigest = sha256(credential)
+  return { ...parts, credentialDigest, cacheKey: tokenCacheKey(parts, credentialDigest) }
+}
+
+/** The same client asking for other scopes (a step's own scope field). */
+export const withScope = (client: TokenClient, scope: string | undefined): TokenClient =>
+  scope === undefined || scope === client.scope
+    ? client
+    : { ...client, scope, cacheKey: tokenCacheKey({ ...client, scope }, client.credentialDigest) }
+
+/**
+ * Everything that changes which token the server issues is in the key — a scope or resource left
+ * out would hand one care flow another's token (the Duende.AccessTokenManagement advisory).
+ */
+const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): string => {
+  const { auth, endpoint } = client
+  return sha256(
+    JSON.stringify([
+      endpoint.kind === 'url' ? endpoint.url.href : `issuer:${endpoint.issuer.href}`,
+      auth.clientId,
+      credentialDigest,
+      auth.method,
+      auth.method === 'private_key_jwt' ? [auth.keyId, auth.algorithm] : null,
+      client.scope,
+      client.audience,
+      client.resource,
+      Object.entries(client.extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]),
+  )
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
