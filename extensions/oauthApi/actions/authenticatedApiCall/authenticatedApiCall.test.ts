@@ -1,36 +1,40 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT } from 'jose'
-import nock from 'nock'
-import { interceptHttpWithNock } from '../../testing/interceptHttp'
 import { errorOf, runAction } from '../../testing/actionRun'
+import { useStubServer } from '../../testing/stubServer'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
-const AUTH = 'https://auth.example.com'
-const API = 'https://api.example.com'
+// The token endpoint, the API and another origin: real servers on 127.0.0.1.
+const auth = useStubServer()
+const api = useStubServer()
+const elsewhere = useStubServer()
+
 const CLIENT_SECRET = 'client-secret-value-42'
 const TOKEN = 'given-token-abcdef123456'
 
 const settings = (
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> => ({
-  tokenUrl: `${AUTH}/token`,
+  tokenUrl: `${auth.origin}/token`,
   clientId: 'client-1',
   clientSecret: CLIENT_SECRET,
-  apiBaseUrl: `${API}/fhir/R4`,
+  apiBaseUrl: `${api.origin}/fhir/R4`,
   ...overrides,
 })
 
 /** A token endpoint that counts its requests and hands out distinct tokens. */
 const tokenEndpoint = (times = 5): { requests: () => number; issued: string[] } => {
   const issued: string[] = []
-  nock(AUTH)
-    .post('/token')
-    .times(times)
-    .reply(() => {
+  auth.on(
+    'POST',
+    '/token',
+    () => {
       const token = `fresh-token-${issued.length + 1}-${Math.random().toString(36).slice(2)}`
       issued.push(token)
       return [200, { access_token: token, token_type: 'Bearer', expires_in: 3600 }]
-    })
+    },
+    { times },
+  )
   return { requests: () => issued.length, issued }
 }
 
@@ -44,23 +48,13 @@ const jwtExpiringIn = (seconds: number): Promise<string> => {
     .sign(signingKey)
 }
 
-interceptHttpWithNock()
-
 describe('authenticatedApiCall: the request', () => {
   it('sends the given token as a Bearer header and saves status, body and headers', async () => {
-    let authorization: string | undefined
-    nock(API)
-      .get('/fhir/R4/Patient/123')
-      .query({ _elements: 'name', _include: ['a', 'b'], count: '2' })
-      .reply(function () {
-        authorization = this.req.headers['authorization'] as string
-        expect(this.req.headers['x-tenant']).toBe('t1')
-        return [
-          200,
-          { resourceType: 'Patient', id: '123' },
-          { 'Content-Type': 'application/fhir+json' },
-        ]
-      })
+    const patient = api.on('GET', '/fhir/R4/Patient/123', [
+      200,
+      { resourceType: 'Patient', id: '123' },
+      { 'Content-Type': 'application/fhir+json' },
+    ])
     const run = await runAction(
       authenticatedApiCall,
       {
@@ -72,7 +66,15 @@ describe('authenticatedApiCall: the request', () => {
       settings(),
     )
     expect(run.outcome).toBe('complete')
-    expect(authorization).toBe(`Bearer ${TOKEN}`)
+    const [request] = patient.requests
+    expect(request.headers['authorization']).toBe(`Bearer ${TOKEN}`)
+    expect(request.headers['x-tenant']).toBe('t1')
+    expect([...request.query]).toEqual([
+      ['_elements', 'name'],
+      ['_include', 'a'],
+      ['_include', 'b'],
+      ['count', '2'],
+    ])
     expect(run.dataPoints).toMatchObject({
       statusCode: '200',
       responseBody: JSON.stringify({ resourceType: 'Patient', id: '123' }),
@@ -89,33 +91,28 @@ describe('authenticatedApiCall: the request', () => {
   })
 
   it('sends a JSON body with POST, and accepts an absolute URL under the base', async () => {
-    let received: unknown
-    nock(API)
-      .post('/fhir/R4/Observation')
-      .reply(function (_uri, body) {
-        expect(this.req.headers['content-type']).toBe('application/json')
-        received = body
-        return [201, { id: 'obs-1' }]
-      })
+    const observation = api.on('POST', '/fhir/R4/Observation', [201, { id: 'obs-1' }])
     const run = await runAction(
       authenticatedApiCall,
       {
         accessToken: TOKEN,
         method: 'post',
-        path: `${API}/fhir/R4/Observation`,
+        path: `${api.origin}/fhir/R4/Observation`,
         body: '{"status":"final"}',
       },
       settings(),
     )
     expect(run.dataPoints.statusCode).toBe('201')
-    expect(received).toEqual({ status: 'final' })
+    const [request] = observation.requests
+    expect(request.headers['content-type']).toBe('application/json')
+    expect(JSON.parse(request.body)).toEqual({ status: 'final' })
   })
 
   it.each([
     ['text', 'plain text', JSON.stringify('plain text')],
     ['empty', '', 'null'],
   ])('saves a %s body as JSON', async (_case, body, expected) => {
-    nock(API).delete('/fhir/R4/Patient/1').reply(200, body)
+    api.on('DELETE', '/fhir/R4/Patient/1', [200, body])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, method: 'DELETE', path: 'Patient/1' },
@@ -125,21 +122,25 @@ describe('authenticatedApiCall: the request', () => {
   })
 
   it.each([
-    ['another origin', 'https://evil.example.com/fhir/R4/Patient'],
-    ['a protocol-relative URL', '//evil.example.com/x'],
-    ['a path that climbs out', '/../../admin'],
-    ['an encoded climb', '/%2e%2e/%2E%2E/admin'],
-    ['a backslash climb', '\\..\\..\\admin'],
-    ['a sibling path', `${API}/fhir/R4x/Patient`],
-    ['userinfo', 'https://user:pw@api.example.com/fhir/R4/Patient'],
-  ])('refuses %s with WRONG_INPUT before any request', async (_case, path) => {
-    const api = nock(/example\.com/)
-      .get(/.*/)
-      .reply(200, {})
-    const run = await runAction(authenticatedApiCall, { accessToken: TOKEN, path }, settings())
+    ['another origin', () => `${elsewhere.origin}/fhir/R4/Patient`],
+    ['a protocol-relative URL', () => `//${new URL(elsewhere.origin).host}/x`],
+    ['a path that climbs out', () => '/../../admin'],
+    ['an encoded climb', () => '/%2e%2e/%2E%2E/admin'],
+    ['a backslash climb', () => '\\..\\..\\admin'],
+    ['a sibling path', () => `${api.origin}/fhir/R4x/Patient`],
+    ['userinfo', () => `http://user:pw@${new URL(api.origin).host}/fhir/R4/Patient`],
+  ])('refuses %s with WRONG_INPUT before any request', async (_case, pathOf) => {
+    api.on('GET', /.*/, [200, {}])
+    elsewhere.on('GET', /.*/, [200, {}])
+    const run = await runAction(
+      authenticatedApiCall,
+      { accessToken: TOKEN, path: pathOf() },
+      settings(),
+    )
     expect(errorOf(run).category).toBe('WRONG_INPUT')
     expect(errorOf(run).message).toMatch(/^Field "path": refused/)
-    expect(api.isDone()).toBe(false)
+    expect(api.requests).toHaveLength(0)
+    expect(elsewhere.requests).toHaveLength(0)
   })
 
   it.each([
@@ -161,7 +162,7 @@ describe('authenticatedApiCall: the request', () => {
     [{ renewOnStatus: '401, 2xx' }, 'Field "renewOnStatus": must be comma-separated HTTP statuses'],
     [{ accessToken: 'abc\r\ndef' }, 'Field "accessToken": the access token has characters'],
   ])('refuses fields %j with WRONG_INPUT naming the field', async (fields, message) => {
-    const api = nock(API).get(/.*/).reply(200, {})
+    api.on('GET', /.*/, [200, {}])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient', ...fields },
@@ -169,7 +170,7 @@ describe('authenticatedApiCall: the request', () => {
     )
     expect(errorOf(run).category).toBe('WRONG_INPUT')
     expect(errorOf(run).message).toContain(message)
-    expect(api.isDone()).toBe(false)
+    expect(api.requests).toHaveLength(0)
   })
 
   it('refuses an http API base URL off loopback', async () => {
@@ -187,7 +188,7 @@ describe('authenticatedApiCall: the request', () => {
 
 describe('authenticatedApiCall: HTTP errors', () => {
   it('fails a 404 as BAD_REQUEST with the status and at most 1,000 characters of the body', async () => {
-    nock(API).get('/fhir/R4/Patient/404').reply(404, 'x'.repeat(5000))
+    api.on('GET', '/fhir/R4/Patient/404', [404, 'x'.repeat(5000)])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/404' },
@@ -201,7 +202,7 @@ describe('authenticatedApiCall: HTTP errors', () => {
   })
 
   it('fails a 500 as SERVER_ERROR after three attempts for a GET', async () => {
-    const api = nock(API).get('/fhir/R4/Patient/1').times(3).reply(503, 'busy')
+    const patient = api.on('GET', '/fhir/R4/Patient/1', [503, 'busy'], { times: 3 })
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/1' },
@@ -210,11 +211,11 @@ describe('authenticatedApiCall: HTTP errors', () => {
     expect(errorOf(run).category).toBe('SERVER_ERROR')
     expect(errorOf(run).message).toContain('HTTP 503')
     expect(errorOf(run).message).toContain('tried 3 times')
-    expect(api.isDone()).toBe(true)
+    expect(patient.isDone()).toBe(true)
   })
 
   it('completes a non-2xx with its data points when failOnHttpError is off', async () => {
-    nock(API).get('/fhir/R4/Patient/404').reply(404, { resourceType: 'OperationOutcome' })
+    api.on('GET', '/fhir/R4/Patient/404', [404, { resourceType: 'OperationOutcome' }])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/404', failOnHttpError: false },
@@ -230,30 +231,24 @@ describe('authenticatedApiCall: HTTP errors', () => {
 
 describe('authenticatedApiCall: keeping the token fresh', () => {
   it('gets a token itself when accessToken is empty (one-step mode), and reuses it', async () => {
-    const auth = tokenEndpoint()
-    nock(API).get('/fhir/R4/Patient/1').times(2).reply(200, {})
+    const tokens = tokenEndpoint()
+    api.on('GET', '/fhir/R4/Patient/1', [200, {}], { times: 2 })
     const first = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settings())
     const second = await runAction(
       authenticatedApiCall,
       { accessToken: '', path: '/Patient/1' },
       settings(),
     )
-    expect(auth.requests()).toBe(1)
-    expect(first.dataPoints.accessToken).toBe(auth.issued[0])
-    expect(second.dataPoints.accessToken).toBe(auth.issued[0])
+    expect(tokens.requests()).toBe(1)
+    expect(first.dataPoints.accessToken).toBe(tokens.issued[0])
+    expect(second.dataPoints.accessToken).toBe(tokens.issued[0])
     expect(first.events[0].text.en).toContain('(new token fetched)')
     expect(second.dataPoints.tokenRefreshed).toBe('false')
   })
 
   it('replaces a JWT whose exp has passed, with exactly one token request', async () => {
-    const auth = tokenEndpoint()
-    const sent: string[] = []
-    nock(API)
-      .get('/fhir/R4/Patient/1')
-      .reply(function () {
-        sent.push(this.req.headers['authorization'] as string)
-        return [200, {}]
-      })
+    const tokens = tokenEndpoint()
+    const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}])
     const expired = await jwtExpiringIn(-10)
     const run = await runAction(
       authenticatedApiCall,
@@ -261,15 +256,17 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       settings(),
     )
     expect(run.outcome).toBe('complete')
-    expect(auth.requests()).toBe(1)
-    expect(sent).toEqual([`Bearer ${auth.issued[0]}`])
-    expect(run.dataPoints).toMatchObject({ tokenRefreshed: 'true', accessToken: auth.issued[0] })
+    expect(tokens.requests()).toBe(1)
+    expect(patient.requests.map((request) => request.headers['authorization'])).toEqual([
+      `Bearer ${tokens.issued[0]}`,
+    ])
+    expect(run.dataPoints).toMatchObject({ tokenRefreshed: 'true', accessToken: tokens.issued[0] })
     expect(run.emitted).not.toContain(expired)
   })
 
   it('replaces a token whose tokenExpiresAt has passed, and keeps one that is still valid', async () => {
-    const auth = tokenEndpoint()
-    nock(API).get('/fhir/R4/Patient/1').times(2).reply(200, {})
+    const tokens = tokenEndpoint()
+    api.on('GET', '/fhir/R4/Patient/1', [200, {}], { times: 2 })
     const past = new Date(Date.now() - 1000).toISOString()
     const future = new Date(Date.now() + 3_600_000).toISOString()
     const replaced = await runAction(
@@ -282,45 +279,49 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       { accessToken: TOKEN, tokenExpiresAt: future, path: '/Patient/1' },
       settings(),
     )
-    expect(auth.requests()).toBe(1)
+    expect(tokens.requests()).toBe(1)
     expect(replaced.dataPoints.tokenRefreshed).toBe('true')
     expect(kept.dataPoints).toMatchObject({ tokenRefreshed: 'false', accessToken: TOKEN })
   })
 
   it('renews once after a 401 and repeats the request (also a POST)', async () => {
-    const auth = tokenEndpoint()
-    const sent: string[] = []
-    nock(API)
-      .post('/fhir/R4/Observation')
-      .times(2)
-      .reply(function () {
-        sent.push(this.req.headers['authorization'] as string)
-        return sent.length === 1
+    const tokens = tokenEndpoint()
+    const observation = api.on(
+      'POST',
+      '/fhir/R4/Observation',
+      () =>
+        observation.requests.length === 1
           ? [401, '', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }]
-          : [201, { id: 'o1' }]
-      })
+          : [201, { id: 'o1' }],
+      { times: 2 },
+    )
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, method: 'POST', path: '/Observation', body: { status: 'final' } },
       settings(),
     )
     expect(run.outcome).toBe('complete')
-    expect(auth.requests()).toBe(1)
-    expect(sent).toEqual([`Bearer ${TOKEN}`, `Bearer ${auth.issued[0]}`])
+    expect(tokens.requests()).toBe(1)
+    expect(observation.requests.map((request) => request.headers['authorization'])).toEqual([
+      `Bearer ${TOKEN}`,
+      `Bearer ${tokens.issued[0]}`,
+    ])
     expect(run.dataPoints).toMatchObject({ statusCode: '201', tokenRefreshed: 'true' })
     expect(run.events[0].text.en).toContain('(token renewed after HTTP 401)')
   })
 
   it('fails after a second 401, quoting the RFC 6750 error', async () => {
     tokenEndpoint()
-    nock(API)
-      .get('/fhir/R4/Patient/1')
-      .times(2)
-      .reply(
+    api.on(
+      'GET',
+      '/fhir/R4/Patient/1',
+      [
         401,
         { resourceType: 'OperationOutcome' },
         { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-      )
+      ],
+      { times: 2 },
+    )
     const run = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settings())
     const { category, message } = errorOf(run)
     expect(category).toBe('BAD_REQUEST')
@@ -330,35 +331,30 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
   })
 
   it('renews on the statuses in renewOnStatus (an API that signals expiry with 403)', async () => {
-    const auth = tokenEndpoint()
-    nock(API)
-      .get('/fhir/R4/Patient/1')
-      .reply(403, 'expired')
-      .get('/fhir/R4/Patient/1')
-      .reply(200, {})
+    const tokens = tokenEndpoint()
+    api.on('GET', '/fhir/R4/Patient/1', [403, 'expired'])
+    api.on('GET', '/fhir/R4/Patient/1', [200, {}])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/1', renewOnStatus: '401,403' },
       settings(),
     )
     expect(run.outcome).toBe('complete')
-    expect(auth.requests()).toBe(1)
+    expect(tokens.requests()).toBe(1)
 
-    nock(API).get('/fhir/R4/Patient/2').reply(403, 'forbidden')
+    api.on('GET', '/fhir/R4/Patient/2', [403, 'forbidden'])
     const notRenewed = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/2' },
       settings(),
     )
     expect(errorOf(notRenewed).message).toContain('HTTP 403')
-    expect(auth.requests()).toBe(1)
+    expect(tokens.requests()).toBe(1)
   })
 
   it('never sends the token to a redirect outside the base URL', async () => {
-    nock(API)
-      .get('/fhir/R4/Patient/1')
-      .reply(302, '', { Location: 'https://evil.example.com/steal' })
-    const evil = nock('https://evil.example.com').get('/steal').reply(200, {})
+    api.on('GET', '/fhir/R4/Patient/1', [302, '', { Location: `${elsewhere.origin}/steal` }])
+    const evil = elsewhere.on('GET', '/steal', [200, {}])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/1' },
@@ -369,14 +365,12 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       'outside the API base URL, so the redirect was not followed',
     )
     expect(evil.isDone()).toBe(false)
+    expect(elsewhere.requests).toHaveLength(0)
   })
 
   it('follows a redirect under the base URL', async () => {
-    nock(API)
-      .get('/fhir/R4/Patient/1')
-      .reply(301, '', { Location: '/fhir/R4/Patient/1b' })
-      .get('/fhir/R4/Patient/1b')
-      .reply(200, { id: '1b' })
+    api.on('GET', '/fhir/R4/Patient/1', [301, '', { Location: '/fhir/R4/Patient/1b' }])
+    api.on('GET', '/fhir/R4/Patient/1b', [200, { id: '1b' }])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient/1' },

@@ -1,12 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
-import nock from 'nock'
-import { interceptHttpWithNock } from '../../testing/interceptHttp'
 import { errorOf, runAction } from '../../testing/actionRun'
+import { useStubServer, type StubRequest } from '../../testing/stubServer'
 import { fetchOAuthToken } from './fetchOAuthToken'
 
-const AUTH = 'https://auth.example.com'
-const TOKEN_URL = `${AUTH}/oauth2/token`
+/** The authorization server: a real server on 127.0.0.1. */
+const auth = useStubServer()
+const tokenUrl = (): string => `${auth.origin}/oauth2/token`
 /** A secret and an id with the characters that RFC 6749 §2.3.1 encoding changes. */
 const CLIENT_ID = 'care flow+client:1'
 const CLIENT_SECRET = "s3cr3t+/:% x!'()*~é"
@@ -14,7 +14,7 @@ const CLIENT_SECRET = "s3cr3t+/:% x!'()*~é"
 const settings = (
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> => ({
-  tokenUrl: TOKEN_URL,
+  tokenUrl: tokenUrl(),
   clientId: CLIENT_ID,
   clientSecret: CLIENT_SECRET,
   apiBaseUrl: 'https://api.example.com/fhir',
@@ -28,32 +28,31 @@ const tokenBody = (extra: Record<string, unknown> = {}): Record<string, unknown>
   ...extra,
 })
 
-const formOf = (body: unknown): URLSearchParams => new URLSearchParams(String(body))
+const formOf = (request: StubRequest): URLSearchParams => new URLSearchParams(request.body)
 
-interceptHttpWithNock()
+/** The token endpoint answers `times` requests with `answer`. */
+const tokenEndpoint = (
+  answer: Parameters<typeof auth.on>[2],
+  options?: Parameters<typeof auth.on>[3],
+): ReturnType<typeof auth.on> => auth.on('POST', '/oauth2/token', answer, options)
 
 describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () => {
   it('sends client_secret_basic with id and secret form-encoded before base64 (§2.3.1)', async () => {
-    let authorization: string | undefined
-    let form: URLSearchParams | undefined
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply(function (_uri, body) {
-        authorization = this.req.headers['authorization'] as string
-        form = formOf(body)
-        expect(this.req.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
-        expect(this.req.headers['accept']).toBe('application/json')
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()])
     const run = await runAction(
       fetchOAuthToken,
       {},
       settings({ scope: 'system/Patient.rs', audience: 'https://api' }),
     )
     expect(run.outcome).toBe('complete')
+    const [request] = endpoint.requests
+    expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(request.headers['accept']).toBe('application/json')
     const expected = 'care+flow%2Bclient%3A1:s3cr3t%2B%2F%3A%25+x%21%27%28%29*%7E%C3%A9'
-    expect(authorization).toBe(`Basic ${Buffer.from(expected).toString('base64')}`)
-    expect(Object.fromEntries(form!)).toEqual({
+    expect(request.headers['authorization']).toBe(
+      `Basic ${Buffer.from(expected).toString('base64')}`,
+    )
+    expect(Object.fromEntries(formOf(request))).toEqual({
       grant_type: 'client_credentials',
       scope: 'system/Patient.rs',
       audience: 'https://api',
@@ -61,48 +60,35 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
   })
 
   it('sends client_secret_post credentials in the body and no Authorization header', async () => {
-    let authorization: string | undefined = 'unset'
-    let form: URLSearchParams | undefined
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply(function (_uri, body) {
-        authorization = this.req.headers['authorization'] as string | undefined
-        form = formOf(body)
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()])
     const run = await runAction(
       fetchOAuthToken,
       {},
       settings({ clientAuthMethod: 'client_secret_post' }),
     )
     expect(run.outcome).toBe('complete')
-    expect(authorization).toBeUndefined()
-    expect(form!.get('client_id')).toBe(CLIENT_ID)
-    expect(form!.get('client_secret')).toBe(CLIENT_SECRET)
+    const [request] = endpoint.requests
+    expect(request.headers['authorization']).toBeUndefined()
+    expect(formOf(request).get('client_id')).toBe(CLIENT_ID)
+    expect(formOf(request).get('client_secret')).toBe(CLIENT_SECRET)
   })
 
   it('sends client_secret_basic_unencoded as plain id:secret', async () => {
-    let authorization: string | undefined
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply(function () {
-        authorization = this.req.headers['authorization'] as string
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()])
     const run = await runAction(
       fetchOAuthToken,
       {},
       settings({ clientId: 'plain-id', clientAuthMethod: 'client_secret_basic_unencoded' }),
     )
     expect(run.outcome).toBe('complete')
-    expect(authorization).toBe(
+    expect(endpoint.requests[0].headers['authorization']).toBe(
       `Basic ${Buffer.from(`plain-id:${CLIENT_SECRET}`).toString('base64')}`,
     )
   })
 
   it('saves every data point as a string; accepts "bearer" and expires_in as a string', async () => {
     const body = tokenBody({ token_type: 'bearer', expires_in: '570', scope: 'system/Patient.rs' })
-    nock(AUTH).post('/oauth2/token').reply(200, body)
+    tokenEndpoint([200, body])
     const before = Date.now()
     const run = await runAction(fetchOAuthToken, {}, settings())
     expect(run.outcome).toBe('complete')
@@ -123,9 +109,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
   })
 
   it('reports the requested scope when the server omits it, and no lifetime without expires_in', async () => {
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply(200, tokenBody({ expires_in: undefined }))
+    tokenEndpoint([200, tokenBody({ expires_in: undefined })])
     const run = await runAction(
       fetchOAuthToken,
       { scope: 'patient.read' },
@@ -139,10 +123,10 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
   })
 
   it('quotes error and error_description of an RFC 6749 §5.2 error, as BAD_REQUEST', async () => {
-    nock(AUTH).post('/oauth2/token').reply(400, {
-      error: 'invalid_scope',
-      error_description: 'scope patient.write is not allowed',
-    })
+    tokenEndpoint([
+      400,
+      { error: 'invalid_scope', error_description: 'scope patient.write is not allowed' },
+    ])
     const run = await runAction(fetchOAuthToken, {}, settings())
     expect(run.outcome).toBe('error')
     expect(errorOf(run)).toEqual({
@@ -153,9 +137,10 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
   })
 
   it('never repeats the client secret that a server echoes back', async () => {
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply(401, { error: 'invalid_client', error_description: `bad secret ${CLIENT_SECRET}` })
+    tokenEndpoint([
+      401,
+      { error: 'invalid_client', error_description: `bad secret ${CLIENT_SECRET}` },
+    ])
     const run = await runAction(fetchOAuthToken, {}, settings())
     expect(errorOf(run).message).toContain('error_description "bad secret [REDACTED]"')
     expect(run.emitted).not.toContain(CLIENT_SECRET)
@@ -171,7 +156,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
       'only Bearer',
     ],
   ])('ends a 200 with %s in SERVER_ERROR saying what is missing', async (_case, body, says) => {
-    nock(AUTH).post('/oauth2/token').reply(200, body)
+    tokenEndpoint([200, body])
     const run = await runAction(fetchOAuthToken, {}, settings())
     expect(run.outcome).toBe('error')
     expect(errorOf(run).category).toBe('SERVER_ERROR')
@@ -189,22 +174,16 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     [{ resource: 'not a uri' }, 'Setting "resource"'],
     [{ timeoutSeconds: 'soon' }, 'Setting "timeoutSeconds"'],
   ])('refuses settings %j with MISSING_SETTINGS naming the setting', async (overrides, names) => {
-    const scope = nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    tokenEndpoint([200, tokenBody()])
     const run = await runAction(fetchOAuthToken, {}, settings(overrides))
     expect(run.outcome).toBe('error')
     expect(errorOf(run).category).toBe('MISSING_SETTINGS')
     expect(errorOf(run).message).toContain(names)
-    expect(scope.isDone()).toBe(false)
+    expect(auth.requests).toHaveLength(0)
   })
 
   it('sends resource (RFC 8707) and extra token parameters', async () => {
-    let form: URLSearchParams | undefined
-    nock(AUTH)
-      .post('/oauth2/token')
-      .reply((_uri, body) => {
-        form = formOf(body)
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()])
     await runAction(
       fetchOAuthToken,
       {},
@@ -213,68 +192,47 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
         extraTokenParams: '{"tenant":"t1","n":2}',
       }),
     )
-    expect(form!.get('resource')).toBe('https://api.example.com/fhir')
-    expect(form!.get('tenant')).toBe('t1')
-    expect(form!.get('n')).toBe('2')
+    const form = formOf(endpoint.requests[0])
+    expect(form.get('resource')).toBe('https://api.example.com/fhir')
+    expect(form.get('tenant')).toBe('t1')
+    expect(form.get('n')).toBe('2')
   })
 })
 
 describe('fetchOAuthToken: the token cache', () => {
   it('sends 1 token request for 1,000 sequential runs, and says the token was reused', async () => {
-    let requests = 0
-    nock(AUTH)
-      .post('/oauth2/token')
-      .times(1000)
-      .reply(() => {
-        requests++
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()], { times: 1000 })
     let last
     for (let run = 0; run < 1000; run++) last = await runAction(fetchOAuthToken, {}, settings())
-    expect(requests).toBe(1)
+    expect(endpoint.requests).toHaveLength(1)
     expect(last!.events[0].text.en).toMatch(/^Reused a cached OAuth token: valid for 3\d{3} s/)
   })
 
   it('sends 1 token request for 200 concurrent runs on a cold cache (single-flight)', async () => {
-    let requests = 0
-    nock(AUTH)
-      .post('/oauth2/token')
-      .times(200)
-      .delay(50)
-      .reply(() => {
-        requests++
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()], { times: 200, delayMs: 50 })
     const runs = await Promise.all(
       Array.from({ length: 200 }, () => runAction(fetchOAuthToken, {}, settings())),
     )
-    expect(requests).toBe(1)
+    expect(endpoint.requests).toHaveLength(1)
     expect(new Set(runs.map((run) => run.dataPoints.accessToken)).size).toBe(1)
     expect(runs.every((run) => run.outcome === 'complete')).toBe(true)
   })
 
   it('sends a new request with forceRefresh, and one per distinct scope', async () => {
-    let requests = 0
-    nock(AUTH)
-      .post('/oauth2/token')
-      .times(10)
-      .reply(() => {
-        requests++
-        return [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(() => [200, tokenBody()], { times: 10 })
     const first = await runAction(fetchOAuthToken, {}, settings())
     const forced = await runAction(fetchOAuthToken, { forceRefresh: true }, settings())
     await runAction(fetchOAuthToken, { scope: 'a' }, settings())
     await runAction(fetchOAuthToken, { scope: 'b' }, settings())
     await runAction(fetchOAuthToken, { scope: 'a' }, settings())
-    expect(requests).toBe(4)
+    expect(endpoint.requests).toHaveLength(4)
     expect(forced.dataPoints.accessToken).not.toBe(first.dataPoints.accessToken)
     expect(forced.events[0].text.en).toMatch(/^Fetched a new OAuth token/)
   })
 
   it('does not cache failures', async () => {
-    nock(AUTH).post('/oauth2/token').reply(400, { error: 'invalid_client' })
-    nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    tokenEndpoint([400, { error: 'invalid_client' }])
+    tokenEndpoint([200, tokenBody()])
     expect((await runAction(fetchOAuthToken, {}, settings())).outcome).toBe('error')
     expect((await runAction(fetchOAuthToken, {}, settings())).outcome).toBe('complete')
   })
@@ -291,20 +249,9 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
     async (alg) => {
       const { privateKey, publicKey } = keyPairs[alg]
       const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-      const assertions: string[] = []
-      nock(AUTH)
-        .post('/oauth2/token')
-        .times(3)
-        .reply(function (_uri, body) {
-          expect(this.req.headers['authorization']).toBeUndefined()
-          const form = formOf(body)
-          expect(form.get('client_assertion_type')).toBe(
-            'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-          )
-          expect(form.get('client_id')).toBeNull()
-          assertions.push(form.get('client_assertion') as string)
-          return [200, tokenBody()]
-        })
+      const endpoint = tokenEndpoint(() => [200, tokenBody()], { times: 3 })
+      const assertionOf = (run: number): string =>
+        formOf(endpoint.requests[run]).get('client_assertion') as string
       // Settings are single-line: the PEM arrives with literal \n.
       const jwtSettings = settings({
         clientAuthMethod: 'private_key_jwt',
@@ -316,14 +263,21 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
       for (let run = 0; run < 3; run++) {
         const result = await runAction(fetchOAuthToken, { forceRefresh: true }, jwtSettings)
         expect(result.outcome).toBe('complete')
-        expect(result.emitted).not.toContain(assertions[run])
+        expect(result.emitted).not.toContain(assertionOf(run))
         expect(result.emitted).not.toContain(pem.split('\n')[1])
       }
       const jtis = new Set<string>()
-      for (const assertion of assertions) {
+      for (const request of endpoint.requests) {
+        expect(request.headers['authorization']).toBeUndefined()
+        const form = formOf(request)
+        expect(form.get('client_assertion_type')).toBe(
+          'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        )
+        expect(form.get('client_id')).toBeNull()
+        const assertion = form.get('client_assertion') as string
         expect(decodeProtectedHeader(assertion)).toEqual({ alg, kid: 'key-1', typ: 'JWT' })
         const { payload } = await jwtVerify(assertion, publicKey, {
-          audience: TOKEN_URL,
+          audience: tokenUrl(),
           issuer: CLIENT_ID,
         })
         expect(payload.sub).toBe(CLIENT_ID)
@@ -338,27 +292,24 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
 
   it('signs a new assertion for a retried token request (servers refuse a replayed jti)', async () => {
     const pem = keyPairs.RS384.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-    const assertions: string[] = []
-    nock(AUTH)
-      .post('/oauth2/token')
-      .times(2)
-      .reply((_uri, body) => {
-        assertions.push(formOf(body).get('client_assertion') as string)
-        return assertions.length === 1 ? [503, 'busy'] : [200, tokenBody()]
-      })
+    const endpoint = tokenEndpoint(
+      () => (endpoint.requests.length === 1 ? [503, 'busy'] : [200, tokenBody()]),
+      { times: 2 },
+    )
     const run = await runAction(
       fetchOAuthToken,
       {},
       settings({ clientAuthMethod: 'private_key_jwt', clientSecret: undefined, privateKey: pem }),
     )
     expect(run.outcome).toBe('complete')
+    const assertions = endpoint.requests.map((request) => formOf(request).get('client_assertion'))
     expect(assertions).toHaveLength(2)
     expect(assertions[0]).not.toBe(assertions[1])
   })
 
   it('accepts a private JWK, and refuses a key that does not fit the algorithm', async () => {
     const jwk = JSON.stringify(keyPairs.ES384.privateKey.export({ format: 'jwk' }))
-    nock(AUTH).post('/oauth2/token').reply(200, tokenBody())
+    tokenEndpoint([200, tokenBody()])
     const base = { clientAuthMethod: 'private_key_jwt', clientSecret: undefined, privateKey: jwk }
     const ok = await runAction(
       fetchOAuthToken,
@@ -381,10 +332,12 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
 
 describe('fetchOAuthToken: discovery of the token endpoint', () => {
   it('uses OpenID Connect discovery and caches the metadata', async () => {
-    const metadata = nock(AUTH)
-      .get('/tenant/.well-known/openid-configuration')
-      .reply(200, { issuer: `${AUTH}/tenant`, token_endpoint: `${AUTH}/tenant/token` })
-    nock(AUTH).post('/tenant/token').times(2).reply(200, tokenBody())
+    const AUTH = auth.origin
+    const metadata = auth.on('GET', '/tenant/.well-known/openid-configuration', [
+      200,
+      { issuer: `${AUTH}/tenant`, token_endpoint: `${AUTH}/tenant/token` },
+    ])
+    auth.on('POST', '/tenant/token', () => [200, tokenBody()], { times: 2 })
     const discovered = settings({ tokenUrl: undefined, issuerUrl: `${AUTH}/tenant` })
     expect((await runAction(fetchOAuthToken, {}, discovered)).outcome).toBe('complete')
     expect((await runAction(fetchOAuthToken, { forceRefresh: true }, discovered)).outcome).toBe(
@@ -394,11 +347,13 @@ describe('fetchOAuthToken: discovery of the token endpoint', () => {
   })
 
   it('falls back to RFC 8414 with the path after the well-known segment (§3.1)', async () => {
-    nock(AUTH).get('/t1/.well-known/openid-configuration').reply(404)
-    nock(AUTH)
-      .get('/.well-known/oauth-authorization-server/t1')
-      .reply(200, { issuer: `${AUTH}/t1`, token_endpoint: `${AUTH}/t1/oauth/token` })
-    nock(AUTH).post('/t1/oauth/token').reply(200, tokenBody())
+    const AUTH = auth.origin
+    auth.on('GET', '/t1/.well-known/openid-configuration', [404])
+    auth.on('GET', '/.well-known/oauth-authorization-server/t1', [
+      200,
+      { issuer: `${AUTH}/t1`, token_endpoint: `${AUTH}/t1/oauth/token` },
+    ])
+    auth.on('POST', '/t1/oauth/token', [200, tokenBody()])
     const run = await runAction(
       fetchOAuthToken,
       {},
@@ -408,19 +363,17 @@ describe('fetchOAuthToken: discovery of the token endpoint', () => {
   })
 
   it('discards metadata whose issuer differs (RFC 8414 §3.3), then tries SMART configuration', async () => {
-    const fhir = 'https://fhir.example.com/api/FHIR/R4'
-    nock('https://fhir.example.com')
-      .get('/api/FHIR/R4/.well-known/openid-configuration')
-      .reply(200, {
-        issuer: 'https://evil.example.com',
-        token_endpoint: 'https://evil.example.com/token',
-      })
-      .get('/.well-known/oauth-authorization-server/api/FHIR/R4')
-      .reply(404)
-      .get('/api/FHIR/R4/.well-known/smart-configuration')
-      .reply(200, { token_endpoint: 'https://fhir.example.com/oauth2/token' })
-      .post('/oauth2/token')
-      .reply(200, tokenBody())
+    const fhir = `${auth.origin}/api/FHIR/R4`
+    auth.on('GET', '/api/FHIR/R4/.well-known/openid-configuration', [
+      200,
+      { issuer: 'https://evil.example.com', token_endpoint: 'https://evil.example.com/token' },
+    ])
+    auth.on('GET', '/.well-known/oauth-authorization-server/api/FHIR/R4', [404])
+    auth.on('GET', '/api/FHIR/R4/.well-known/smart-configuration', [
+      200,
+      { token_endpoint: `${auth.origin}/oauth2/token` },
+    ])
+    tokenEndpoint([200, tokenBody()])
     const run = await runAction(
       fetchOAuthToken,
       {},
@@ -430,11 +383,11 @@ describe('fetchOAuthToken: discovery of the token endpoint', () => {
   })
 
   it('names issuerUrl when nothing usable is found', async () => {
-    nock(AUTH).get(/.*/).times(3).reply(404)
+    auth.on('GET', /.*/, [404], { times: 3 })
     const run = await runAction(
       fetchOAuthToken,
       {},
-      settings({ tokenUrl: undefined, issuerUrl: AUTH }),
+      settings({ tokenUrl: undefined, issuerUrl: auth.origin }),
     )
     expect(errorOf(run).category).toBe('MISSING_SETTINGS')
     expect(errorOf(run).message).toMatch(

@@ -20,6 +20,8 @@ const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
   'trailer',
   'keep-alive',
   'proxy-authorization',
+  // undici refuses it, and a designer has no use for a 100-continue handshake.
+  'expect',
 ])
 
 const refused = (field: string, problem: string): StepFailure =>

@@ -1,5 +1,6 @@
 import axios, { type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
+import { createUndiciAdapter } from './undiciAdapter'
 import { networkError, timeoutError, tooLargeError, type HttpError } from './HttpError'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -23,27 +24,38 @@ export interface HttpResponse {
 }
 
 /**
+ * The project's axios: requests go out through the undici adapter (a keep-alive pool, see
+ * undiciAdapter.ts). Lean on purpose: no status is an error, no redirect is followed, no proxy is
+ * read from the environment, the body is passed as given and comes back as a Buffer, untouched.
+ */
+const client = axios.create({
+  adapter: createUndiciAdapter(),
+  validateStatus: null,
+  transformRequest: [],
+  transformResponse: [],
+  transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: true },
+  responseType: 'arraybuffer',
+  proxy: false,
+  maxRedirects: 0,
+})
+
+/**
  * One HTTP exchange, no redirects followed and no status treated as an error: the callers decide.
  * The exchange ends when the step's deadline does (an AbortSignal, so a server that drips bytes
- * is cut off too), and the body is bounded by `maxResponseBytes` (axios stops reading past it).
+ * is cut off too), and the body is bounded by `maxResponseBytes` (the adapter stops reading past it, counting bytes after decompression).
  */
 export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> => {
   const { signal } = request.deadline
   if (signal.aborted) throw timeoutError(request.url, request.deadline.seconds)
   let response: AxiosResponse<ArrayBuffer>
   try {
-    response = await axios.request<ArrayBuffer>({
+    response = await client.request<ArrayBuffer>({
       method: request.method,
       url: request.url.href,
       headers: request.headers,
       data: request.body,
       signal,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      responseType: 'arraybuffer',
-      transformResponse: [(data: unknown) => data],
       maxContentLength: request.maxResponseBytes,
-      proxy: false,
     })
   } catch (error) {
     throw toHttpError(error, request)

@@ -1,0 +1,338 @@
+import { STATUS_CODES } from 'node:http'
+import { pipeline, type Readable } from 'node:stream'
+import * as zlib from 'node:zlib'
+import axios, {
+  AxiosError,
+  CanceledError,
+  type AxiosAdapter,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios'
+import { Agent, request, type Dispatcher } from 'undici'
+
+/** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
+const ABOVE_MAX_DEADLINE_MS = 310_000
+
+/**
+ * The one piece of transport state in the extension: a keep-alive connection pool shared by every
+ * request of the process. It is bounded — at most 32 sockets per origin (requests beyond that
+ * queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive says so, and
+ * never kept more than 60 s), and idle sockets do not keep the process alive (undici unrefs
+ * them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy is
+ * taken from the environment, and undici's connect/headers/body timers are set above the
+ * project's longest deadline: the caller's AbortSignal is the deadline.
+ */
+const agent = new Agent({
+  connections: 32,
+  pipelining: 1,
+  keepAliveTimeout: 4_000,
+  keepAliveMaxTimeout: 60_000,
+  headersTimeout: ABOVE_MAX_DEADLINE_MS,
+  bodyTimeout: ABOVE_MAX_DEADLINE_MS,
+  connect: { timeout: ABOVE_MAX_DEADLINE_MS },
+})
+
+/** What axios's own http adapter says, so that callers matching on it keep working. */
+const tooLargeMessage = (limit: number): string => `maxContentLength size of ${limit} exceeded`
+
+/** Lenient like axios's http adapter: a body cut short after a complete block is not an error. */
+const ZLIB_OPTIONS: zlib.ZlibOptions = {
+  flush: zlib.constants.Z_SYNC_FLUSH,
+  finishFlush: zlib.constants.Z_SYNC_FLUSH,
+}
+const BROTLI_OPTIONS: zlib.BrotliOptions = {
+  flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+}
+const ACCEPT_ENCODING = 'gzip, deflate, br'
+
+/**
+ * Creates an axios adapter on undici: `config.method`, `url` (absolute, or with `baseURL` and
+ * `params`), `headers`, `data` (string, Buffer, Uint8Array, ArrayBuffer or nothing), `signal`,
+ * `timeout` and `maxContentLength` (counted after decompression, enforced while streaming) are
+ * honoured. Every status resolves (axios's `validateStatus` then decides); `data` is always a
+ * Buffer of the decoded body. Errors carry a Node-style `code` and a message that never quotes
+ * the request's headers or body.
+ */
+export const createUndiciAdapter =
+  (): AxiosAdapter =>
+  (config): Promise<AxiosResponse> =>
+    send(config)
+
+const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<Buffer>> => {
+  const callerSignal = config.signal as AbortSignal | undefined
+  const timeoutMs = config.timeout ?? 0
+  let signal = callerSignal
+  let timer: NodeJS.Timeout | undefined
+  let timedOut = false
+  if (timeoutMs > 0) {
+    const controller = new AbortController()
+    timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, timeoutMs)
+    if (callerSignal?.aborted) controller.abort()
+    else callerSignal?.addEventListener('abort', () => controller.abort(), { once: true })
+    signal = controller.signal
+  }
+  try {
+    if (signal?.aborted) throw new CanceledError(undefined, config, {})
+    const url = requestUrl(config)
+    const method = (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod
+    const response = await request(url, {
+      dispatcher: agent,
+      method,
+      headers: requestHeaders(config),
+      body: requestBody(config),
+      signal,
+    })
+    const headers = responseHeaders(response.headers)
+    const decode =
+      config.decompress !== false &&
+      method !== 'HEAD' &&
+      response.statusCode !== 204 &&
+      response.statusCode !== 304
+    const encoding = decode ? knownEncoding(headers['content-encoding']) : undefined
+    if (encoding !== undefined) delete headers['content-encoding']
+    const data = await readBody(response.body, encoding, headers, limitOf(config))
+    return {
+      status: response.statusCode,
+      statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
+      headers,
+      data,
+      config,
+      request: {},
+    }
+  } catch (error) {
+    if (timedOut) {
+      throw new AxiosError(
+        `timeout of ${timeoutMs}ms exceeded`,
+        config.transitional?.clarifyTimeoutError ? 'ETIMEDOUT' : 'ECONNABORTED',
+        config,
+        {},
+      )
+    }
+    if (signal?.aborted) throw new CanceledError(undefined, config, {})
+    throw toAxiosError(error, config)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const requestUrl = (config: InternalAxiosRequestConfig): string => {
+  if (config.baseURL === undefined && config.params === undefined) {
+    if (config.url === undefined) throw badRequest('no URL', config)
+    return config.url
+  }
+  return axios.getUri({
+    url: config.url,
+    baseURL: config.baseURL,
+    params: config.params,
+    paramsSerializer: config.paramsSerializer,
+    allowAbsoluteUrls: config.allowAbsoluteUrls,
+  })
+}
+
+/** AxiosHeaders to a plain object (values as given), with the defaults axios's adapter adds. */
+const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, string | string[]> => {
+  const given = config.headers
+  const plain = (
+    typeof given?.toJSON === 'function' ? given.toJSON() : { ...(given ?? {}) }
+  ) as Record<string, unknown>
+  const headers: Record<string, string | string[]> = {}
+  let hasAcceptEncoding = false
+  let hasUserAgent = false
+  for (const [name, value] of Object.entries(plain)) {
+    if (value === undefined || value === null || value === false) continue
+    headers[name] = Array.isArray(value) ? value.map(String) : String(value)
+    const lower = name.toLowerCase()
+    if (lower === 'accept-encoding') hasAcceptEncoding = true
+    else if (lower === 'user-agent') hasUserAgent = true
+  }
+  // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
+  if (!hasAcceptEncoding && config.decompress !== false)
+    headers['Accept-Encoding'] = ACCEPT_ENCODING
+  if (!hasUserAgent) headers['User-Agent'] = `axios/${axios.VERSION}`
+  return headers
+}
+
+const requestBody = (config: InternalAxiosRequestConfig): string | Buffer | Uint8Array | null => {
+  const data: unknown = config.data
+  if (data === undefined || data === null) return null
+  if (typeof data === 'string' || data instanceof Uint8Array) return data
+  if (data instanceof ArrayBuffer) return Buffer.from(data)
+  throw badRequest('the request body must be a string, a Buffer or a Uint8Array', config)
+}
+
+const limitOf = (config: InternalAxiosRequestConfig): number => {
+  const limit = config.maxContentLength
+  return typeof limit === 'number' && limit > -1 ? limit : Infinity
+}
+
+type Encoding = 'gzip' | 'deflate' | 'br' | 'identity'
+
+/** A single content coding this adapter decodes; anything else is passed through undecoded. */
+const knownEncoding = (header: string | string[] | undefined): Encoding | undefined => {
+  if (typeof header !== 'string') return undefined
+  switch (header.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return 'gzip'
+    case 'deflate':
+      return 'deflate'
+    case 'br':
+      return 'br'
+    case 'identity':
+      return 'identity'
+    default:
+      return undefined
+  }
+}
+
+/** Lower-case names; set-cookie stays an array, other repeated headers are joined with ", ". */
+const responseHeaders = (
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> => {
+  const headers: Record<string, string | string[]> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue
+    const lower = name.toLowerCase()
+    headers[lower] = Array.isArray(value) && lower !== 'set-cookie' ? value.join(', ') : value
+  }
+  return headers
+}
+
+/**
+ * Reads the body through the decoder, counting decoded bytes: past `limit` the body is destroyed
+ * at once (so a decompression bomb is never expanded beyond about one zlib chunk over the limit).
+ */
+const readBody = async (
+  body: Readable,
+  encoding: Encoding | undefined,
+  headers: Record<string, string | string[]>,
+  limit: number,
+): Promise<Buffer> => {
+  if (encoding === undefined || encoding === 'identity') {
+    const declared = Number(headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit) {
+      discard(body)
+      throw tooLarge(limit)
+    }
+  }
+  const decoded = await decodedStream(body, encoding)
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of decoded as AsyncIterable<Buffer>) {
+      total += chunk.length
+      if (total > limit) throw tooLarge(limit)
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    discard(decoded)
+    discard(body)
+    throw error
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
+}
+
+const decodedStream = async (body: Readable, encoding: Encoding | undefined): Promise<Readable> => {
+  switch (encoding) {
+    case 'gzip':
+      return pipeline(body, zlib.createGunzip(ZLIB_OPTIONS), ignore)
+    case 'br':
+      return pipeline(body, zlib.createBrotliDecompress(BROTLI_OPTIONS), ignore)
+    case 'deflate':
+      return deflateStream(body)
+    default:
+      return body
+  }
+}
+
+/**
+ * "deflate" is meant to be zlib-wrapped (RFC 9110 §8.4.1.2), but some servers send raw deflate:
+ * the first byte tells (a zlib header has compression method 8 in its low nibble).
+ */
+const deflateStream = async (body: Readable): Promise<Readable> => {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  const first = await chunks.next()
+  if (first.done === true) return body
+  const firstChunk = first.value
+  const inflater =
+    (firstChunk[0] & 0x0f) === 0x08
+      ? zlib.createInflate(ZLIB_OPTIONS)
+      : zlib.createInflateRaw(ZLIB_OPTIONS)
+  async function* source(): AsyncGenerator<Buffer> {
+    try {
+      yield firstChunk
+      for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
+        yield next.value
+      }
+    } finally {
+      discard(body)
+    }
+  }
+  return pipeline(source, inflater, ignore)
+}
+
+const ignore = (): void => undefined
+
+/** Stops reading: undici closes the connection rather than reuse it. */
+const discard = (stream: Readable): void => {
+  if (stream.destroyed) return
+  stream.on('error', ignore)
+  stream.destroy()
+}
+
+const tooLarge = (limit: number): AxiosError =>
+  new AxiosError(tooLargeMessage(limit), AxiosError.ERR_BAD_RESPONSE)
+
+const badRequest = (what: string, config: InternalAxiosRequestConfig): AxiosError =>
+  new AxiosError(`Request not sent: ${what}`, AxiosError.ERR_BAD_REQUEST, config, {})
+
+/** undici's codes, as the Node http stack would have named the same failure. */
+const UNDICI_CODES: Record<string, string> = {
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CLOSED: 'ECONNRESET',
+  UND_ERR_DESTROYED: 'ECONNRESET',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'ECONNRESET',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_HEADERS_OVERFLOW: 'ERR_BAD_RESPONSE',
+  UND_ERR_INFO: 'ERR_BAD_RESPONSE',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'ERR_BAD_RESPONSE',
+  UND_ERR_INVALID_ARG: 'ERR_BAD_REQUEST',
+  UND_ERR_NOT_SUPPORTED: 'ERR_BAD_REQUEST',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'ERR_BAD_REQUEST',
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  ECONNRESET: 'the connection was closed before a complete response',
+  ECONNREFUSED: 'the connection was refused',
+  ETIMEDOUT: 'timed out',
+  EPIPE: 'the connection was closed while sending',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be resolved',
+  Z_DATA_ERROR: 'the compressed response body is corrupt',
+  Z_BUF_ERROR: 'the compressed response body is truncated',
+  ERR_BAD_RESPONSE: 'the response could not be read',
+  ERR_BAD_REQUEST: 'the request could not be sent',
+}
+
+/**
+ * A failure as an AxiosError with a Node-style code. The message is made here from the code
+ * alone: undici's and Node's messages are not quoted, so no header value or body can slip in.
+ */
+const toAxiosError = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
+  if (error instanceof AxiosError) return error
+  const raw =
+    error !== null && typeof error === 'object' && 'code' in error
+      ? String((error as { code: unknown }).code)
+      : ''
+  // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.
+  const mapped = raw.startsWith('ERR__') ? 'Z_DATA_ERROR' : (UNDICI_CODES[raw] ?? raw)
+  const code = /^[A-Z][A-Z0-9_]{1,40}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
+  const description = DESCRIPTIONS[code] ?? 'the request failed'
+  return new AxiosError(`${description} (${code})`, code, config, {})
+}
