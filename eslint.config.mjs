@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'src/demo/**', 'src/localServers/**', 'bench/**', 'test/**', '**/*.mjs'],
+    files: ['cli/**', 'demo/**', 'servers/**', 'bench/**', 'test/**', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

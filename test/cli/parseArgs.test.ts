@@ -1,5 +1,5 @@
-import { parseArgs } from '../../src/cli/parseArgs'
-import { UsageError } from '../../src/cli/usage'
+import { parseArgs } from '../../cli/parseArgs'
+import { UsageError } from '../../cli/usage'
 
 describe('parseArgs', () => {
   it('parses list and describe with --json', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CliDependencies } from '../../src/cli/types'
-import { runCli } from '../../src/cli/runCli'
+import type { CliDependencies } from '../../cli/types'
+import { runCli } from '../../cli/runCli'
 import { createFakeRegistry } from './fakeRegistry'
 
 export interface CliRun {

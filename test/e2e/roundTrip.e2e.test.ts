@@ -5,8 +5,8 @@
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/cache/caches'
 import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
-import { runRoundTrip } from '../../src/demo/roundTrip'
-import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
+import { runRoundTrip } from '../../demo/roundTrip'
+import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 

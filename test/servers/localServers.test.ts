@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import axios, { type AxiosResponse } from 'axios'
 import { decodeJwt, decodeProtectedHeader, importPKCS8, SignJWT } from 'jose'
-import { startAuthorizationServer } from '../../src/localServers/authorizationServerProcess'
-import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
+import { startAuthorizationServer } from '../../servers/authorizationServerProcess'
+import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
 type Clients = LocalServers['clients']
 type SecretClient = Clients['basic']

@@ -2,9 +2,9 @@
  * `npm run demo`: the care-flow round trip against a real OAuth 2.0 authorization server
  * (oidc-provider) and a FHIR-flavoured API that verifies the JWT (jose), both on loopback.
  */
-import { extensions } from '../../extensions'
+import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
-import { startLocalServers } from '../localServers/startLocalServers'
+import { startLocalServers } from '../servers/startLocalServers'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
 
