@@ -12,14 +12,14 @@ import {
 } from './format'
 import { listActions } from './listActions'
 import { loadFields } from './loadFields'
-import { createLocalHelpers } from './localHelpers'
 import { loadSettings } from './loadSettings'
 import { redirectConsole } from './redirectConsole'
-import { runAction } from './runAction'
+import { runToResult } from './runResult'
 import { obfuscatedValues, redactSecrets } from './secrets'
 import type { CliDependencies, Writer } from './types'
 import { EXIT_ACTION_FAILED, EXIT_OK, EXIT_USAGE } from './types'
 import { USAGE, UsageError } from './usage'
+import { createLog } from './verboseLog'
 
 type RunCommand = Extract<Command, { name: 'run' }>
 
@@ -61,11 +61,11 @@ async function runCommand(command: RunCommand, deps: CliDependencies): Promise<n
   const stderr = redactingWriter(deps.stderr, secrets)
   writeWarnings(stderr, [...fields.warnings, ...settings.warnings])
   const result = await redirectConsole(stderr, () =>
-    runAction({
+    runToResult({
       ref,
       fields: fields.values,
       settings: settings.values,
-      helpers: createLocalHelpers({ verbose: command.verbose, stderr }),
+      log: createLog(command.verbose, stderr),
       warn: (message) => writeWarnings(stderr, [message]),
       onThrown: command.verbose ? (thrown) => reportThrownStack(stderr, thrown) : undefined,
     }),
