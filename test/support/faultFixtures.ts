@@ -1,6 +1,6 @@
 /** Settings and bounds shared by the fault-injection suites. */
 import { generateKeyPairSync } from 'node:crypto'
-import type { LoopbackServer } from './loopbackServer'
+import type { LoopbackServer } from '../../servers/loopbackServer'
 
 /** Every request is bounded by this (the smallest timeoutSeconds allowed). */
 export const TIMEOUT_SECONDS = 1
