@@ -1,6 +1,6 @@
 import type { Field } from '@awell-health/extensions-core'
 import type { ActionRef } from './findAction'
-import type { JsonSource } from './parseArgs'
+import type { JsonSource } from './parseCommand'
 import { readJsonObject } from './readJsonObject'
 
 export interface LoadedFields {

@@ -1,5 +1,3 @@
-import type { Command } from './parseArgs'
-import { parseArgs } from './parseArgs'
 import { describeAction } from './describeAction'
 import { stackFramesOf, thrownClassName } from './describeThrown'
 import { findAction } from './findAction'
@@ -11,6 +9,7 @@ import {
   formatRunSummary,
 } from './format'
 import { listActions } from './listActions'
+import { parseCommand, type Command } from './parseCommand'
 import { loadFields } from './loadFields'
 import { loadSettings } from './loadSettings'
 import { redirectConsole } from './redirectConsole'
@@ -94,7 +93,7 @@ async function executeCommand(command: Command, deps: CliDependencies): Promise<
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   try {
-    return await executeCommand(parseArgs(argv), deps)
+    return await executeCommand(parseCommand(argv), deps)
   } catch (error) {
     if (error instanceof UsageError) {
       deps.stderr(`error: ${error.message}\n\n${USAGE}`)

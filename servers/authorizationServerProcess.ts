@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { get } from 'node:http'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientMetadata } from './clients'
 
 export interface AuthorizationServerConfig {
@@ -96,7 +97,7 @@ function waitUntilReady(
     }
     // stderr may still be arriving when 'exit' fires: give it a moment.
     const onExit = (code: number | null, signal: string | null) =>
-      setTimeout(() => fail(`exited before it was ready (code ${code}, signal ${signal})`), 50)
+      void sleep(50).then(() => fail(`exited before it was ready (code ${code}, signal ${signal})`))
     const onError = (error: Error) => fail(`could not be started: ${error.message}`)
     const timer = setTimeout(
       () => fail(`was not ready within ${STARTUP_TIMEOUT_MS} ms`),

@@ -6,6 +6,7 @@
  * fires: Node emits the event on the real process object only. The real one is reached through
  * the Function constructor of a Node core function (core modules live outside the sandbox).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 
 const realProcess = (inspect.constructor as FunctionConstructor)(
@@ -31,7 +32,7 @@ export const trackUnhandledRejections = (): RejectionTracker => {
   })
   afterEach(async () => {
     // A rejection is reported once the microtask queue has drained: give it a moment.
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await sleep(5)
     expect(rejections).toEqual([])
   })
   afterAll(() => {
