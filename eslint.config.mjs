@@ -5,10 +5,12 @@ import prettier from 'eslint-config-prettier'
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   prettier,
   {
     languageOptions: {
+      // Type-aware rules (recommendedTypeChecked) with the types of tsconfig.json.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: {
         process: 'readonly',
         console: 'readonly',
@@ -26,6 +28,19 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'no-console': 'error',
+    },
+  },
+  // Plain JavaScript (the oidc-provider script, configs) has no types to check.
+  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
+  // TEMPORARY: lib under re-layer. extensions/oauthApi/lib/** is being rewritten in another
+  // branch (issue 9); these typed rules fail there today and are off for it until that lands.
+  // Remove this block then, and fix what remains. The handler files have no findings.
+  {
+    files: ['extensions/oauthApi/lib/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off', // buildApiRequest, sendRequest, validateInput
+      '@typescript-eslint/no-base-to-string': 'off', // oauth/tokenResponse
     },
   },
   {

@@ -37,7 +37,7 @@ const main = async (): Promise<number> => {
     }
     const statuses = trip.steps
       .slice(1)
-      .map((step) => `${step.shownFields.method} ${step.result.data_points.statusCode}`)
+      .map((step) => `${String(step.shownFields.method)} ${step.result.data_points.statusCode}`)
     const { tokenRequests, apiRequests } = await servers.stats()
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; ${tokenRequests} token request(s), ${apiRequests} API request(s).`,

@@ -1,8 +1,8 @@
 import https from 'node:https'
 import type { Helpers } from '@awell-health/extensions-core'
 
-function notAvailable(helper: string): never {
-  throw new Error(`helpers.${helper} is not available in the local runner`)
+function notAvailable(helper: string): Error {
+  return new Error(`helpers.${helper} is not available in the local runner`)
 }
 
 /**
@@ -14,10 +14,16 @@ export function createLocalHelpers(log: Helpers['log'] = () => undefined): Helpe
   return {
     log,
     httpsAgent: (opts) => new https.Agent(opts),
-    awellSdk: async () => notAvailable('awellSdk'),
-    getOpenAIConfig: () => notAvailable('getOpenAIConfig'),
-    getLangSmithConfig: () => notAvailable('getLangSmithConfig'),
-    rateLimiter: () => notAvailable('rateLimiter'),
-    openAIModelConfig: async () => notAvailable('openAIModelConfig'),
+    awellSdk: () => Promise.reject(notAvailable('awellSdk')),
+    getOpenAIConfig: () => {
+      throw notAvailable('getOpenAIConfig')
+    },
+    getLangSmithConfig: () => {
+      throw notAvailable('getLangSmithConfig')
+    },
+    rateLimiter: () => {
+      throw notAvailable('rateLimiter')
+    },
+    openAIModelConfig: () => Promise.reject(notAvailable('openAIModelConfig')),
   }
 }

@@ -70,7 +70,10 @@ interface CallbackParams {
   data_points?: DataPoints
 }
 
-const paramsOf = (args: unknown[]): CallbackParams => (args[0] ?? {}) as CallbackParams
+const paramsOf = (args: unknown[]): CallbackParams => {
+  const [params] = args
+  return typeof params === 'object' && params !== null ? params : {}
+}
 
 const codeOf = (logArgs: unknown[]): string | undefined => {
   const data = logArgs[0]
@@ -147,12 +150,13 @@ export async function runAction(
   }
   const record =
     (kind: CallbackCall['kind']) =>
-    async (...args: unknown[]): Promise<void> => {
+    (...args: unknown[]): Promise<void> => {
       const params = paramsOf(args)
       const call = { kind, events: params.events ?? [], dataPoints: params.data_points ?? {}, args }
       const earlier = callbacks[0]
       callbacks.push(call)
       options.onCallback?.(call, earlier)
+      return Promise.resolve()
     }
   const onComplete = record('complete')
   const onError = record('error')

@@ -142,7 +142,7 @@ function getJson<T>(url: string): Promise<T> {
         try {
           resolvePromise(JSON.parse(body) as T)
         } catch (error) {
-          reject(error)
+          reject(error instanceof Error ? error : new Error(`GET ${url}: not JSON`))
         }
       })
     })

@@ -193,7 +193,7 @@ export const inSequence = (...responders: Responder[]): Responder => {
   return (recorded, response, request) => {
     const responder = responders[Math.min(index, responders.length - 1)]
     index++
-    responder(recorded, response, request)
+    return responder(recorded, response, request)
   }
 }
 
@@ -223,6 +223,6 @@ export const routes = (
 ): Responder => {
   return (recorded, response, request) => {
     const match = table.find(([prefix]) => recorded.url.startsWith(prefix))
-    ;(match?.[1] ?? fallback)(recorded, response, request)
+    return (match?.[1] ?? fallback)(recorded, response, request)
   }
 }

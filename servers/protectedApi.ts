@@ -235,17 +235,17 @@ interface Route {
   path: RegExp
   /** the scope the access token must carry (RFC 6749 §3.3) */
   scope: string
-  handle(context: RequestContext): Promise<ApiResponse>
+  handle(context: RequestContext): ApiResponse
 }
 
-async function readPatient({ pathParams }: RequestContext): Promise<ApiResponse> {
+function readPatient({ pathParams }: RequestContext): ApiResponse {
   const patient = PATIENTS[pathParams[0]]
   if (!patient) throw notFound(`Patient/${pathParams[0]} is not known`)
   return { status: 200, body: patient }
 }
 
 /** FHIR create: 201 with the stored resource and its Location. */
-async function createObservation({ request, baseUrl }: RequestContext): Promise<ApiResponse> {
+function createObservation({ request, baseUrl }: RequestContext): ApiResponse {
   const observation = readFhirResource(request, 'Observation')
   const id = randomUUID()
   const meta = { versionId: '1', lastUpdated: new Date().toISOString() }

@@ -95,10 +95,10 @@ export function createFakeRegistry(): { registry: Extension[]; payloads: AnyPayl
       ],
     })
   })
-  const throws = baseAction('throws', async ({ payload }) => {
-    throw new TypeError(`cannot use ${payload.settings.clientSecret}`)
-  })
-  const silent = baseAction('silent', async () => undefined)
+  const throws = baseAction('throws', ({ payload }) =>
+    Promise.reject(new TypeError(`cannot use ${payload.settings.clientSecret}`)),
+  )
+  const silent = baseAction('silent', () => Promise.resolve())
   const twice = baseAction('twice', async ({ onComplete, onError }) => {
     await onComplete({ data_points: {} })
     await onError({ events: [event('too late')] })

@@ -24,6 +24,9 @@ export function makeTempDir(): string {
   return dir
 }
 
+/** The CLI's JSON output, typed as the test expects it. */
+export const parseJson = <T>(text: string): T => JSON.parse(text) as T
+
 /** Runs the CLI in-process against the fake registry, in an empty temp dir with no env. */
 export async function runCliForTest(
   argv: string[],

@@ -101,9 +101,7 @@ describe('runAction (devkit)', () => {
   it('records what the handler threw instead of rejecting', async () => {
     const thrown = new RangeError('boom')
     const run = await runAction(
-      action(async () => {
-        throw thrown
-      }),
+      action(() => Promise.reject(thrown)),
       {},
       {},
     )

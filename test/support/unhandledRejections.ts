@@ -9,9 +9,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 
-const realProcess = (inspect.constructor as FunctionConstructor)(
+const getRealProcess = (inspect.constructor as FunctionConstructor)(
   'return process',
-)() as NodeJS.Process
+) as () => NodeJS.Process
+const realProcess = getRealProcess()
 
 export interface RejectionTracker {
   /** The reasons seen so far, as text. */

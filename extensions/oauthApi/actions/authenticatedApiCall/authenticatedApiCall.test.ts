@@ -53,7 +53,7 @@ describe('authenticatedApiCall: the request', () => {
       .get('/fhir/R4/Patient/123')
       .query({ _elements: 'name', _include: ['a', 'b'], count: '2' })
       .reply(function () {
-        authorization = this.req.headers['authorization'] as string
+        authorization = this.req.headers['authorization']
         expect(this.req.headers['x-tenant']).toBe('t1')
         return [
           200,
@@ -79,9 +79,11 @@ describe('authenticatedApiCall: the request', () => {
       accessToken: TOKEN,
       tokenRefreshed: 'false',
     })
-    expect(JSON.parse(run.dataPoints.responseHeaders as string)['content-type']).toBe(
-      'application/fhir+json',
-    )
+    expect(
+      (JSON.parse(run.dataPoints.responseHeaders as string) as Record<string, string>)[
+        'content-type'
+      ],
+    ).toBe('application/fhir+json')
     expect(run.events[0].text.en).toBe(
       'GET /fhir/R4/Patient/123 answered HTTP 200 (token from the accessToken field).',
     )
@@ -251,7 +253,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
     nock(API)
       .get('/fhir/R4/Patient/1')
       .reply(function () {
-        sent.push(this.req.headers['authorization'] as string)
+        sent.push(this.req.headers['authorization'])
         return [200, {}]
       })
     const expired = await jwtExpiringIn(-10)
@@ -294,7 +296,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       .post('/fhir/R4/Observation')
       .times(2)
       .reply(function () {
-        sent.push(this.req.headers['authorization'] as string)
+        sent.push(this.req.headers['authorization'])
         return sent.length === 1
           ? [401, '', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }]
           : [201, { id: 'o1' }]

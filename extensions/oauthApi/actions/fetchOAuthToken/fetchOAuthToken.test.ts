@@ -39,7 +39,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     nock(AUTH)
       .post('/oauth2/token')
       .reply(function (_uri, body) {
-        authorization = this.req.headers['authorization'] as string
+        authorization = this.req.headers['authorization']
         form = formOf(body)
         expect(this.req.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
         expect(this.req.headers['accept']).toBe('application/json')
@@ -66,7 +66,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     nock(AUTH)
       .post('/oauth2/token')
       .reply(function (_uri, body) {
-        authorization = this.req.headers['authorization'] as string | undefined
+        authorization = this.req.headers['authorization']
         form = formOf(body)
         return [200, tokenBody()]
       })
@@ -86,7 +86,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     nock(AUTH)
       .post('/oauth2/token')
       .reply(function () {
-        authorization = this.req.headers['authorization'] as string
+        authorization = this.req.headers['authorization']
         return [200, tokenBody()]
       })
     const run = await runAction(
@@ -232,7 +232,7 @@ describe('fetchOAuthToken: the token cache', () => {
     let last
     for (let run = 0; run < 1000; run++) last = await runAction(fetchOAuthToken, {}, settings())
     expect(requests).toBe(1)
-    expect(last!.events[0].text.en).toMatch(/^Reused a cached OAuth token: valid for 3\d{3} s/)
+    expect(last?.events[0].text.en).toMatch(/^Reused a cached OAuth token: valid for 3\d{3} s/)
   })
 
   it('sends 1 token request for 200 concurrent runs on a cold cache (single-flight)', async () => {
@@ -375,7 +375,7 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
       category: 'MISSING_SETTINGS',
       message: 'Setting "privateKey": is not an RSA key (needed for RS384)',
     })
-    expect(wrong.emitted).not.toContain(JSON.parse(jwk).d)
+    expect(wrong.emitted).not.toContain((JSON.parse(jwk) as { d: string }).d)
   })
 })
 
