@@ -9,7 +9,7 @@ export interface LoadedFields {
 }
 
 /** Keeps the values whose key is one of the action's field ids; warns about the others. */
-export function keepKnownFields(
+function keepKnownFields(
   action: ActionRef['action'],
   given: Record<string, unknown>,
 ): LoadedFields {

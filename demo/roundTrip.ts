@@ -12,7 +12,7 @@ export interface DemoStep {
   result: RunResult
 }
 
-export interface DerivedDataPoint {
+interface DerivedDataPoint {
   from: string
   path: string
   value: unknown

@@ -14,7 +14,7 @@ export type AnyAction = Action<any, any, any>
 export type DataPoints = Record<string, string | null | undefined>
 
 /** 'both' means more than one onComplete/onError call in all (whichever they were). */
-export type Outcome = 'complete' | 'error' | 'none' | 'both'
+type Outcome = 'complete' | 'error' | 'none' | 'both'
 
 /** One onComplete or onError call, in the order they came. */
 export interface CallbackCall {

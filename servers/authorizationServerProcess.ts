@@ -14,7 +14,7 @@ export interface AuthorizationServerConfig {
   clients: ClientMetadata[]
 }
 
-export interface AuthorizationServerStats {
+interface AuthorizationServerStats {
   tokenRequests: number
   assertionJtis: string[]
 }

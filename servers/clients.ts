@@ -9,12 +9,12 @@ import { READ_SCOPE, WRITE_SCOPE } from './protectedApi'
 const READ_WRITE_SCOPE = `${READ_SCOPE} ${WRITE_SCOPE}`
 const READ_ONLY_SCOPE = READ_SCOPE
 
-export interface SecretClient {
+interface SecretClient {
   clientId: string
   clientSecret: string
 }
 
-export interface PrivateKeyJwtClient<Algorithm extends string> {
+interface PrivateKeyJwtClient<Algorithm extends string> {
   clientId: string
   privateKeyPem: string
   privateKeyId: string

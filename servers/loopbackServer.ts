@@ -57,7 +57,7 @@ export interface LoopbackServer {
   close: () => Promise<void>
 }
 
-export const notFound: Responder = (_recorded, response) => sendJson(response, 404, {})
+const notFound: Responder = (_recorded, response) => sendJson(response, 404, {})
 
 const HOST = '127.0.0.1'
 

@@ -25,7 +25,7 @@ export interface ProtectedApi {
   close(): Promise<void>
 }
 
-export const FHIR_BASE_PATH = '/fhir'
+const FHIR_BASE_PATH = '/fhir'
 export const READ_SCOPE = 'patient.read'
 export const WRITE_SCOPE = 'patient.write'
 

@@ -16,7 +16,7 @@ type AnyPayload = NewActivityPayload<any, Settings>
 export const SECRET = 'super-secret-value-1234567890'
 export const TOKEN = 'tok_abcdefghijklmnopqrstuvwxyz'
 
-export const fakeSettings = {
+const fakeSettings = {
   tokenUrl: { key: 'tokenUrl', label: 'Token URL', obfuscated: false, required: true },
   clientId: { key: 'clientId', label: 'Client ID', obfuscated: false, required: true },
   clientSecret: {

@@ -35,7 +35,7 @@ const uriEncoded = (text: string): string => {
 }
 
 /** The forms a secret can take in emitted text: raw, JSON-escaped, URL/form-encoded, base64. */
-export const secretForms = (secret: string): string[] => {
+const secretForms = (secret: string): string[] => {
   const forms = new Set([
     secret,
     JSON.stringify(secret).slice(1, -1),
