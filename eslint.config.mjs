@@ -5,10 +5,12 @@ import prettier from 'eslint-config-prettier'
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   prettier,
   {
     languageOptions: {
+      // Type-aware rules (recommendedTypeChecked) with the types of tsconfig.json.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: {
         process: 'readonly',
         console: 'readonly',
@@ -28,8 +30,10 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Plain JavaScript (the oidc-provider script, configs) has no types to check.
+  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['src/cli/**', 'src/demo/**', 'src/localServers/**', 'bench/**', 'test/**', '**/*.mjs'],
+    files: ['cli/**', 'demo/**', 'servers/**', 'bench/**', 'test/**', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/extensions', '<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/extensions', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     // jose and jsonpath-plus ship ES modules only: ts-jest (allowJs) turns them into CommonJS for jest.

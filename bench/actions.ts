@@ -1,10 +1,8 @@
-// Calls the extension's actions the way the Awell runtime does: through the registry, with a
-// full payload, plain async onComplete/onError callbacks and helpers.log.
+// Calls the extension's actions the way the Awell runtime does (devkit/runAction.ts): through
+// the registry, with a full payload, plain async onComplete/onError callbacks and helpers.log.
 
-import type { Action, Helpers } from '@awell-health/extensions-core'
 import { extensions } from '../extensions'
-
-export type DataPoints = Record<string, string | null | undefined>
+import { runAction, type AnyAction, type DataPoints } from '../devkit/runAction'
 
 export interface BenchSettings {
   tokenUrl: string
@@ -13,11 +11,6 @@ export interface BenchSettings {
   apiBaseUrl: string
   scope?: string
 }
-
-export type RunOutcome = { ok: true; dataPoints: DataPoints } | { ok: false; message: string }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action of the registry
-type AnyAction = Action<any, any, string>
 
 const extension = extensions.find((candidate) => candidate.key === 'oauthApi')
 if (extension === undefined) throw new Error('the registry has no oauthApi extension')
@@ -28,49 +21,19 @@ const actionByKey = (key: string): AnyAction => {
   return action
 }
 
-const helpers = { log: () => undefined } as unknown as Helpers
-
-const pathway = { id: 'pw', definition_id: 'd', tenant_id: 't', org_slug: 'o', org_id: 'o' }
-
-/** One action run; resolves with what onComplete or onError received. */
-export const runAction = async (
-  key: string,
-  fields: Record<string, unknown>,
-  settings: BenchSettings,
-): Promise<RunOutcome> => {
-  const action = actionByKey(key)
-  let outcome: RunOutcome | undefined
-  await action.onEvent!({
-    payload: {
-      fields,
-      settings,
-      patient: { id: 'p' },
-      pathway,
-      activity: { id: 'a' },
-    } as unknown as Parameters<NonNullable<AnyAction['onEvent']>>[0]['payload'],
-    onComplete: async (params) => {
-      outcome = { ok: true, dataPoints: (params?.data_points ?? {}) as DataPoints }
-    },
-    onError: async (params) => {
-      const message = params?.events?.[0]?.error?.message
-      outcome = { ok: false, message: message ?? 'onError without an error event' }
-    },
-    helpers,
-    attempt: 1,
-  })
-  if (outcome === undefined) throw new Error(`${key} ended without onComplete or onError`)
-  return outcome
-}
-
-/** The run's data points; a run that ended in onError stops the benchmark (it would skew it). */
-export const completed = async (
+/** The run's data points; a run that did not complete stops the benchmark (it would skew it). */
+const completed = async (
   key: string,
   fields: Record<string, unknown>,
   settings: BenchSettings,
 ): Promise<DataPoints> => {
-  const outcome = await runAction(key, fields, settings)
-  if (!outcome.ok) throw new Error(`${key} failed: ${outcome.message}`)
-  return outcome.dataPoints
+  const run = await runAction(actionByKey(key), fields, settings)
+  if (run.thrown !== undefined) throw run.thrown.value
+  if (run.outcome === 'none') throw new Error(`${key} ended without onComplete or onError`)
+  if (run.outcome !== 'complete') {
+    throw new Error(`${key} failed: ${run.message || 'onError without an error event'}`)
+  }
+  return run.dataPoints
 }
 
 export const fetchOAuthToken = (fields: Record<string, unknown>, settings: BenchSettings) =>

@@ -1,6 +1,7 @@
 // Small measuring tools: timing, medians, a concurrency pool and heap readings.
 
 import { performance } from 'node:perf_hooks'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
@@ -52,7 +53,7 @@ const gc: () => void =
 export const settledHeapUsed = async (): Promise<number> => {
   for (let i = 0; i < 3; i++) {
     gc()
-    await new Promise((resolve) => setImmediate(resolve))
+    await nextTurn()
   }
   gc()
   return process.memoryUsage().heapUsed

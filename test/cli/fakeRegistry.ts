@@ -16,7 +16,7 @@ type AnyPayload = NewActivityPayload<any, Settings>
 export const SECRET = 'super-secret-value-1234567890'
 export const TOKEN = 'tok_abcdefghijklmnopqrstuvwxyz'
 
-export const fakeSettings = {
+const fakeSettings = {
   tokenUrl: { key: 'tokenUrl', label: 'Token URL', obfuscated: false, required: true },
   clientId: { key: 'clientId', label: 'Client ID', obfuscated: false, required: true },
   clientSecret: {
@@ -95,10 +95,10 @@ export function createFakeRegistry(): { registry: Extension[]; payloads: AnyPayl
       ],
     })
   })
-  const throws = baseAction('throws', async ({ payload }) => {
-    throw new TypeError(`cannot use ${payload.settings.clientSecret}`)
-  })
-  const silent = baseAction('silent', async () => undefined)
+  const throws = baseAction('throws', ({ payload }) =>
+    Promise.reject(new TypeError(`cannot use ${payload.settings.clientSecret}`)),
+  )
+  const silent = baseAction('silent', () => Promise.resolve())
   const twice = baseAction('twice', async ({ onComplete, onError }) => {
     await onComplete({ data_points: {} })
     await onError({ events: [event('too late')] })

@@ -1,5 +1,5 @@
-import { displayDataPoint } from '../../src/cli/format'
-import { maskValue, obfuscatedValues, redactSecrets } from '../../src/cli/secrets'
+import { displayDataPoint } from '../../cli/format'
+import { maskValue, obfuscatedValues, redactSecrets } from '../../cli/secrets'
 import { createFakeRegistry } from './fakeRegistry'
 
 describe('maskValue', () => {

@@ -1,4 +1,6 @@
-import { runCliForTest } from './runCliForTest'
+import type { ActionDescription } from '../../cli/describeAction'
+import type { ExtensionListing } from '../../cli/listActions'
+import { parseJson, runCliForTest } from './runCliForTest'
 
 describe('list', () => {
   it('prints each extension and its actions as <extension>/<action> with titles', async () => {
@@ -12,7 +14,7 @@ describe('list', () => {
 
   it('prints JSON with --json', async () => {
     const { stdout } = await runCliForTest(['list', '--json'])
-    const [extension] = JSON.parse(stdout)
+    const [extension] = parseJson<ExtensionListing[]>(stdout)
     expect(extension.key).toBe('fakeApi')
     expect(extension.actions[0]).toEqual({ key: 'completes', title: 'Title of completes' })
   })
@@ -22,7 +24,7 @@ describe('describe', () => {
   it('prints one JSON object with fields, data points and settings', async () => {
     const { code, stdout } = await runCliForTest(['describe', 'fakeApi/completes', '--json'])
     expect(code).toBe(0)
-    const description = JSON.parse(stdout)
+    const description = parseJson<ActionDescription>(stdout)
     expect(description).toMatchObject({
       extension: 'fakeApi',
       action: 'completes',

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadSettings, mergeSettings } from '../../src/cli/loadSettings'
-import { readDotEnv } from '../../src/cli/readDotEnv'
-import { UsageError } from '../../src/cli/usage'
+import { loadSettings, mergeSettings } from '../../cli/loadSettings'
+import { readDotEnv } from '../../cli/readDotEnv'
+import { UsageError } from '../../cli/usage'
 import { createFakeRegistry } from './fakeRegistry'
 import { makeTempDir } from './runCliForTest'
 

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createFakeRegistry, SECRET, TOKEN } from './fakeRegistry'
-import { makeTempDir, runCliForTest } from './runCliForTest'
+import type { RunResult } from '../../cli/types'
+import { makeTempDir, parseJson, runCliForTest } from './runCliForTest'
 
 const SETTINGS = JSON.stringify({
   tokenUrl: 'https://auth.example.test/token',
@@ -25,7 +26,7 @@ describe('run --json', () => {
   it('completes: exit 0, one JSON object with unmasked data points', async () => {
     const { code, stdout, stderr } = await runCliForTest(runArgs('completes', '--json'))
     expect(code).toBe(0)
-    const output = JSON.parse(stdout)
+    const output = parseJson<RunResult>(stdout)
     expect(output).toEqual({
       status: 'complete',
       data_points: { accessToken: TOKEN, scope: 'read', echoedSecret: SECRET, shortValue: 'ok' },
@@ -79,11 +80,11 @@ describe('run --json', () => {
   it('throws: exit 1, status uncaught, the class name but never the message', async () => {
     const { code, stdout, stderr } = await runCliForTest(runArgs('throws', '--json'))
     expect(code).toBe(1)
-    const output = JSON.parse(stdout)
+    const output = parseJson<RunResult>(stdout)
     expect(output.status).toBe('uncaught')
     expect(output.events).toHaveLength(1)
-    expect(output.events[0].error.category).toBe('SERVER_ERROR')
-    expect(output.events[0].error.message).toContain('TypeError')
+    expect(output.events[0].error?.category).toBe('SERVER_ERROR')
+    expect(output.events[0].error?.message).toContain('TypeError')
     expect(stdout + stderr).not.toContain('cannot use')
     expect(stdout + stderr).not.toContain(SECRET)
   })
@@ -91,7 +92,7 @@ describe('run --json', () => {
   it('calls nothing: exit 1, status uncaught', async () => {
     const { code, stdout } = await runCliForTest(runArgs('silent', '--json'))
     expect(code).toBe(1)
-    const output = JSON.parse(stdout)
+    const output = parseJson<RunResult>(stdout)
     expect(output.status).toBe('uncaught')
     expect(output.events[0].text.en).toBe(
       'The action returned without calling onComplete or onError',
@@ -110,7 +111,7 @@ describe('run --json', () => {
   it('keeps the reported error when the handler throws afterwards, with a warning', async () => {
     const { code, stdout, stderr } = await runCliForTest(runArgs('throwsAfterError', '--json'))
     expect(code).toBe(1)
-    expect(JSON.parse(stdout).status).toBe('error')
+    expect(parseJson<RunResult>(stdout).status).toBe('error')
     expect(stderr).toContain("warning: the action threw RangeError after ending with 'error'")
     expect(stderr).not.toContain('afterwards')
   })
@@ -129,7 +130,7 @@ describe('run --json', () => {
 
   it('sends console output of the handler to stderr, redacted, keeping stdout pure JSON', async () => {
     const { stdout, stderr } = await runCliForTest(runArgs('logsToConsole', '--json'))
-    expect(JSON.parse(stdout).status).toBe('complete')
+    expect(parseJson<RunResult>(stdout).status).toBe('complete')
     expect(stderr).toBe('console says [redacted]\n')
   })
 })
@@ -162,7 +163,7 @@ describe('run (readable summary)', () => {
 describe('run --verbose', () => {
   it('writes helpers.log lines to stderr as JSON, with secrets redacted', async () => {
     const { stderr } = await runCliForTest(runArgs('completes', '--json', '--verbose'))
-    const line = JSON.parse(stderr.trim())
+    const line: unknown = JSON.parse(stderr.trim())
     expect(line).toMatchObject({ message: 'about to complete', data: { secret: '[redacted]' } })
   })
 

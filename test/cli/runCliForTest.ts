@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CliDependencies } from '../../src/cli/types'
-import { runCli } from '../../src/cli/runCli'
+import type { CliDependencies } from '../../cli/types'
+import { runCli } from '../../cli/runCli'
 import { createFakeRegistry } from './fakeRegistry'
 
 export interface CliRun {
@@ -23,6 +23,9 @@ export function makeTempDir(): string {
   tempDirs.push(dir)
   return dir
 }
+
+/** The CLI's JSON output, typed as the test expects it. */
+export const parseJson = <T>(text: string): T => JSON.parse(text) as T
 
 /** Runs the CLI in-process against the fake registry, in an empty temp dir with no env. */
 export async function runCliForTest(

@@ -2,11 +2,12 @@
  * End to end: both actions, through the registry, against the real authorization server
  * (oidc-provider, in a child process) and the sample FHIR API that verifies JWTs with jose.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
-import { runRoundTrip } from '../../src/demo/roundTrip'
-import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
+import { runRoundTrip } from '../../demo/roundTrip'
+import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 
@@ -184,7 +185,7 @@ describe('an expired token', () => {
   it('is replaced before the call with exactly one token request (tokenRefreshed true)', async () => {
     const settings = shortLived.settingsFor('basic')
     const token = await runAction(fetchOAuthToken, {}, settings)
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    await sleep(2500)
     const before = (await shortLived.stats()).tokenRequests
     const call = await runAction(
       authenticatedApiCall,

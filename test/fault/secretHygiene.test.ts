@@ -34,7 +34,7 @@ import {
   tokenIssuer,
   type LoopbackServer,
   type Responder,
-} from '../support/loopbackServer'
+} from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()

@@ -28,21 +28,20 @@ import {
   sendJson,
   sendText,
   startLoopbackServer,
-  startOnOtherHost,
   tokenIssuer,
   type LoopbackServer,
-} from '../support/loopbackServer'
+} from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
 
 let server: LoopbackServer
-/** Another origin (another host, 127.0.0.2, where there is one): must never receive anything. */
+/** Another origin (the same loopback host, another port): must never receive anything. */
 let elsewhere: LoopbackServer
 
 beforeAll(async () => {
   server = await startLoopbackServer()
-  elsewhere = await startOnOtherHost(tokenIssuer('elsewhere'))
+  elsewhere = await startLoopbackServer(tokenIssuer('elsewhere'))
 })
 afterAll(async () => {
   await server.close()

@@ -47,7 +47,7 @@ import {
   tokenIssuer,
   type LoopbackServer,
   type RecordedRequest,
-} from '../support/loopbackServer'
+} from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()

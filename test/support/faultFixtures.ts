@@ -1,11 +1,11 @@
 /** Settings and bounds shared by the fault-injection suites. */
 import { generateKeyPairSync } from 'node:crypto'
-import type { LoopbackServer } from './loopbackServer'
+import type { LoopbackServer } from '../../servers/loopbackServer'
 
 /** Every request is bounded by this (the smallest timeoutSeconds allowed). */
-export const TIMEOUT_SECONDS = 1
+const TIMEOUT_SECONDS = 1
 /** A run ends within the timeout plus this margin (retries, backoff, a slow CI machine). */
-export const MARGIN_MS = 1500
+const MARGIN_MS = 1500
 export const RUN_BOUND_MS = TIMEOUT_SECONDS * 1000 + MARGIN_MS
 
 export const TOKEN_PATH = '/oauth/token'

@@ -151,7 +151,7 @@ export const failIf = (problem: string | undefined, context: string): void => {
 const pem = (key: { export: (options: { type: 'pkcs8'; format: 'pem' }) => string | Buffer }) =>
   key.export({ type: 'pkcs8', format: 'pem' }).toString()
 
-export const KEYS = {
+const KEYS = {
   rsa: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
   p256: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
   p384: pem(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey),
@@ -267,7 +267,7 @@ const SETTING_KEYS = Object.keys(settingDefinitions)
 const missing = fc.constantFrom<unknown>(OMIT, '', '   ')
 
 /** URLs that no endpoint setting accepts (not absolute, not https, http off loopback…). */
-export const invalidUrl: fc.Arbitrary<string> = fc.oneof(
+const invalidUrl: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
     'not a url',
     'ftp://127.0.0.1/token',

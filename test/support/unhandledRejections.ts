@@ -6,11 +6,13 @@
  * fires: Node emits the event on the real process object only. The real one is reached through
  * the Function constructor of a Node core function (core modules live outside the sandbox).
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 
-const realProcess = (inspect.constructor as FunctionConstructor)(
+const getRealProcess = (inspect.constructor as FunctionConstructor)(
   'return process',
-)() as NodeJS.Process
+) as () => NodeJS.Process
+const realProcess = getRealProcess()
 
 export interface RejectionTracker {
   /** The reasons seen so far, as text. */
@@ -31,7 +33,7 @@ export const trackUnhandledRejections = (): RejectionTracker => {
   })
   afterEach(async () => {
     // A rejection is reported once the microtask queue has drained: give it a moment.
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await sleep(5)
     expect(rejections).toEqual([])
   })
   afterAll(() => {

@@ -1,121 +1,29 @@
 /**
- * Runs an action as the Awell runtime does (TestHelpers.fromAction's jest mocks for onComplete,
- * onError and helpers) and collects what the care flow sees: the outcome, the events and data
- * points, the log lines and the wall time. Plus the assertions every fault case shares.
+ * Jest helpers over the one action runner (devkit/runAction.ts, which runs an action as the Awell
+ * runtime does and describes what the care flow sees): runAction for tests, which rethrows what
+ * a handler threw, and the assertions every fault case shares.
  */
-import { TestHelpers, type Action, type ActivityEvent } from '@awell-health/extensions-core'
+import { runAction as runOnce, type ActionRun, type AnyAction } from '../../../devkit/runAction'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action of any extension
-export type AnyAction = Action<any, any, any>
+export type { ActionRun }
 
-export type Outcome = 'complete' | 'error' | 'none' | 'both'
-
-export interface ActionRun {
-  outcome: Outcome
-  /** onComplete + onError calls in all; must be exactly 1. */
-  calls: number
-  events: ActivityEvent[]
-  dataPoints: Record<string, string | null | undefined>
-  /** The arguments of every helpers.log call. */
-  logs: unknown[][]
-  elapsedMs: number
-  /** The error event's category and message ('' when there is none). */
-  category: string | undefined
-  message: string
-  /**
-   * Everything that left the run as JSON text — all onComplete/onError arguments except the
-   * accessToken data point, and all log calls — for the secret checks.
-   */
-  emitted: string
-}
-
-export interface Harness {
-  run: (fields: unknown, settings: unknown) => Promise<ActionRun>
-}
-
-export const PAYLOAD_CONTEXT = {
-  patient: { id: 'p' },
-  pathway: {
-    id: 'pathway-1',
-    definition_id: 'definition-1',
-    tenant_id: 'tenant-1',
-    org_slug: 'org',
-    org_id: 'org-1',
-  },
-  activity: { id: 'a' },
-}
-
-/**
- * One TestHelpers.fromAction for many runs (the fuzz suite runs thousands): the mocks are
- * cleared before each run.
- */
-export const createHarness = (action: AnyAction): Harness => {
-  const { extensionAction, onComplete, onError, helpers, clearMocks } =
-    TestHelpers.fromAction(action)
-  const log = helpers.log as unknown as jest.Mock
-  return {
-    run: async (fields, settings) => {
-      clearMocks()
-      const started = performance.now()
-      await extensionAction.onEvent({
-        payload: { fields, settings, ...PAYLOAD_CONTEXT } as never,
-        onComplete,
-        onError,
-        helpers,
-        attempt: 1,
-      })
-      const elapsedMs = performance.now() - started
-      return describeRun(onComplete.mock.calls, onError.mock.calls, log.mock.calls, elapsedMs)
-    },
-  }
-}
-
-/** A fresh harness for one run. */
-export const runAction = (
+/** Runs the action once; a handler that throws fails the test with what it threw. */
+export const runAction = async (
   action: AnyAction,
   fields: unknown,
   settings: unknown,
-): Promise<ActionRun> => createHarness(action).run(fields, settings)
-
-interface CallbackArgs {
-  events?: ActivityEvent[]
-  data_points?: Record<string, string | null | undefined>
+): Promise<ActionRun> => {
+  const run = await runOnce(action, fields, settings)
+  if (run.thrown !== undefined) throw run.thrown.value
+  return run
 }
 
-const describeRun = (
-  completeCalls: unknown[][],
-  errorCalls: unknown[][],
-  logs: unknown[][],
-  elapsedMs: number,
-): ActionRun => {
-  const calls = completeCalls.length + errorCalls.length
-  const outcome: Outcome =
-    calls > 1 ? 'both' : completeCalls.length === 1 ? 'complete' : calls === 1 ? 'error' : 'none'
-  const first = (completeCalls[0]?.[0] ?? errorCalls[0]?.[0] ?? {}) as CallbackArgs
-  const events = first.events ?? []
-  const errorEvent = events.find((event) => event.error !== undefined)
-  const withoutToken = (args: unknown[]): unknown[] =>
-    args.map((arg) => {
-      const callback = arg as CallbackArgs
-      if (callback?.data_points === undefined) return arg
-      return { ...callback, data_points: { ...callback.data_points, accessToken: '(excluded)' } }
-    })
-  return {
-    outcome,
-    calls,
-    events,
-    dataPoints: first.data_points ?? {},
-    logs: [...logs],
-    elapsedMs,
-    category: errorEvent?.error?.category,
-    message: errorEvent?.error?.message ?? '',
-    emitted: JSON.stringify({
-      completes: completeCalls.map(withoutToken),
-      errors: errorCalls.map(withoutToken),
-      logs,
-    }),
-  }
-}
+/** One action for many runs (the fuzz suite runs thousands). */
+export const createHarness = (
+  action: AnyAction,
+): { run: (fields: unknown, settings: unknown) => Promise<ActionRun> } => ({
+  run: (fields, settings) => runAction(action, fields, settings),
+})
 
 /** encodeURIComponent, which throws on a lone surrogate (then the form-encoded form covers it). */
 const uriEncoded = (text: string): string => {
@@ -127,7 +35,7 @@ const uriEncoded = (text: string): string => {
 }
 
 /** The forms a secret can take in emitted text: raw, JSON-escaped, URL/form-encoded, base64. */
-export const secretForms = (secret: string): string[] => {
+const secretForms = (secret: string): string[] => {
   const forms = new Set([
     secret,
     JSON.stringify(secret).slice(1, -1),
@@ -155,10 +63,11 @@ export const expectNoSecrets = (run: ActionRun, secrets: string[]): void => {
 
 /** Exactly one onComplete/onError call, of the expected kind. */
 export const expectOutcome = (run: ActionRun, outcome: 'complete' | 'error'): void => {
+  // The message is there to be shown when the assertion fails.
   expect({ outcome: run.outcome, calls: run.calls, message: run.message }).toEqual({
     outcome,
     calls: 1,
-    message: expect.any(String),
+    message: run.message,
   })
 }
 

@@ -21,18 +21,18 @@ export interface StubRequest {
 }
 
 /** Status, body (an object is sent as JSON), headers. */
-export type StubReply = [status: number, body?: unknown, headers?: Record<string, string>]
+type StubReply = [status: number, body?: unknown, headers?: Record<string, string>]
 
-export type StubAnswer = StubReply | ((request: StubRequest) => StubReply | Promise<StubReply>)
+type StubAnswer = StubReply | ((request: StubRequest) => StubReply | Promise<StubReply>)
 
-export interface StubOptions {
+interface StubOptions {
   /** How many requests the stub answers (default 1). */
   times?: number
   /** Waits this long before answering. */
   delayMs?: number
 }
 
-export interface Stub {
+interface Stub {
   /** The requests this stub answered. */
   readonly requests: StubRequest[]
   /** Whether it answered as many requests as `times`. */
@@ -167,5 +167,5 @@ const answerWith = async (
     ...(isJson ? { 'Content-Type': 'application/json' } : {}),
     ...headers,
   })
-  response.end(isJson ? JSON.stringify(body) : (body as string | Buffer | undefined))
+  response.end(isJson ? JSON.stringify(body) : body)
 }

@@ -81,9 +81,11 @@ describe('authenticatedApiCall: the request', () => {
       accessToken: TOKEN,
       tokenRefreshed: 'false',
     })
-    expect(JSON.parse(run.dataPoints.responseHeaders as string)['content-type']).toBe(
-      'application/fhir+json',
-    )
+    expect(
+      (JSON.parse(run.dataPoints.responseHeaders as string) as Record<string, string>)[
+        'content-type'
+      ],
+    ).toBe('application/fhir+json')
     expect(run.events[0].text.en).toBe(
       'GET /fhir/R4/Patient/123 answered HTTP 200 (token from the accessToken field).',
     )

@@ -51,7 +51,7 @@ const serializeBody = (method: HttpMethod, body: unknown): string | undefined =>
 }
 
 const isEmptyJson = (value: unknown): boolean =>
-  value === null || (typeof value === 'object' && Object.keys(value as object).length === 0)
+  value === null || (typeof value === 'object' && Object.keys(value).length === 0)
 
 /** Header names are case-insensitive (RFC 9110 §5.1): a designer's header replaces our default. */
 const setHeader = (headers: Record<string, string>, name: string, value: string): void => {

@@ -79,7 +79,7 @@ const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
 
 const systemCode = (error: unknown): string | undefined => {
   if (error !== null && typeof error === 'object' && 'code' in error) {
-    const code = (error as { code: unknown }).code
+    const code = error.code
     if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code
   }
   return undefined

@@ -5,7 +5,7 @@ import { isIP } from 'node:net'
  * (localhost, 127.0.0.0/8, ::1) so that local development and the end-to-end tests work.
  * `hostname` is as `URL.hostname` gives it (IPv6 in brackets).
  */
-export const isLoopbackHost = (hostname: string): boolean => {
+const isLoopbackHost = (hostname: string): boolean => {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '')
   if (host === 'localhost' || host.endsWith('.localhost')) return true
   if (isIP(host) === 4) return host.startsWith('127.')

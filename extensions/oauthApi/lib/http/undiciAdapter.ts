@@ -8,7 +8,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { Agent, request, type Dispatcher } from 'undici'
+import { Agent, request } from 'undici'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
 const ABOVE_MAX_DEADLINE_MS = 310_000
@@ -78,7 +78,7 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
   try {
     if (signal?.aborted) throw new CanceledError(undefined, config, {})
     const url = requestUrl(config)
-    const method = (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod
+    const method = (config.method ?? 'get').toUpperCase()
     const response = await request(url, {
       dispatcher: agent,
       method,
@@ -127,11 +127,19 @@ const requestUrl = (config: InternalAxiosRequestConfig): string => {
   return axios.getUri({
     url: config.url,
     baseURL: config.baseURL,
-    params: config.params,
+    params: config.params as unknown,
     paramsSerializer: config.paramsSerializer,
     allowAbsoluteUrls: config.allowAbsoluteUrls,
   })
 }
+
+/** A header value as text: axios allows strings, numbers and booleans. */
+const headerText = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : `${value as number | boolean}`
 
 /** AxiosHeaders to a plain object (values as given), with the defaults axios's adapter adds. */
 const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, string | string[]> => {
@@ -144,7 +152,7 @@ const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, stri
   let hasUserAgent = false
   for (const [name, value] of Object.entries(plain)) {
     if (value === undefined || value === null || value === false) continue
-    headers[name] = Array.isArray(value) ? value.map(String) : String(value)
+    headers[name] = Array.isArray(value) ? value.map(headerText) : headerText(value)
     const lower = name.toLowerCase()
     if (lower === 'accept-encoding') hasAcceptEncoding = true
     else if (lower === 'user-agent') hasUserAgent = true
@@ -327,9 +335,7 @@ const DESCRIPTIONS: Record<string, string> = {
 const toAxiosError = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
   if (error instanceof AxiosError) return error
   const raw =
-    error !== null && typeof error === 'object' && 'code' in error
-      ? String((error as { code: unknown }).code)
-      : ''
+    error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
   // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.
   const mapped = raw.startsWith('ERR__') ? 'Z_DATA_ERROR' : (UNDICI_CODES[raw] ?? raw)
   const code = /^[A-Z][A-Z0-9_]{1,40}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK

@@ -1,13 +1,12 @@
 import { createHash, type KeyObject } from 'node:crypto'
 
-export const SECRET_METHODS = [
+const SECRET_METHODS = [
   'client_secret_basic',
   'client_secret_post',
   'client_secret_basic_unencoded',
 ] as const
-export type SecretMethod = (typeof SECRET_METHODS)[number]
+type SecretMethod = (typeof SECRET_METHODS)[number]
 export const CLIENT_AUTH_METHODS = [...SECRET_METHODS, 'private_key_jwt'] as const
-export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number]
 
 /** RFC 7518 §3.1 algorithms SMART Backend Services and Epic accept (RS384 and ES384 first). */
 export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384'] as const

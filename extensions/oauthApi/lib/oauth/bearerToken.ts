@@ -2,7 +2,7 @@
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 
 /** Tokens longer than this are not sent (no real server issues one; headers have limits). */
-export const MAX_TOKEN_LENGTH = 16_384
+const MAX_TOKEN_LENGTH = 16_384
 
 export const isSendableBearerToken = (token: string): boolean =>
   token.length <= MAX_TOKEN_LENGTH && B64TOKEN.test(token)

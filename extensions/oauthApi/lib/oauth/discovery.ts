@@ -19,7 +19,7 @@ const DISCOVERY = 'Discovery of the token endpoint'
 /** Discovered metadata is reused for an hour (failures are not cached). */
 const METADATA_REUSE_MS = 3_600_000
 const MAX_METADATA_BYTES = 1024 * 1024
-export const MAX_CACHED_METADATA = 100
+const MAX_CACHED_METADATA = 100
 
 /**
  * The metadata found by discovery, per issuer: bounded, reused for an hour, loaded once for all
@@ -56,7 +56,7 @@ export const discoverTokenEndpoint = async (issuer: URL, step: StepContext): Pro
   return metadata.tokenEndpoint
 }
 
-export const discoveryCandidates = (issuer: URL): Candidate[] => {
+const discoveryCandidates = (issuer: URL): Candidate[] => {
   const base = issuer.href.replace(/\/+$/, '')
   const issuerPath = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/+$/, '')
   return [

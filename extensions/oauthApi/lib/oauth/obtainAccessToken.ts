@@ -10,7 +10,7 @@ import { reusableUntilMs } from './tokenLifetime'
 import type { TokenSet } from './tokenResponse'
 
 /** Where a token came from: the cache, this run's request, or a concurrent run's request. */
-export type TokenSource = 'cache' | 'loaded' | 'shared'
+type TokenSource = 'cache' | 'loaded' | 'shared'
 
 export interface ObtainedToken {
   token: TokenSet

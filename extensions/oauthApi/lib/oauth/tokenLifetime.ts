@@ -1,12 +1,12 @@
 /** A token is renewed this long before it expires (Duende.AccessTokenManagement uses 60 s too). */
-export const RENEWAL_MARGIN_MS = 60_000
+const RENEWAL_MARGIN_MS = 60_000
 /** For short-lived tokens the margin is this share of the lifetime instead (24 s of 120 s). */
-export const RENEWAL_MARGIN_SHARE = 0.2
+const RENEWAL_MARGIN_SHARE = 0.2
 /**
  * A token whose lifetime the server does not tell (no expires_in, not a JWT) is reused for this
  * long at most; a 401 from the API renews it sooner (see authenticatedApiCall).
  */
-export const UNKNOWN_LIFETIME_REUSE_MS = 300_000
+const UNKNOWN_LIFETIME_REUSE_MS = 300_000
 
 export const renewalMarginMs = (lifetimeMs: number | undefined): number =>
   lifetimeMs === undefined || lifetimeMs <= 0

@@ -42,7 +42,7 @@ export const parseTokenSuccess = (
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
     throw new StepFailure(
       'TOKEN_TYPE_UNSUPPORTED',
-      `The token endpoint issued a token of type ${JSON.stringify(String(tokenType).slice(0, 40))}; only Bearer tokens (RFC 6750) are supported`,
+      `The token endpoint issued a token of type ${JSON.stringify((typeof tokenType === 'string' ? tokenType : String(JSON.stringify(tokenType))).slice(0, 40))}; only Bearer tokens (RFC 6750) are supported`,
     )
   }
   const lifetime = parseExpiresIn(body['expires_in'])
@@ -56,7 +56,7 @@ export const parseTokenSuccess = (
  * expires_in is RECOMMENDED (§5.1) and arrives as a number or, from some servers (Azure AD B2C,
  * NetSuite), as a numeric string. 0, negative or unreadable values mean "unknown".
  */
-export const parseExpiresIn = (value: unknown): number | undefined => {
+const parseExpiresIn = (value: unknown): number | undefined => {
   const seconds =
     typeof value === 'number'
       ? value

@@ -62,8 +62,5 @@ export class InputFailure extends StepFailure {
   }
 }
 
-export const settingFailure = (setting: string, problem: string): InputFailure =>
-  new InputFailure('setting', [{ key: setting, problem }])
-
 export const fieldFailure = (field: string, problem: string): InputFailure =>
   new InputFailure('field', [{ key: field, problem }])

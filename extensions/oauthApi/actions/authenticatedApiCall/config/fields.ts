@@ -1,5 +1,4 @@
 import { FieldType, StringType, type Field } from '@awell-health/extensions-core'
-import type { z } from 'zod'
 import { InputProblem, objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import {
   booleanValue,
@@ -13,7 +12,7 @@ import {
 } from '../../../lib/input/valueParsers'
 import { isSendableBearerToken } from '../../../lib/oauth/bearerToken'
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 export const fields = {
   accessToken: {
@@ -119,5 +118,3 @@ export const FieldsValidationSchema = objectOfParsers({
   failOnHttpError: booleanValue(true),
   renewOnStatus: statusList([401]),
 } satisfies Record<keyof typeof fields, ValueParser<unknown>>)
-
-export type ApiCallInput = z.output<typeof FieldsValidationSchema>

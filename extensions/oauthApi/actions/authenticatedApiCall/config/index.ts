@@ -1,2 +1,2 @@
-export { fields, FieldsValidationSchema, HTTP_METHODS, type ApiCallInput } from './fields'
+export { fields, FieldsValidationSchema } from './fields'
 export { dataPoints } from './dataPoints'

@@ -1,5 +1,5 @@
 import type { Extension } from '@awell-health/extensions-core'
-import type { JsonSource } from './parseArgs'
+import type { JsonSource } from './parseCommand'
 import { readDotEnv } from './readDotEnv'
 import { readJsonObject } from './readJsonObject'
 import { settingEnvVarName, settingsEnvPrefix } from './settingsEnv'

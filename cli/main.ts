@@ -1,4 +1,4 @@
-import { extensions } from '../../extensions'
+import { extensions } from '../extensions'
 import { runCli } from './runCli'
 
 /** Exits once stdout and stderr are flushed, without waiting for sockets or timers a handler left. */

@@ -3,9 +3,9 @@
 // authorization server and verified with its published JWKS.
 
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
+import { startLoopbackServer, type RecordedRequest } from './loopbackServer'
 
 export interface ProtectedApiOptions {
   issuer: string
@@ -25,7 +25,7 @@ export interface ProtectedApi {
   close(): Promise<void>
 }
 
-export const FHIR_BASE_PATH = '/fhir'
+const FHIR_BASE_PATH = '/fhir'
 export const READ_SCOPE = 'patient.read'
 export const WRITE_SCOPE = 'patient.write'
 
@@ -138,8 +138,8 @@ function badRequest(diagnostics: string): ApiError {
 }
 
 /** RFC 6750 §2.1: `Authorization: Bearer b64token`; the scheme is case-insensitive. */
-function bearerTokenFrom(req: IncomingMessage): string {
-  const authorization = req.headers.authorization
+function bearerTokenFrom(headers: IncomingHttpHeaders): string {
+  const authorization = headers.authorization
   if (!authorization) throw missingToken()
   const match = /^(\S+)(?: +(.*))?$/.exec(authorization.trim())
   if (!match || match[1].toLowerCase() !== 'bearer') throw missingToken()
@@ -201,27 +201,18 @@ function requireScope(payload: JWTPayload, scope: string): void {
   if (!scopesOf(payload).has(scope)) throw insufficientScope(scope)
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw badRequest('the request body is too large')
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-async function readFhirResource(req: IncomingMessage, resourceType: string): Promise<Json> {
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+function readFhirResource(request: RecordedRequest, resourceType: string): Json {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
   if (contentType !== FHIR_JSON && contentType !== 'application/json') {
     throw badRequest(`the request body must be ${FHIR_JSON}`)
   }
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES) {
+    throw badRequest('the request body is too large')
+  }
   let resource: unknown
   try {
-    resource = JSON.parse(await readBody(req))
-  } catch (error) {
-    if (error instanceof ApiError) throw error
+    resource = JSON.parse(request.body)
+  } catch {
     throw badRequest('the request body is not valid JSON')
   }
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
@@ -234,7 +225,7 @@ async function readFhirResource(req: IncomingMessage, resourceType: string): Pro
 }
 
 interface RequestContext {
-  req: IncomingMessage
+  request: RecordedRequest
   baseUrl: string
   pathParams: string[]
 }
@@ -244,18 +235,18 @@ interface Route {
   path: RegExp
   /** the scope the access token must carry (RFC 6749 §3.3) */
   scope: string
-  handle(context: RequestContext): Promise<ApiResponse>
+  handle(context: RequestContext): ApiResponse
 }
 
-async function readPatient({ pathParams }: RequestContext): Promise<ApiResponse> {
+function readPatient({ pathParams }: RequestContext): ApiResponse {
   const patient = PATIENTS[pathParams[0]]
   if (!patient) throw notFound(`Patient/${pathParams[0]} is not known`)
   return { status: 200, body: patient }
 }
 
 /** FHIR create: 201 with the stored resource and its Location. */
-async function createObservation({ req, baseUrl }: RequestContext): Promise<ApiResponse> {
-  const observation = await readFhirResource(req, 'Observation')
+function createObservation({ request, baseUrl }: RequestContext): ApiResponse {
+  const observation = readFhirResource(request, 'Observation')
   const id = randomUUID()
   const meta = { versionId: '1', lastUpdated: new Date().toISOString() }
   return {
@@ -293,13 +284,13 @@ function send(res: ServerResponse, response: ApiResponse): void {
 }
 
 function requestHandler(verifyAccessToken: AccessTokenVerifier, baseUrl: () => string) {
-  return async (req: IncomingMessage): Promise<ApiResponse> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+  return async (request: RecordedRequest): Promise<ApiResponse> => {
+    const path = new URL(request.url || '/', 'http://localhost').pathname
     // Authenticate first, so unauthenticated callers learn nothing about the routes.
-    const token = await verifyAccessToken(bearerTokenFrom(req))
-    const { route, pathParams } = findRoute(req.method ?? 'GET', path)
+    const token = await verifyAccessToken(bearerTokenFrom(request.headers))
+    const { route, pathParams } = findRoute(request.method || 'GET', path)
     requireScope(token, route.scope)
-    return route.handle({ req, baseUrl: baseUrl(), pathParams })
+    return route.handle({ request, baseUrl: baseUrl(), pathParams })
   }
 }
 
@@ -308,41 +299,20 @@ function unexpectedFailure(error: unknown): ApiResponse {
   return { status: 503, body: operationOutcome('transient', `cannot serve: ${diagnostics}`) }
 }
 
-function listenOnLoopback(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
-  })
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()))
-    server.closeAllConnections()
-  })
-}
-
 /** Starts the sample API on a free loopback port. */
 export async function startProtectedApi(options: ProtectedApiOptions): Promise<ProtectedApi> {
-  let requests = 0
   let baseUrl = ''
   const handle = requestHandler(accessTokenVerifier(options), () => baseUrl)
-  const server = createServer((req, res) => {
-    requests += 1
-    handle(req)
-      .catch((error: unknown) =>
+  // Not recorded: `npm run servers` may run for days; only the count is kept.
+  const server = await startLoopbackServer(
+    async (request, response) => {
+      const answer = await handle(request).catch((error: unknown) =>
         error instanceof ApiError ? error.response : unexpectedFailure(error),
       )
-      .then((response) => send(res, response))
-      .catch(() => res.destroy())
-  })
-  const port = await listenOnLoopback(server)
-  baseUrl = `http://127.0.0.1:${port}${FHIR_BASE_PATH}`
-
-  let closing: Promise<void> | undefined
-  return {
-    baseUrl,
-    requestCount: () => requests,
-    close: () => (closing ??= closeServer(server)),
-  }
+      send(response, answer)
+    },
+    { record: false },
+  )
+  baseUrl = server.url(FHIR_BASE_PATH)
+  return { baseUrl, requestCount: server.requestCount, close: server.close }
 }

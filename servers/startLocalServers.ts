@@ -57,8 +57,8 @@ export interface LocalServers {
 }
 
 /** The sample API's audience and resource indicator (RFC 8707: an absolute URI). */
-export const SAMPLE_API_AUDIENCE = 'urn:oauthapi:sample-fhir'
-export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 120
+const SAMPLE_API_AUDIENCE = 'urn:oauthapi:sample-fhir'
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 120
 
 function accessTokenTtlFrom(options: LocalServersOptions): number {
   const ttl = options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS

@@ -5,7 +5,7 @@ import { JSONPath } from 'jsonpath-plus'
  * match gives the value itself, several give an array, none gives undefined.
  */
 export const deriveDataPoint = (json: string, path: string): unknown => {
-  const matches = JSONPath({ path, json: JSON.parse(json) as object, wrap: true }) as unknown[]
+  const matches = JSONPath<unknown[]>({ path, json: JSON.parse(json) as object, wrap: true })
   if (matches.length === 0) return undefined
   return matches.length === 1 ? matches[0] : matches
 }

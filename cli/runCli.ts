@@ -1,5 +1,3 @@
-import type { Command } from './parseArgs'
-import { parseArgs } from './parseArgs'
 import { describeAction } from './describeAction'
 import { stackFramesOf, thrownClassName } from './describeThrown'
 import { findAction } from './findAction'
@@ -11,15 +9,16 @@ import {
   formatRunSummary,
 } from './format'
 import { listActions } from './listActions'
+import { parseCommand, type Command } from './parseCommand'
 import { loadFields } from './loadFields'
-import { createLocalHelpers } from './localHelpers'
 import { loadSettings } from './loadSettings'
 import { redirectConsole } from './redirectConsole'
-import { runAction } from './runAction'
+import { runToResult } from './runResult'
 import { obfuscatedValues, redactSecrets } from './secrets'
 import type { CliDependencies, Writer } from './types'
 import { EXIT_ACTION_FAILED, EXIT_OK, EXIT_USAGE } from './types'
 import { USAGE, UsageError } from './usage'
+import { createLog } from './verboseLog'
 
 type RunCommand = Extract<Command, { name: 'run' }>
 
@@ -61,11 +60,11 @@ async function runCommand(command: RunCommand, deps: CliDependencies): Promise<n
   const stderr = redactingWriter(deps.stderr, secrets)
   writeWarnings(stderr, [...fields.warnings, ...settings.warnings])
   const result = await redirectConsole(stderr, () =>
-    runAction({
+    runToResult({
       ref,
       fields: fields.values,
       settings: settings.values,
-      helpers: createLocalHelpers({ verbose: command.verbose, stderr }),
+      log: createLog(command.verbose, stderr),
       warn: (message) => writeWarnings(stderr, [message]),
       onThrown: command.verbose ? (thrown) => reportThrownStack(stderr, thrown) : undefined,
     }),
@@ -94,7 +93,7 @@ async function executeCommand(command: Command, deps: CliDependencies): Promise<
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {
   try {
-    return await executeCommand(parseArgs(argv), deps)
+    return await executeCommand(parseCommand(argv), deps)
   } catch (error) {
     if (error instanceof UsageError) {
       deps.stderr(`error: ${error.message}\n\n${USAGE}`)

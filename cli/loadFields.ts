@@ -1,6 +1,6 @@
 import type { Field } from '@awell-health/extensions-core'
 import type { ActionRef } from './findAction'
-import type { JsonSource } from './parseArgs'
+import type { JsonSource } from './parseCommand'
 import { readJsonObject } from './readJsonObject'
 
 export interface LoadedFields {
@@ -9,7 +9,7 @@ export interface LoadedFields {
 }
 
 /** Keeps the values whose key is one of the action's field ids; warns about the others. */
-export function keepKnownFields(
+function keepKnownFields(
   action: ActionRef['action'],
   given: Record<string, unknown>,
 ): LoadedFields {

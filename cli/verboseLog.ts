@@ -1,10 +1,5 @@
-import https from 'node:https'
 import type { Helpers, LogError } from '@awell-health/extensions-core'
 import type { Writer } from './types'
-
-function notAvailable(helper: string): never {
-  throw new Error(`helpers.${helper} is not available in the local runner`)
-}
 
 function describeLogError(error: LogError | Error): Record<string, unknown> {
   const described: Record<string, unknown> = { message: error.message }
@@ -36,17 +31,4 @@ function serializeLogLine(
 export function createLog(verbose: boolean, stderr: Writer): Helpers['log'] {
   if (!verbose) return () => undefined
   return (data, message, error) => stderr(`${serializeLogLine(data, message, error)}\n`)
-}
-
-/** The helpers handed to an action's onEvent when it runs on a developer's machine. */
-export function createLocalHelpers(options: { verbose: boolean; stderr: Writer }): Helpers {
-  return {
-    log: createLog(options.verbose, options.stderr),
-    httpsAgent: (opts) => new https.Agent(opts),
-    awellSdk: async () => notAvailable('awellSdk'),
-    getOpenAIConfig: () => notAvailable('getOpenAIConfig'),
-    getLangSmithConfig: () => notAvailable('getLangSmithConfig'),
-    rateLimiter: () => notAvailable('rateLimiter'),
-    openAIModelConfig: async () => notAvailable('openAIModelConfig'),
-  }
 }

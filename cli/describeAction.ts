@@ -11,12 +11,12 @@ export interface FieldDescription {
   options?: Array<{ label: string; value: string | number }>
 }
 
-export interface DataPointDescription {
+interface DataPointDescription {
   key: string
   valueType: string
 }
 
-export interface SettingDescription {
+interface SettingDescription {
   key: string
   label: string
   required: boolean

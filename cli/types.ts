@@ -15,7 +15,7 @@ export const EXIT_OK = 0
 export const EXIT_ACTION_FAILED = 1
 export const EXIT_USAGE = 2
 
-export type RunStatus = 'complete' | 'error' | 'uncaught'
+type RunStatus = 'complete' | 'error' | 'uncaught'
 
 export interface RunResult {
   status: RunStatus

@@ -1,10 +1,10 @@
-import { parseArgs } from '../../src/cli/parseArgs'
-import { UsageError } from '../../src/cli/usage'
+import { parseCommand } from '../../cli/parseCommand'
+import { UsageError } from '../../cli/usage'
 
-describe('parseArgs', () => {
+describe('parseCommand', () => {
   it('parses list and describe with --json', () => {
-    expect(parseArgs(['list'])).toEqual({ name: 'list', json: false })
-    expect(parseArgs(['describe', 'oauthApi/fetchOAuthToken', '--json'])).toEqual({
+    expect(parseCommand(['list'])).toEqual({ name: 'list', json: false })
+    expect(parseCommand(['describe', 'oauthApi/fetchOAuthToken', '--json'])).toEqual({
       name: 'describe',
       target: 'oauthApi/fetchOAuthToken',
       json: true,
@@ -13,7 +13,7 @@ describe('parseArgs', () => {
 
   it('parses run with inline fields, a settings file, --json and --verbose', () => {
     expect(
-      parseArgs([
+      parseCommand([
         'run',
         'oauthApi/fetchOAuthToken',
         '--fields',
@@ -33,8 +33,8 @@ describe('parseArgs', () => {
   })
 
   it('treats --help and -h as help', () => {
-    expect(parseArgs(['--help'])).toEqual({ name: 'help' })
-    expect(parseArgs(['run', '-h'])).toEqual({ name: 'help' })
+    expect(parseCommand(['--help'])).toEqual({ name: 'help' })
+    expect(parseCommand(['run', '-h'])).toEqual({ name: 'help' })
   })
 
   it.each([
@@ -51,7 +51,7 @@ describe('parseArgs', () => {
     [['list', '--verbose'], "not valid for 'list'"],
     [['list', '--json=yes'], 'does not take a value'],
   ])('rejects %j', (argv, message) => {
-    expect(() => parseArgs(argv)).toThrow(UsageError)
-    expect(() => parseArgs(argv)).toThrow(message)
+    expect(() => parseCommand(argv)).toThrow(UsageError)
+    expect(() => parseCommand(argv)).toThrow(message)
   })
 })

@@ -2,10 +2,11 @@
 // oidc-provider authorization server and the protected sample FHIR API.
 
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import axios, { type AxiosResponse } from 'axios'
 import { decodeJwt, decodeProtectedHeader, importPKCS8, SignJWT } from 'jose'
-import { startAuthorizationServer } from '../../src/localServers/authorizationServerProcess'
-import { startLocalServers, type LocalServers } from '../../src/localServers/startLocalServers'
+import { startAuthorizationServer } from '../../servers/authorizationServerProcess'
+import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
 type Clients = LocalServers['clients']
 type SecretClient = Clients['basic']
@@ -405,7 +406,7 @@ describe('local servers with short-lived access tokens', () => {
   it('answers 401 invalid_token once the access token expired', async () => {
     const token = await accessToken(servers, servers.clients.basic)
     const { exp } = decodeJwt(token)
-    await new Promise((resolve) => setTimeout(resolve, exp! * 1000 - Date.now() + 100))
+    await sleep(exp! * 1000 - Date.now() + 100)
     const response = await getPatient(servers, 'example', token)
     expectBearerError(response, 401, 'invalid_token')
     expect(response.headers['www-authenticate']).toContain('expired')

@@ -1,8 +1,10 @@
 /**
- * Real HTTP servers on 127.0.0.1 (port 0) for the fault and fuzz suites: every request is
- * recorded (method, URL, headers, body) before the current responder answers it — or does not
- * answer, resets the connection, streams forever… Closing a server destroys its sockets, so that
- * jest exits without --forceExit.
+ * The one server primitive of the tooling: a real HTTP server on 127.0.0.1, port 0 (a free
+ * port). Every request's body is read before the current responder answers it — or does not
+ * answer, resets the connection, streams forever… — and the request is recorded (method, URL,
+ * headers, body) unless recording is off. Closing destroys the sockets, so that nothing keeps the
+ * process (or jest) alive. Used by the jose-protected API, the fault and fuzz suites and the
+ * bench's server process; plus small responders for the fault cases.
  */
 import {
   createServer,
@@ -20,37 +22,68 @@ export interface RecordedRequest {
   body: string
 }
 
-/** Answers one request; `request.socket` is there for resets. */
+/**
+ * Answers one request; `request` is there for its raw headers and its socket (resets). A
+ * responder that throws or rejects gets its response destroyed.
+ */
 export type Responder = (
   recorded: RecordedRequest,
   response: ServerResponse,
   request: IncomingMessage,
-) => void
+) => void | Promise<void>
+
+export interface LoopbackServerOptions {
+  /** Keep every request in `requests` (default true); off for the bench's long runs. */
+  record?: boolean
+  /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
+  keepAliveTimeoutMs?: number
+}
 
 export interface LoopbackServer {
   /** e.g. http://127.0.0.1:41234 */
   origin: string
   url: (path: string) => string
+  /** The recorded requests (none when recording is off). */
   requests: RecordedRequest[]
+  /** The requests received since the start or the last reset, recorded or not. */
+  requestCount: () => number
   /** The recorded requests whose path starts with `prefix`. */
   requestsTo: (prefix: string) => RecordedRequest[]
   /** Replaces the responder for the requests to come. */
   respondWith: (responder: Responder) => void
-  /** Forgets the recorded requests. */
+  /** Forgets the recorded requests and the count. */
   reset: () => void
+  /** Destroys the open sockets and closes the server; idempotent. */
   close: () => Promise<void>
 }
 
-export const notFound: Responder = (_recorded, response) => sendJson(response, 404, {})
+const notFound: Responder = (_recorded, response) => sendJson(response, 404, {})
+
+const HOST = '127.0.0.1'
 
 export const startLoopbackServer = async (
   responder: Responder = notFound,
-  host = '127.0.0.1',
+  options: LoopbackServerOptions = {},
 ): Promise<LoopbackServer> => {
+  const record = options.record ?? true
   let current = responder
+  let count = 0
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
+  const answer = (
+    recorded: RecordedRequest,
+    response: ServerResponse,
+    request: IncomingMessage,
+  ) => {
+    try {
+      const pending = current(recorded, response, request)
+      if (pending instanceof Promise) pending.catch(() => response.destroy())
+    } catch {
+      response.destroy()
+    }
+  }
   const server = createServer((request, response) => {
+    count++
     response.on('error', ignore)
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -62,10 +95,11 @@ export const startLoopbackServer = async (
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       }
-      requests.push(recorded)
-      current(recorded, response, request)
+      if (record) requests.push(recorded)
+      answer(recorded, response, request)
     })
   })
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('error', ignore)
@@ -74,40 +108,32 @@ export const startLoopbackServer = async (
   server.on('clientError', (_error, socket) => socket.destroy())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, host, () => {
+    server.listen(0, HOST, () => {
       server.off('error', reject)
       resolve()
     })
   })
   const { port } = server.address() as AddressInfo
-  const origin = `http://${host}:${port}`
+  const origin = `http://${HOST}:${port}`
+  let closing: Promise<void> | undefined
   return {
     origin,
     url: (path) => `${origin}${path}`,
     requests,
+    requestCount: () => count,
     requestsTo: (prefix) => requests.filter((request) => request.url.startsWith(prefix)),
     respondWith: (next) => {
       current = next
     },
     reset: () => {
       requests.length = 0
+      count = 0
     },
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
-}
-
-/**
- * A server on another loopback host (127.0.0.2: another origin even on the same port range);
- * where only 127.0.0.1 is configured (macOS), on 127.0.0.1 — still another origin by its port.
- */
-export const startOnOtherHost = async (responder?: Responder): Promise<LoopbackServer> => {
-  try {
-    return await startLoopbackServer(responder, '127.0.0.2')
-  } catch {
-    return startLoopbackServer(responder)
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      })),
   }
 }
 
@@ -167,7 +193,7 @@ export const inSequence = (...responders: Responder[]): Responder => {
   return (recorded, response, request) => {
     const responder = responders[Math.min(index, responders.length - 1)]
     index++
-    responder(recorded, response, request)
+    return responder(recorded, response, request)
   }
 }
 
@@ -197,6 +223,6 @@ export const routes = (
 ): Responder => {
   return (recorded, response, request) => {
     const match = table.find(([prefix]) => recorded.url.startsWith(prefix))
-    ;(match?.[1] ?? fallback)(recorded, response, request)
+    return (match?.[1] ?? fallback)(recorded, response, request)
   }
 }

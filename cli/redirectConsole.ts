@@ -8,6 +8,7 @@ const REDIRECTED_METHODS = ['log', 'info', 'debug', 'warn', 'error'] as const
  * break the single JSON object on stdout nor bypass the writer's redaction.
  */
 export async function redirectConsole<T>(stderr: Writer, task: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as they were, never called here
   const originals = REDIRECTED_METHODS.map((method) => [method, console[method]] as const)
   for (const method of REDIRECTED_METHODS) {
     console[method] = (...args: unknown[]) => stderr(`${format(...args)}\n`)

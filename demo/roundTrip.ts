@@ -1,7 +1,6 @@
 import type { Extension } from '@awell-health/extensions-core'
-import { createLocalHelpers } from '../cli/localHelpers'
 import { findAction } from '../cli/findAction'
-import { runAction } from '../cli/runAction'
+import { runToResult } from '../cli/runResult'
 import type { RunResult } from '../cli/types'
 import { deriveDataPoint } from './deriveDataPoint'
 
@@ -13,7 +12,7 @@ export interface DemoStep {
   result: RunResult
 }
 
-export interface DerivedDataPoint {
+interface DerivedDataPoint {
   from: string
   path: string
   value: unknown
@@ -37,18 +36,16 @@ export const runRoundTrip = async (
   patientId: string,
 ): Promise<RoundTrip> => {
   const steps: DemoStep[] = []
-  const helpers = createLocalHelpers({ verbose: false, stderr: () => undefined })
   const run = async (
     title: string,
     target: string,
     fields: Record<string, unknown>,
     shownFields: Record<string, unknown>,
   ): Promise<DemoStep> => {
-    const result = await runAction({
+    const result = await runToResult({
       ref: findAction(registry, target),
       fields,
       settings,
-      helpers,
       warn: () => undefined,
     })
     const step = { title, target, shownFields, result }

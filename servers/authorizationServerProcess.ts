@@ -1,9 +1,9 @@
 // Starts authorizationServer.mjs (oidc-provider, ESM only) in a child process and talks to it.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { get } from 'node:http'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientMetadata } from './clients'
 
 export interface AuthorizationServerConfig {
@@ -14,7 +14,7 @@ export interface AuthorizationServerConfig {
   clients: ClientMetadata[]
 }
 
-export interface AuthorizationServerStats {
+interface AuthorizationServerStats {
   tokenRequests: number
   assertionJtis: string[]
 }
@@ -41,16 +41,8 @@ const STARTUP_TIMEOUT_MS = 10_000
 const STOP_GRACE_MS = 3_000
 const MAX_STDERR_CHARS = 8_000
 
-/** Next to this module, or (when running compiled from dist/) in the source tree. */
-function authorizationServerScript(): string {
-  const candidates = [
-    join(__dirname, SCRIPT_NAME),
-    resolve(__dirname, '../../../src/localServers', SCRIPT_NAME),
-  ]
-  const script = candidates.find((candidate) => existsSync(candidate))
-  if (!script) throw new Error(`cannot find ${SCRIPT_NAME} (looked in ${candidates.join(', ')})`)
-  return script
-}
+/** Next to this module: the servers kit runs from TypeScript (ts-node or ts-jest), never from dist/. */
+const AUTHORIZATION_SERVER_SCRIPT = join(__dirname, SCRIPT_NAME)
 
 function redactor(secrets: string[]): (text: string) => string {
   return (text) =>
@@ -105,7 +97,7 @@ function waitUntilReady(
     }
     // stderr may still be arriving when 'exit' fires: give it a moment.
     const onExit = (code: number | null, signal: string | null) =>
-      setTimeout(() => fail(`exited before it was ready (code ${code}, signal ${signal})`), 50)
+      void sleep(50).then(() => fail(`exited before it was ready (code ${code}, signal ${signal})`))
     const onError = (error: Error) => fail(`could not be started: ${error.message}`)
     const timer = setTimeout(
       () => fail(`was not ready within ${STARTUP_TIMEOUT_MS} ms`),
@@ -150,7 +142,7 @@ function getJson<T>(url: string): Promise<T> {
         try {
           resolvePromise(JSON.parse(body) as T)
         } catch (error) {
-          reject(error)
+          reject(error instanceof Error ? error : new Error(`GET ${url}: not JSON`))
         }
       })
     })
@@ -167,7 +159,7 @@ export async function startAuthorizationServer(
   config: AuthorizationServerConfig,
   secrets: string[],
 ): Promise<AuthorizationServerProcess> {
-  const child = spawn(process.execPath, [authorizationServerScript()], {
+  const child = spawn(process.execPath, [AUTHORIZATION_SERVER_SCRIPT], {
     env: { ...process.env, [CONFIG_ENV_VAR]: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],
   })

@@ -1,7 +1,7 @@
 // The OAuth 2.0 clients registered at the local authorization server: fixed ids, and secrets and
 // key pairs generated afresh at every start.
 
-import { generateKeyPair, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto'
+import { generateKeyPair, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { READ_SCOPE, WRITE_SCOPE } from './protectedApi'
@@ -9,12 +9,12 @@ import { READ_SCOPE, WRITE_SCOPE } from './protectedApi'
 const READ_WRITE_SCOPE = `${READ_SCOPE} ${WRITE_SCOPE}`
 const READ_ONLY_SCOPE = READ_SCOPE
 
-export interface SecretClient {
+interface SecretClient {
   clientId: string
   clientSecret: string
 }
 
-export interface PrivateKeyJwtClient<Algorithm extends string> {
+interface PrivateKeyJwtClient<Algorithm extends string> {
   clientId: string
   privateKeyPem: string
   privateKeyId: string
@@ -88,10 +88,10 @@ function generateKeyObjects(algorithm: 'RS384' | 'ES384') {
 /** A key pair for private_key_jwt (RFC 7523 §2.2); the key id is the RFC 7638 thumbprint. */
 async function generateSigningKeyPair(algorithm: 'RS384' | 'ES384'): Promise<SigningKeyPair> {
   const { publicKey, privateKey } = await generateKeyObjects(algorithm)
-  const jwk = publicKey.export({ format: 'jwk' }) as JsonWebKey as JWK
+  const jwk = publicKey.export({ format: 'jwk' }) as JWK
   const privateKeyId = await calculateJwkThumbprint(jwk)
   return {
-    privateKeyPem: (privateKey as KeyObject).export({ type: 'pkcs8', format: 'pem' }) as string,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     privateKeyId,
     publicJwk: { ...jwk, kid: privateKeyId, alg: algorithm, use: 'sig' },
   }

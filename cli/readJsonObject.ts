@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { JsonSource } from './parseArgs'
+import type { JsonSource } from './parseCommand'
 import { UsageError } from './usage'
 
 function describeSource(source: JsonSource, option: string): string {

@@ -2,9 +2,9 @@
  * `npm run demo`: the care-flow round trip against a real OAuth 2.0 authorization server
  * (oidc-provider) and a FHIR-flavoured API that verifies the JWT (jose), both on loopback.
  */
-import { extensions } from '../../extensions'
+import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
-import { startLocalServers } from '../localServers/startLocalServers'
+import { startLocalServers } from '../servers/startLocalServers'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
 
@@ -37,7 +37,7 @@ const main = async (): Promise<number> => {
     }
     const statuses = trip.steps
       .slice(1)
-      .map((step) => `${step.shownFields.method} ${step.result.data_points.statusCode}`)
+      .map((step) => `${String(step.shownFields.method)} ${step.result.data_points.statusCode}`)
     const { tokenRequests, apiRequests } = await servers.stats()
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; ${tokenRequests} token request(s), ${apiRequests} API request(s).`,

@@ -1,9 +1,9 @@
-import type { Action, Extension, Settings } from '@awell-health/extensions-core'
+import type { Action, Extension, Fields, Settings } from '@awell-health/extensions-core'
 import { UsageError } from './usage'
 
 export interface ActionRef {
   extension: Extension
-  action: Action<any, Settings, string> // eslint-disable-line @typescript-eslint/no-explicit-any
+  action: Action<Fields, Settings, string>
 }
 
 function splitTarget(target: string): { extensionKey: string; actionKey: string } {
