@@ -83,8 +83,11 @@ export const expectEndedWithin = (run: ActionRun, ms: number): void => {
   expect(run.elapsedMs).toBeLessThanOrEqual(ms)
 }
 
-/** The category and message of the run's error event, for one-line assertions. */
-export const errorOf = (run: ActionRun): { category: string | undefined; message: string } => ({
+/** The category, failure code and message of the run's error event, for one-line assertions. */
+export const errorOf = (
+  run: ActionRun,
+): { category: string | undefined; code: string | undefined; message: string } => ({
   category: run.category,
+  code: run.code,
   message: run.message,
 })

@@ -139,7 +139,7 @@ describe('authenticatedApiCall: the request', () => {
       { accessToken: TOKEN, path: pathOf() },
       settings(),
     )
-    expect(errorOf(run).category).toBe('WRONG_INPUT')
+    expect(errorOf(run)).toMatchObject({ category: 'WRONG_INPUT', code: 'PATH_OUTSIDE_BASE' })
     expect(errorOf(run).message).toMatch(/^Field "path": refused/)
     expect(api.requests).toHaveLength(0)
     expect(elsewhere.requests).toHaveLength(0)
@@ -149,28 +149,50 @@ describe('authenticatedApiCall: the request', () => {
     [
       { headers: '{"Authorization":"Basic x"}' },
       'Field "headers": header "Authorization" cannot be set',
+      'HEADER_REFUSED',
     ],
     [
       { headers: '{"X-A":"1\\r\\nX-Injected: 1"}' },
       'Field "headers": header "X-A" has a control character',
+      'HEADER_REFUSED',
     ],
-    [{ headers: '[1]' }, 'Field "headers": must be a JSON object'],
-    [{ query: '{"a":{"b":1}}' }, 'Field "query": value of "a" must be a string or a number'],
-    [{ body: '{not json', method: 'POST' }, 'Field "body": is not valid JSON'],
-    [{ body: '{"a":1}' }, 'Field "body": a GET request has no body'],
-    [{ method: 'TRACE' }, 'Field "method": must be one of GET, POST, PUT, PATCH, DELETE'],
-    [{ path: '' }, 'Field "path": is required'],
-    [{ tokenExpiresAt: 'tomorrow' }, 'Field "tokenExpiresAt": must be an ISO-8601 date-time'],
-    [{ renewOnStatus: '401, 2xx' }, 'Field "renewOnStatus": must be comma-separated HTTP statuses'],
-    [{ accessToken: 'abc\r\ndef' }, 'Field "accessToken": the access token has characters'],
-  ])('refuses fields %j with WRONG_INPUT naming the field', async (fields, message) => {
+    [{ headers: '[1]' }, 'Field "headers": must be a JSON object', 'INVALID_FIELD'],
+    [
+      { query: '{"a":{"b":1}}' },
+      'Field "query": value of "a" must be a string or a number',
+      'INVALID_FIELD',
+    ],
+    [{ body: '{not json', method: 'POST' }, 'Field "body": is not valid JSON', 'INVALID_FIELD'],
+    [{ body: '{"a":1}' }, 'Field "body": a GET request has no body', 'INVALID_FIELD'],
+    [
+      { method: 'TRACE' },
+      'Field "method": must be one of GET, POST, PUT, PATCH, DELETE',
+      'INVALID_FIELD',
+    ],
+    [{ path: '' }, 'Field "path": is required', 'INVALID_FIELD'],
+    [
+      { tokenExpiresAt: 'tomorrow' },
+      'Field "tokenExpiresAt": must be an ISO-8601 date-time',
+      'INVALID_FIELD',
+    ],
+    [
+      { renewOnStatus: '401, 2xx' },
+      'Field "renewOnStatus": must be comma-separated HTTP statuses',
+      'INVALID_FIELD',
+    ],
+    [
+      { accessToken: 'abc\r\ndef' },
+      'Field "accessToken": the access token has characters',
+      'INVALID_FIELD',
+    ],
+  ])('refuses fields %j with WRONG_INPUT naming the field', async (fields, message, code) => {
     api.on('GET', /.*/, [200, {}])
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: TOKEN, path: '/Patient', ...fields },
       settings(),
     )
-    expect(errorOf(run).category).toBe('WRONG_INPUT')
+    expect(errorOf(run)).toMatchObject({ category: 'WRONG_INPUT', code })
     expect(errorOf(run).message).toContain(message)
     expect(api.requests).toHaveLength(0)
   })
@@ -183,6 +205,7 @@ describe('authenticatedApiCall: the request', () => {
     )
     expect(errorOf(run)).toEqual({
       category: 'MISSING_SETTINGS',
+      code: 'INVALID_SETTING',
       message: 'Setting "apiBaseUrl": must use https (http is allowed only on localhost)',
     })
   })
@@ -196,8 +219,8 @@ describe('authenticatedApiCall: HTTP errors', () => {
       { accessToken: TOKEN, path: '/Patient/404' },
       settings(),
     )
-    const { category, message } = errorOf(run)
-    expect(category).toBe('BAD_REQUEST')
+    const { category, code, message } = errorOf(run)
+    expect([category, code]).toEqual(['BAD_REQUEST', 'API_CLIENT_ERROR'])
     expect(message).toBe(
       `The API answered HTTP 404 to GET /fhir/R4/Patient/404. Body: ${'x'.repeat(1000)}…`,
     )
@@ -210,7 +233,7 @@ describe('authenticatedApiCall: HTTP errors', () => {
       { accessToken: TOKEN, path: '/Patient/1' },
       settings(),
     )
-    expect(errorOf(run).category).toBe('SERVER_ERROR')
+    expect(errorOf(run)).toMatchObject({ category: 'SERVER_ERROR', code: 'API_SERVER_ERROR' })
     expect(errorOf(run).message).toContain('HTTP 503')
     expect(errorOf(run).message).toContain('tried 3 times')
     expect(patient.isDone()).toBe(true)
@@ -325,8 +348,8 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       { times: 2 },
     )
     const run = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settings())
-    const { category, message } = errorOf(run)
-    expect(category).toBe('BAD_REQUEST')
+    const { category, code, message } = errorOf(run)
+    expect([category, code]).toEqual(['BAD_REQUEST', 'API_CLIENT_ERROR'])
     expect(message).toContain('HTTP 401')
     expect(message).toContain('WWW-Authenticate: Bearer error="invalid_token"')
     expect(message).toContain('the token was renewed after HTTP 401 and the retry was refused too')
@@ -350,6 +373,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       { accessToken: TOKEN, path: '/Patient/2' },
       settings(),
     )
+    expect(errorOf(notRenewed)).toMatchObject({ code: 'API_CLIENT_ERROR' })
     expect(errorOf(notRenewed).message).toContain('HTTP 403')
     expect(tokens.requests()).toBe(1)
   })
@@ -362,7 +386,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
       { accessToken: TOKEN, path: '/Patient/1' },
       settings(),
     )
-    expect(errorOf(run).category).toBe('BAD_REQUEST')
+    expect(errorOf(run)).toMatchObject({ category: 'BAD_REQUEST', code: 'API_REDIRECT_REFUSED' })
     expect(errorOf(run).message).toContain(
       'outside the API base URL, so the redirect was not followed',
     )

@@ -131,6 +131,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     expect(run.outcome).toBe('error')
     expect(errorOf(run)).toEqual({
       category: 'BAD_REQUEST',
+      code: 'TOKEN_REQUEST_REFUSED',
       message:
         'The token endpoint refused the request (HTTP 400): error "invalid_scope", error_description "scope patient.write is not allowed"',
     })
@@ -142,26 +143,36 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
       { error: 'invalid_client', error_description: `bad secret ${CLIENT_SECRET}` },
     ])
     const run = await runAction(fetchOAuthToken, {}, settings())
+    expect(errorOf(run).code).toBe('TOKEN_REQUEST_REFUSED')
     expect(errorOf(run).message).toContain('error_description "bad secret [REDACTED]"')
     expect(run.emitted).not.toContain(CLIENT_SECRET)
   })
 
   it.each([
-    ['HTML', '<html>Login</html>', 'a body that is not a JSON object'],
-    ['an empty body', '', 'an empty body'],
-    ['no access_token', JSON.stringify({ token_type: 'Bearer' }), 'no usable "access_token"'],
+    ['HTML', '<html>Login</html>', 'a body that is not a JSON object', 'TOKEN_RESPONSE_INVALID'],
+    ['an empty body', '', 'an empty body', 'TOKEN_RESPONSE_INVALID'],
+    [
+      'no access_token',
+      JSON.stringify({ token_type: 'Bearer' }),
+      'no usable "access_token"',
+      'TOKEN_RESPONSE_INVALID',
+    ],
     [
       'a non-Bearer token',
       JSON.stringify({ access_token: 'abcdef', token_type: 'DPoP' }),
       'only Bearer',
+      'TOKEN_TYPE_UNSUPPORTED',
     ],
-  ])('ends a 200 with %s in SERVER_ERROR saying what is missing', async (_case, body, says) => {
-    tokenEndpoint([200, body])
-    const run = await runAction(fetchOAuthToken, {}, settings())
-    expect(run.outcome).toBe('error')
-    expect(errorOf(run).category).toBe('SERVER_ERROR')
-    expect(errorOf(run).message).toContain(says)
-  })
+  ])(
+    'ends a 200 with %s in SERVER_ERROR saying what is missing',
+    async (_case, body, says, code) => {
+      tokenEndpoint([200, body])
+      const run = await runAction(fetchOAuthToken, {}, settings())
+      expect(run.outcome).toBe('error')
+      expect(errorOf(run)).toMatchObject({ category: 'SERVER_ERROR', code })
+      expect(errorOf(run).message).toContain(says)
+    },
+  )
 
   it.each([
     [{ tokenUrl: undefined }, 'Setting "tokenUrl"'],
@@ -177,7 +188,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     tokenEndpoint([200, tokenBody()])
     const run = await runAction(fetchOAuthToken, {}, settings(overrides))
     expect(run.outcome).toBe('error')
-    expect(errorOf(run).category).toBe('MISSING_SETTINGS')
+    expect(errorOf(run)).toMatchObject({ category: 'MISSING_SETTINGS', code: 'INVALID_SETTING' })
     expect(errorOf(run).message).toContain(names)
     expect(auth.requests).toHaveLength(0)
   })
@@ -324,6 +335,7 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
     )
     expect(errorOf(wrong)).toEqual({
       category: 'MISSING_SETTINGS',
+      code: 'INVALID_SETTING',
       message: 'Setting "privateKey": is not an RSA key (needed for RS384)',
     })
     expect(wrong.emitted).not.toContain((JSON.parse(jwk) as { d: string }).d)
@@ -389,7 +401,7 @@ describe('fetchOAuthToken: discovery of the token endpoint', () => {
       {},
       settings({ tokenUrl: undefined, issuerUrl: auth.origin }),
     )
-    expect(errorOf(run).category).toBe('MISSING_SETTINGS')
+    expect(errorOf(run)).toMatchObject({ category: 'MISSING_SETTINGS', code: 'DISCOVERY_FAILED' })
     expect(errorOf(run).message).toMatch(
       /^Setting "issuerUrl": no usable token endpoint was discovered/,
     )
