@@ -4,6 +4,7 @@ import { parseSettings } from '../../settings'
 import { apiHttpFailure, isSuccess, responseBodyDataPoint } from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
+import { tokenNote } from '../../lib/api/tokenNote'
 import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
@@ -50,17 +51,8 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       if (!isSuccess(response.status) && input.failOnHttpError) {
         throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor)
       }
-      const { token, renewedAfterStatus } = result
-      const tokenNote =
-        renewedAfterStatus !== undefined
-          ? `token renewed after HTTP ${renewedAfterStatus}`
-          : token.replaced
-            ? 'expired token replaced'
-            : input.accessToken !== undefined
-              ? 'token from the accessToken field'
-              : token.fetched
-                ? 'new token fetched'
-                : 'cached token'
+      const { token } = result
+      const note = tokenNote(result, input.accessToken !== undefined)
       return {
         data_points: {
           statusCode: String(response.status),
@@ -69,7 +61,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           accessToken: token.accessToken,
           tokenRefreshed: String(token.replaced),
         },
-        events: [infoEvent(`${result.what} answered HTTP ${response.status} (${tokenNote}).`)],
+        events: [infoEvent(`${result.what} answered HTTP ${response.status} (${note}).`)],
       }
     }),
   }

@@ -24,6 +24,12 @@ export const responseBodyDataPoint = (body: string): string => {
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
 /**
+ * Says what a failed response's body holds when the caller reads it better than an excerpt
+ * would (e.g. the messages of GraphQL errors), scrubbed and bounded; undefined for an excerpt.
+ */
+export type BodyDescriber = (body: string) => string | undefined
+
+/**
  * The failure for a non-2xx answer: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an unfollowed
  * 3xx API_REDIRECT_REFUSED. The server's words are scrubbed before they are cut short: a secret
  * cut in two would not be found.
@@ -33,6 +39,7 @@ export const apiHttpFailure = (
   what: string,
   notes: readonly string[],
   redactor: Redactor,
+  describeBody: BodyDescriber = () => undefined,
 ): StepFailure => {
   const code =
     response.status >= 500
@@ -47,7 +54,12 @@ export const apiHttpFailure = (
     parts.push(`; WWW-Authenticate: ${quoteServerText(bearerError, redactor, MAX_HEADER_EXCERPT)}`)
   }
   for (const note of notes) parts.push(`; ${note}`)
-  const excerpt = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
-  if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
+  const described = describeBody(response.body)
+  if (described !== undefined) {
+    parts.push(`. ${described}`)
+  } else {
+    const excerpt = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
+    if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
+  }
   return new StepFailure(code, parts.join(''))
 }

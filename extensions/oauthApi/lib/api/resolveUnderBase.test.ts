@@ -11,9 +11,19 @@ describe('resolveUnderBase (RFC 9700 §4.9.1: the token only goes under the API 
     ['Patient?name=a b', 'https://api.example.com/fhir/R4/Patient?name=a%20b'],
     ['https://api.example.com/fhir/R4/Patient/1#x', 'https://api.example.com/fhir/R4/Patient/1'],
     ['/Patient/../Observation', 'https://api.example.com/fhir/R4/Observation'],
-    ['', 'https://api.example.com/fhir/R4/'],
+    ['', 'https://api.example.com/fhir/R4'],
+    ['  ', 'https://api.example.com/fhir/R4'],
   ])('resolves %j to %s', (path, expected) => {
     expect(resolveUnderBase(path, base).href).toBe(expected)
+  })
+
+  it('takes an empty path for the base URL as configured, with or without its final "/"', () => {
+    expect(resolveUnderBase('', parseApiBase('https://api.example.com/graphql')).href).toBe(
+      'https://api.example.com/graphql',
+    )
+    expect(resolveUnderBase('', parseApiBase('https://api.example.com/gql/?x=1#y')).href).toBe(
+      'https://api.example.com/gql/',
+    )
   })
 
   it.each([
@@ -67,7 +77,11 @@ describe('resolveUnderBase (RFC 9700 §4.9.1: the token only goes under the API 
           }
           expect(isUnderBase(resolved, base)).toBe(true)
           expect(resolved.origin).toBe('https://api.example.com')
-          expect(resolved.pathname.startsWith('/fhir/R4/')).toBe(true)
+          // Under the base path, or the base itself (an empty path).
+          expect(
+            resolved.pathname.startsWith('/fhir/R4/') ||
+              (resolved.pathname === '/fhir/R4' && (prefix + rest).trim() === ''),
+          ).toBe(true)
         },
       ),
       { numRuns: 5000 },

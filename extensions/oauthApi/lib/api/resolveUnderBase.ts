@@ -8,12 +8,19 @@ export interface ApiBase {
   origin: string
   pathPrefix: string
   href: string
+  /** The base URL as configured (origin and path, with or without a final '/'): an empty path's URL. */
+  itself: string
 }
 
 export const parseApiBase = (apiBaseUrl: string): ApiBase => {
   const url = new URL(apiBaseUrl)
   const pathPrefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`
-  return { origin: url.origin, pathPrefix, href: `${url.origin}${pathPrefix}` }
+  return {
+    origin: url.origin,
+    pathPrefix,
+    href: `${url.origin}${pathPrefix}`,
+    itself: `${url.origin}${url.pathname}`,
+  }
 }
 
 /** Whether a URL may receive the access token: same origin, path under the base path. */
@@ -24,7 +31,8 @@ export const isUnderBase = (url: URL, base: ApiBase): boolean =>
   url.password === ''
 
 /**
- * Resolves the `path` field against the API base URL. A relative path is taken relative to the
+ * Resolves the `path` field against the API base URL. An empty path is the base URL itself, as
+ * configured (e.g. a GraphQL endpoint `https://api.example.com/graphql`). A relative path is taken relative to the
  * base path (a leading '/' does not climb to the origin's root); an absolute URL must already be
  * under the base. Dot segments (also percent-encoded ones) are resolved by the URL parser before
  * the check, so a path that climbs out of the base is refused, as are protocol-relative
@@ -32,6 +40,7 @@ export const isUnderBase = (url: URL, base: ApiBase): boolean =>
  */
 export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'): URL => {
   const trimmed = path.trim()
+  if (trimmed === '') return new URL(base.itself)
   if (/^[\\/]{2}/.test(trimmed)) {
     throw outsideBase(fieldName, 'a protocol-relative URL (//host/…) is not allowed')
   }
