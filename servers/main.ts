@@ -2,6 +2,7 @@
 // settings for the local (freshly generated, development-only) clients and runs until
 // SIGINT/SIGTERM.
 
+import { GRAPHQL_PATH } from './graphqlApi'
 import { startLocalServers, type LocalServers } from './startLocalServers'
 
 type ClientName = keyof LocalServers['clients']
@@ -31,6 +32,7 @@ function printSettings(servers: LocalServers): void {
   console.log(`Authorization server (issuer): ${servers.issuer}`)
   console.log(`Token endpoint:                ${servers.tokenUrl}`)
   console.log(`Sample FHIR API:               ${servers.apiBaseUrl}/Patient/example`)
+  console.log(`Sample GraphQL endpoint:       ${servers.apiBaseUrl}${GRAPHQL_PATH}`)
   console.log(`API audience:                  ${servers.apiAudience}`)
   console.log('\nExtension settings for the "basic" client (client_secret_basic):')
   console.log(JSON.stringify(basic, null, 2))

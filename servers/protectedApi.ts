@@ -1,10 +1,12 @@
 // A small FHIR-flavoured API protected by OAuth 2.0 bearer tokens (RFC 6750), for local
 // development and end-to-end tests. Access tokens are JWTs (RFC 9068) issued by the local
-// authorization server and verified with its published JWKS.
+// authorization server and verified with its published JWKS. Behind the same checks, a GraphQL
+// endpoint at {base}/$graphql (servers/graphqlApi.ts, executed by graphql-js).
 
 import { randomUUID } from 'node:crypto'
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
+import { createGraphqlEndpoint, GRAPHQL_PATH, type GraphqlEndpoint } from './graphqlApi'
 import { startLoopbackServer, type RecordedRequest } from './loopbackServer'
 
 export interface ProtectedApiOptions {
@@ -42,9 +44,31 @@ interface ApiResponse {
   headers?: Record<string, string>
 }
 
+/** A refusal, answered as a FHIR OperationOutcome, or as GraphQL errors on the GraphQL endpoint. */
 class ApiError extends Error {
-  constructor(readonly response: ApiResponse) {
-    super(`HTTP ${response.status}`)
+  constructor(
+    readonly status: number,
+    /** The OperationOutcome issue code (FHIR IssueType). */
+    readonly issueCode: string,
+    readonly diagnostics: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`HTTP ${status}`)
+  }
+
+  get response(): ApiResponse {
+    const { status, headers, issueCode, diagnostics } = this
+    return { status, headers, body: operationOutcome(issueCode, diagnostics) }
+  }
+
+  /** GraphQL over HTTP: a request error, `errors` without `data`, with the same status and headers. */
+  get graphqlResponse(): ApiResponse {
+    const { status, headers, diagnostics } = this
+    return {
+      status,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: { errors: [{ message: diagnostics }] },
+    }
   }
 }
 
@@ -78,63 +102,49 @@ function bearerChallenge(params: Record<string, string>): string {
 
 /** RFC 6750 §3.1: a request without any authentication information gets no error code. */
 function missingToken(): ApiError {
-  return new ApiError({
-    status: 401,
-    headers: { 'www-authenticate': bearerChallenge({}) },
-    body: operationOutcome('login', 'a bearer access token is required'),
+  return new ApiError(401, 'login', 'a bearer access token is required', {
+    'www-authenticate': bearerChallenge({}),
   })
 }
 
 /** RFC 6750 §3.1 invalid_request: e.g. an empty or malformed Authorization header. */
 function invalidRequest(description: string): ApiError {
-  return new ApiError({
-    status: 400,
-    headers: {
-      'www-authenticate': bearerChallenge({
-        error: 'invalid_request',
-        error_description: description,
-      }),
-    },
-    body: operationOutcome('invalid', description),
+  return new ApiError(400, 'invalid', description, {
+    'www-authenticate': bearerChallenge({
+      error: 'invalid_request',
+      error_description: description,
+    }),
   })
 }
 
 /** RFC 6750 §3.1 invalid_token: expired, revoked, malformed or otherwise invalid. */
 function invalidToken(description: string): ApiError {
-  return new ApiError({
-    status: 401,
-    headers: {
-      'www-authenticate': bearerChallenge({
-        error: 'invalid_token',
-        error_description: description,
-      }),
-    },
-    body: operationOutcome('login', `invalid access token: ${description}`),
+  return new ApiError(401, 'login', `invalid access token: ${description}`, {
+    'www-authenticate': bearerChallenge({
+      error: 'invalid_token',
+      error_description: description,
+    }),
   })
 }
 
 /** RFC 6750 §3.1 insufficient_scope: the token lacks the scope this request needs. */
 function insufficientScope(requiredScope: string): ApiError {
   const description = `the access token lacks the ${requiredScope} scope`
-  return new ApiError({
-    status: 403,
-    headers: {
-      'www-authenticate': bearerChallenge({
-        error: 'insufficient_scope',
-        error_description: description,
-        scope: requiredScope,
-      }),
-    },
-    body: operationOutcome('forbidden', description),
+  return new ApiError(403, 'forbidden', description, {
+    'www-authenticate': bearerChallenge({
+      error: 'insufficient_scope',
+      error_description: description,
+      scope: requiredScope,
+    }),
   })
 }
 
 function notFound(diagnostics: string): ApiError {
-  return new ApiError({ status: 404, body: operationOutcome('not-found', diagnostics) })
+  return new ApiError(404, 'not-found', diagnostics)
 }
 
 function badRequest(diagnostics: string): ApiError {
-  return new ApiError({ status: 400, body: operationOutcome('invalid', diagnostics) })
+  return new ApiError(400, 'invalid', diagnostics)
 }
 
 /** RFC 6750 §2.1: `Authorization: Bearer b64token`; the scheme is case-insensitive. */
@@ -283,11 +293,23 @@ function send(res: ServerResponse, response: ApiResponse): void {
   res.end(JSON.stringify(response.body))
 }
 
-function requestHandler(verifyAccessToken: AccessTokenVerifier, baseUrl: () => string) {
+const pathOf = (request: RecordedRequest): string =>
+  new URL(request.url || '/', 'http://localhost').pathname
+
+const isGraphqlRequest = (request: RecordedRequest): boolean =>
+  pathOf(request) === `${FHIR_BASE_PATH}${GRAPHQL_PATH}`
+
+function requestHandler(
+  verifyAccessToken: AccessTokenVerifier,
+  baseUrl: () => string,
+  graphqlEndpoint: GraphqlEndpoint,
+) {
   return async (request: RecordedRequest): Promise<ApiResponse> => {
-    const path = new URL(request.url || '/', 'http://localhost').pathname
+    const path = pathOf(request)
     // Authenticate first, so unauthenticated callers learn nothing about the routes.
     const token = await verifyAccessToken(bearerTokenFrom(request.headers))
+    // The GraphQL endpoint authorizes per field (a GraphQL error for a missing scope).
+    if (isGraphqlRequest(request)) return graphqlEndpoint(request, scopesOf(token))
     const { route, pathParams } = findRoute(request.method || 'GET', path)
     requireScope(token, route.scope)
     return route.handle({ request, baseUrl: baseUrl(), pathParams })
@@ -302,12 +324,17 @@ function unexpectedFailure(error: unknown): ApiResponse {
 /** Starts the sample API on a free loopback port. */
 export async function startProtectedApi(options: ProtectedApiOptions): Promise<ProtectedApi> {
   let baseUrl = ''
-  const handle = requestHandler(accessTokenVerifier(options), () => baseUrl)
+  const graphqlEndpoint = createGraphqlEndpoint({ read: READ_SCOPE, write: WRITE_SCOPE })
+  const handle = requestHandler(accessTokenVerifier(options), () => baseUrl, graphqlEndpoint)
   // Not recorded: `npm run servers` may run for days; only the count is kept.
   const server = await startLoopbackServer(
     async (request, response) => {
       const answer = await handle(request).catch((error: unknown) =>
-        error instanceof ApiError ? error.response : unexpectedFailure(error),
+        !(error instanceof ApiError)
+          ? unexpectedFailure(error)
+          : isGraphqlRequest(request)
+            ? error.graphqlResponse
+            : error.response,
       )
       send(response, answer)
     },
