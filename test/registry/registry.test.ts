@@ -7,9 +7,13 @@ import { SettingsValidationSchema, settings } from '../../extensions/oauthApi/se
 
 /** The house rules of the awell-extensions repository, held for this registry. */
 describe('the extension registry', () => {
-  it('holds the oauthApi extension with its two actions', () => {
+  it('holds the oauthApi extension with its three actions', () => {
     expect(extensions.map((extension) => extension.key)).toEqual(['oauthApi'])
-    expect(Object.keys(extensions[0].actions)).toEqual(['fetchOAuthToken', 'authenticatedApiCall'])
+    expect(Object.keys(extensions[0].actions)).toEqual([
+      'fetchOAuthToken',
+      'authenticatedApiCall',
+      'authenticatedGraphqlRequest',
+    ])
     expect(extensions[0]).toMatchObject({ title: 'OAuth API', category: 'Data' })
   })
 

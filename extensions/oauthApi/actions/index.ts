@@ -1,7 +1,9 @@
 import { authenticatedApiCall } from './authenticatedApiCall'
+import { authenticatedGraphqlRequest } from './authenticatedGraphqlRequest'
 import { fetchOAuthToken } from './fetchOAuthToken'
 
 export const actions = {
   fetchOAuthToken,
   authenticatedApiCall,
+  authenticatedGraphqlRequest,
 }

@@ -12,7 +12,7 @@ export type ErrorCategory =
 
 /**
  * The one place that turns failures into what the care flow sees. Settings → MISSING_SETTINGS,
- * fields → WRONG_INPUT, the servers' 4xx → BAD_REQUEST, their 5xx, malformed answers, timeouts
+ * fields → WRONG_INPUT, the servers' 4xx and GraphQL errors → BAD_REQUEST, their 5xx, malformed answers, timeouts
  * and lost connections → SERVER_ERROR.
  */
 const CATEGORIES: Record<FailureCode, ErrorCategory> = {
@@ -30,6 +30,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   API_CLIENT_ERROR: 'BAD_REQUEST',
   API_REDIRECT_REFUSED: 'BAD_REQUEST',
   API_SERVER_ERROR: 'SERVER_ERROR',
+  GRAPHQL_ERRORS: 'BAD_REQUEST',
+  GRAPHQL_RESPONSE_INVALID: 'SERVER_ERROR',
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',

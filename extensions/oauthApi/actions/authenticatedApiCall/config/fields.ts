@@ -88,7 +88,7 @@ export const fields = {
 } satisfies Record<string, Field>
 
 /** RFC 6750 §2.1: a token handed in must be sendable as it is. */
-const accessToken: ValueParser<string | undefined> = (value) => {
+export const accessToken: ValueParser<string | undefined> = (value) => {
   const token = optionalFieldText(value)
   if (token !== undefined && !isSendableBearerToken(token)) {
     throw new InputProblem(

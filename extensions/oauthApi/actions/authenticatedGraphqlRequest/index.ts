@@ -1,0 +1,1 @@
+export { authenticatedGraphqlRequest } from './authenticatedGraphqlRequest'
