@@ -4,6 +4,7 @@
  */
 import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
+import { GRAPHQL_PATH } from '../servers/graphqlApi'
 import { startLocalServers } from '../servers/startLocalServers'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
@@ -17,11 +18,12 @@ const main = async (): Promise<number> => {
     const settings = servers.settingsFor('basic')
     const [oauthApi] = extensions
     console.log(
-      'oauthApi demo: a care flow calling an OAuth-protected FHIR API, all on this machine',
+      'oauthApi demo: a care flow calling an OAuth-protected FHIR API and its GraphQL endpoint, all on this machine',
     )
     console.log(`  authorization server (oidc-provider): ${servers.issuer}`)
     console.log(`  token URL:                            ${settings.tokenUrl}`)
     console.log(`  protected API (jose JWT checks):      ${settings.apiBaseUrl}`)
+    console.log(`  GraphQL endpoint (graphql-js):        ${settings.apiBaseUrl}${GRAPHQL_PATH}`)
     console.log(
       `  client authentication:                ${settings.clientAuthMethod}, scope "${settings.scope}"`,
     )
@@ -37,7 +39,7 @@ const main = async (): Promise<number> => {
     }
     const statuses = trip.steps
       .slice(1)
-      .map((step) => `${String(step.shownFields.method)} ${step.result.data_points.statusCode}`)
+      .map((step) => `${step.request} ${step.result.data_points.statusCode}`)
     const { tokenRequests, apiRequests } = await servers.stats()
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; ${tokenRequests} token request(s), ${apiRequests} API request(s).`,

@@ -2,11 +2,14 @@ import type { Extension } from '@awell-health/extensions-core'
 import { findAction } from '../cli/findAction'
 import { runToResult } from '../cli/runResult'
 import type { RunResult } from '../cli/types'
+import { GRAPHQL_PATH } from '../servers/graphqlApi'
 import { deriveDataPoint } from './deriveDataPoint'
 
 export interface DemoStep {
   title: string
   target: string
+  /** What the step sends, for the summary: "GET /Patient/example", "GraphQL query GetPatient". */
+  request: string
   /** The fields as a designer configures them; `{{…}}` shows where a data point is inserted. */
   shownFields: Record<string, unknown>
   result: RunResult
@@ -14,6 +17,8 @@ export interface DemoStep {
 
 interface DerivedDataPoint {
   from: string
+  /** The json data point read: responseBody (REST) or data (GraphQL). */
+  dataPoint: string
   path: string
   value: unknown
 }
@@ -25,10 +30,19 @@ export interface RoundTrip {
   failedStep: DemoStep | undefined
 }
 
+const GET_PATIENT = `query GetPatient($id: ID!) {
+  patient(id: $id) { id first_name last_name dob }
+}`
+
+const CREATE_PATIENT = `mutation CreatePatient($input: CreatePatientInput!) {
+  createPatient(input: $input) { patient { id first_name last_name } }
+}`
+
 /**
  * The care flow of the demo, run through the real registry and handlers as the extension
- * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation, then
- * two derived data points read from responseBody with JSONPath, as Studio maps them.
+ * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation → a
+ * GraphQL query for the patient → a GraphQL mutation creating one, then derived data points read
+ * from responseBody and data with JSONPath, as Studio maps them.
  */
 export const runRoundTrip = async (
   registry: readonly Extension[],
@@ -39,6 +53,7 @@ export const runRoundTrip = async (
   const run = async (
     title: string,
     target: string,
+    request: string,
     fields: Record<string, unknown>,
     shownFields: Record<string, unknown>,
   ): Promise<DemoStep> => {
@@ -48,13 +63,13 @@ export const runRoundTrip = async (
       settings,
       warn: () => undefined,
     })
-    const step = { title, target, shownFields, result }
+    const step = { title, target, request, shownFields, result }
     steps.push(step)
     return step
   }
   const done = (failedStep?: DemoStep): RoundTrip => ({ steps, derived: [], failedStep })
 
-  const token = await run('Fetch OAuth token', 'oauthApi/fetchOAuthToken', {}, {})
+  const token = await run('Fetch OAuth token', 'oauthApi/fetchOAuthToken', 'token request', {}, {})
   if (token.result.status !== 'complete') return done(token)
   const accessToken = token.result.data_points.accessToken ?? ''
   const tokenExpiresAt = token.result.data_points.expiresAt ?? ''
@@ -62,6 +77,7 @@ export const runRoundTrip = async (
   const read = await run(
     'Authenticated API call: read the patient',
     'oauthApi/authenticatedApiCall',
+    `GET /Patient/${patientId}`,
     { accessToken, tokenExpiresAt, method: 'GET', path: `/Patient/${patientId}` },
     {
       accessToken: '{{Fetch OAuth token · accessToken}}',
@@ -87,6 +103,7 @@ export const runRoundTrip = async (
   const write = await run(
     'Authenticated API call: record an observation',
     'oauthApi/authenticatedApiCall',
+    'POST /Observation',
     { accessToken, method: 'POST', path: '/Observation', body: JSON.stringify(observation) },
     {
       accessToken: '{{Fetch OAuth token · accessToken}}',
@@ -97,14 +114,41 @@ export const runRoundTrip = async (
   )
   if (write.result.status !== 'complete') return done(write)
 
+  const query = await run(
+    'Authenticated GraphQL request: read the patient',
+    'oauthApi/authenticatedGraphqlRequest',
+    'GraphQL query GetPatient',
+    { accessToken, path: GRAPHQL_PATH, query: GET_PATIENT, variables: { id: patientId } },
+    {
+      accessToken: '{{Fetch OAuth token · accessToken}}',
+      path: GRAPHQL_PATH,
+      query: GET_PATIENT,
+      variables: { id: patientId },
+    },
+  )
+  if (query.result.status !== 'complete') return done(query)
+
+  const newPatient = { first_name: 'Ada', last_name: 'Lovelace', dob: '1815-12-10' }
+  const mutation = await run(
+    'Authenticated GraphQL request: create a patient',
+    'oauthApi/authenticatedGraphqlRequest',
+    'GraphQL mutation CreatePatient',
+    { path: GRAPHQL_PATH, query: CREATE_PATIENT, variables: { input: newPatient } },
+    { path: GRAPHQL_PATH, query: CREATE_PATIENT, variables: { input: newPatient } },
+  )
+  if (mutation.result.status !== 'complete') return done(mutation)
+
   const derived = [
-    { from: read, path: '$.name[0].family' },
-    { from: read, path: '$.birthDate' },
-    { from: write, path: '$.id' },
-  ].map(({ from, path }) => ({
+    { from: read, dataPoint: 'responseBody', path: '$.name[0].family' },
+    { from: read, dataPoint: 'responseBody', path: '$.birthDate' },
+    { from: write, dataPoint: 'responseBody', path: '$.id' },
+    { from: query, dataPoint: 'data', path: '$.patient.first_name' },
+    { from: mutation, dataPoint: 'data', path: '$.createPatient.patient.id' },
+  ].map(({ from, dataPoint, path }) => ({
     from: from.title,
+    dataPoint,
     path,
-    value: deriveDataPoint(from.result.data_points.responseBody ?? 'null', path),
+    value: deriveDataPoint(from.result.data_points[dataPoint] ?? 'null', path),
   }))
   return { steps, derived, failedStep: undefined }
 }

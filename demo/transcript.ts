@@ -16,7 +16,8 @@ const stepLines = (step: DemoStep, index: number, secrets: readonly string[]): s
     ...alignColumns(
       fields.map(([key, value]) => [
         `${key}:`,
-        typeof value === 'string' ? value : JSON.stringify(value),
+        // A multi-line value (a GraphQL document) on one line.
+        typeof value === 'string' ? value.replace(/\s*\n\s*/g, ' ') : JSON.stringify(value),
       ]),
       '    ',
     ),
@@ -40,11 +41,15 @@ export const formatTranscript = (trip: RoundTrip, secrets: readonly string[]): s
   const lines: string[] = []
   trip.steps.forEach((step, index) => lines.push(LINE, ...stepLines(step, index, secrets)))
   if (trip.derived.length > 0) {
-    lines.push(LINE, 'Derived data points (JSONPath over responseBody, as Studio maps them):')
+    lines.push(
+      LINE,
+      'Derived data points (JSONPath over responseBody and data, as Studio maps them):',
+    )
     lines.push(
       ...alignColumns(
         trip.derived.map((derived) => [
           derived.from,
+          derived.dataPoint,
           derived.path,
           '→',
           JSON.stringify(derived.value),

@@ -235,23 +235,31 @@ describe('a token the API finds expired (its clock runs ahead of the authorizati
 })
 
 describe('the round trip of npm run demo', () => {
-  it('completes GET 200 and POST 201, with derived data points read by JSONPath', async () => {
+  it('completes GET 200, POST 201, a GraphQL query and a mutation, with derived data points read by JSONPath', async () => {
     const trip = await runRoundTrip(extensions, servers.settingsFor('basic'), 'example')
     expect(trip.failedStep).toBeUndefined()
-    expect(trip.steps.map((step) => step.result.status)).toEqual([
-      'complete',
-      'complete',
-      'complete',
+    expect(trip.steps.map((step) => [step.request, step.result.status])).toEqual([
+      ['token request', 'complete'],
+      ['GET /Patient/example', 'complete'],
+      ['POST /Observation', 'complete'],
+      ['GraphQL query GetPatient', 'complete'],
+      ['GraphQL mutation CreatePatient', 'complete'],
     ])
     expect(trip.steps.slice(1).map((step) => step.result.data_points.statusCode)).toEqual([
       '200',
       '201',
+      '200',
+      '200',
     ])
-    expect(trip.derived.map((derived) => [derived.path, derived.value])).toEqual([
-      ['$.name[0].family', 'Chalmers'],
-      ['$.birthDate', '1974-12-25'],
-      ['$.id', expect.any(String)],
-    ])
+    expect(trip.derived.map((derived) => [derived.dataPoint, derived.path, derived.value])).toEqual(
+      [
+        ['responseBody', '$.name[0].family', 'Chalmers'],
+        ['responseBody', '$.birthDate', '1974-12-25'],
+        ['responseBody', '$.id', expect.any(String)],
+        ['data', '$.patient.first_name', 'Peter'],
+        ['data', '$.createPatient.patient.id', expect.any(String)],
+      ],
+    )
   })
 
   it('names the step that failed', async () => {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import axios, { type AxiosResponse } from 'axios'
 import { decodeJwt, decodeProtectedHeader, importPKCS8, SignJWT } from 'jose'
 import { startAuthorizationServer } from '../../servers/authorizationServerProcess'
+import { GRAPHQL_PATH } from '../../servers/graphqlApi'
 import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
 type Clients = LocalServers['clients']
@@ -371,6 +372,84 @@ describe('local servers', () => {
       const response = await getPatient(servers, 'example')
       expect(response.status).toBe(401)
       expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+"$/)
+    })
+  })
+
+  describe('sample GraphQL endpoint (graphql-js behind the same JWT checks)', () => {
+    const postGraphql = (
+      body: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<AxiosResponse> =>
+      http.post(`${servers.apiBaseUrl}${GRAPHQL_PATH}`, JSON.stringify(body), {
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...headers,
+        },
+      })
+
+    it('runs a query for a token with patient.read', async () => {
+      const token = await accessToken(servers, servers.clients.readOnly)
+      const response = await postGraphql(
+        { query: '{ patient(id: "example") { first_name last_name } }' },
+        { authorization: `Bearer ${token}` },
+      )
+      expect(response.status).toBe(200)
+      expect(response.headers['content-type']).toMatch(/^application\/graphql-response\+json/)
+      expect(response.data).toEqual({
+        data: { patient: { first_name: 'Peter', last_name: 'Chalmers' } },
+      })
+    })
+
+    it('answers a mutation without patient.write with a FORBIDDEN error and null data', async () => {
+      const token = await accessToken(servers, servers.clients.readOnly)
+      const response = await postGraphql(
+        {
+          query:
+            'mutation { createPatient(input: {first_name: "A", last_name: "B"}) { patient { id } } }',
+        },
+        { authorization: `Bearer ${token}` },
+      )
+      expect(response.status).toBe(200)
+      expect(response.data).toMatchObject({
+        data: { createPatient: null },
+        errors: [{ path: ['createPatient'], extensions: { code: 'FORBIDDEN' } }],
+      })
+    })
+
+    it('answers a document that does not validate with 400, or 200 to a client that only accepts application/json', async () => {
+      const token = await accessToken(servers, servers.clients.basic)
+      const query = { query: '{ nothing }' }
+      const current = await postGraphql(query, { authorization: `Bearer ${token}` })
+      expect(current.status).toBe(400)
+      expect(current.data).toEqual({
+        errors: [
+          {
+            message: 'Cannot query field "nothing" on type "Query".',
+            locations: [{ line: 1, column: 3 }],
+          },
+        ],
+      })
+      const legacy = await postGraphql(query, {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+      })
+      expect(legacy.status).toBe(200)
+      expect(legacy.headers['content-type']).toMatch(/^application\/json/)
+    })
+
+    it('answers 401 invalid_token with GraphQL errors to a garbage token', async () => {
+      const response = await postGraphql(
+        { query: '{ patient(id: "example") { id } }' },
+        {
+          authorization: 'Bearer garbage',
+        },
+      )
+      expect(response.status).toBe(401)
+      expect(response.headers['www-authenticate']).toContain('error="invalid_token"')
+      expect(response.data).toEqual({
+        errors: [{ message: 'invalid access token: the access token is not a valid JWT' }],
+      })
     })
   })
 
