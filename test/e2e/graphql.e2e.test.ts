@@ -96,9 +96,9 @@ describe('Authenticated GraphQL request against a GraphQL endpoint with JWT chec
     const settings = servers.settingsFor('basic')
     const fields = { path: GRAPHQL_PATH, query: GET_PATIENT, variables: { id: 'nobody' } }
     const failed = await runAction(authenticatedGraphqlRequest, fields, settings)
-    expect(failed.code).toBe('GRAPHQL_ERRORS')
     expect(errorOf(failed)).toEqual({
       category: 'BAD_REQUEST',
+      code: 'GRAPHQL_ERRORS',
       message:
         'The API answered HTTP 200 to POST /fhir/$graphql with 1 GraphQL error: "Patient nobody is not known" (path patient; at line 2, column 3; code NOT_FOUND)',
     })
@@ -140,9 +140,9 @@ describe('Authenticated GraphQL request against a GraphQL endpoint with JWT chec
         { path: GRAPHQL_PATH, query: 'query { patient(id: "example") { first_name }' },
         servers.settingsFor('basic'),
       )
-      expect(run.code).toBe('INVALID_FIELD')
       expect(errorOf(run)).toEqual({
         category: 'WRONG_INPUT',
+        code: 'INVALID_FIELD',
         message:
           'Field "query": is not a valid GraphQL document: Syntax Error: Expected Name, found <EOF>. (line 1, column 46)',
       })

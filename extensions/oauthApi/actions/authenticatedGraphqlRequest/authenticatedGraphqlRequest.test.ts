@@ -217,6 +217,9 @@ describe('authenticatedGraphqlRequest: the document is parsed before anything is
   ])('refuses %s with WRONG_INPUT naming the field', async (_case, fields, message) => {
     const result = await run({ accessToken: TOKEN, ...fields })
     expect(errorOf(result).category).toBe('WRONG_INPUT')
+    expect(result.code).toBe(
+      message.startsWith('Field "headers"') ? 'HEADER_REFUSED' : 'INVALID_FIELD',
+    )
     expect(errorOf(result).message).toContain(message)
     expect(api.requests).toHaveLength(0)
     expect(auth.requests).toHaveLength(0)
@@ -239,9 +242,9 @@ describe('authenticatedGraphqlRequest: GraphQL errors', () => {
       query: GET_PATIENT,
       variables: { id: 'nobody' },
     })
-    expect(result.code).toBe('GRAPHQL_ERRORS')
     expect(errorOf(result)).toEqual({
       category: 'BAD_REQUEST',
+      code: 'GRAPHQL_ERRORS',
       message:
         'The API answered HTTP 200 to POST /graphql with 1 GraphQL error: "Patient nobody is not known" (path patient; at line 1, column 30; code NOT_FOUND)',
     })
@@ -311,9 +314,9 @@ describe('authenticatedGraphqlRequest: GraphQL errors', () => {
       accessToken: TOKEN,
       query: '{ patient(id: "example") { shoe_size } }',
     })
-    expect(result.code).toBe('API_CLIENT_ERROR')
     expect(errorOf(result)).toEqual({
       category: 'BAD_REQUEST',
+      code: 'API_CLIENT_ERROR',
       message:
         'The API answered HTTP 400 to POST /graphql. 1 GraphQL error: "Cannot query field \\"shoe_size\\" on type \\"Patient\\"." (at line 1, column 28)',
     })
@@ -352,9 +355,9 @@ describe('authenticatedGraphqlRequest: retries and renewal', () => {
       variables: { input: { first_name: 'Ada', last_name: 'Lovelace' } },
     })
     expect(graphql.requests).toHaveLength(1)
-    expect(result.code).toBe('API_SERVER_ERROR')
     expect(errorOf(result)).toEqual({
       category: 'SERVER_ERROR',
+      code: 'API_SERVER_ERROR',
       message:
         'The API answered HTTP 503 to POST /graphql; a mutation is not repeated, so that no record is created twice. Body: busy',
     })
