@@ -23,6 +23,9 @@ export type FailureCode =
   | 'API_CLIENT_ERROR'
   | 'API_SERVER_ERROR'
   | 'API_REDIRECT_REFUSED'
+  | 'PAGE_OUTSIDE_BASE'
+  // The step's own limits.
+  | 'RATE_LIMITED'
   // The transport (http/HttpError.ts).
   | HttpErrorCode
   // A bug of ours.
