@@ -27,8 +27,9 @@ export interface RoundTrip {
 
 /**
  * The care flow of the demo, run through the real registry and handlers as the extension
- * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation, then
- * two derived data points read from responseBody with JSONPath, as Studio maps them.
+ * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation → a
+ * FHIR search followed over its three pages → an athenahealth-style form write, then derived
+ * data points read from responseBody with JSONPath, as Studio maps them.
  */
 export const runRoundTrip = async (
   registry: readonly Extension[],
@@ -97,10 +98,39 @@ export const runRoundTrip = async (
   )
   if (write.result.status !== 'complete') return done(write)
 
+  const searchFields = {
+    method: 'GET',
+    path: '/Observation',
+    query: { patient: patientId },
+    bodyFormat: 'fhir+json',
+    maxPages: 5,
+  }
+  const search = await run(
+    'Authenticated API call: every heart rate, page by page',
+    'oauthApi/authenticatedApiCall',
+    { accessToken, ...searchFields, query: JSON.stringify(searchFields.query) },
+    { accessToken: '{{Fetch OAuth token · accessToken}}', ...searchFields },
+  )
+  if (search.result.status !== 'complete') return done(search)
+
+  // athenahealth's write endpoints take form bodies, not JSON.
+  const booking = { patientid: patientId, appointmenttypeid: 82, reason: 'follow-up' }
+  const bookFields = { method: 'PUT', path: '/appointments/1001', bodyFormat: 'form' }
+  const book = await run(
+    'Authenticated API call: book an appointment (a form body, athenahealth-style)',
+    'oauthApi/authenticatedApiCall',
+    { accessToken, ...bookFields, body: JSON.stringify(booking) },
+    { accessToken: '{{Fetch OAuth token · accessToken}}', ...bookFields, body: booking },
+  )
+  if (book.result.status !== 'complete') return done(book)
+
   const derived = [
     { from: read, path: '$.name[0].family' },
     { from: read, path: '$.birthDate' },
     { from: write, path: '$.id' },
+    { from: search, path: '$.total' },
+    { from: search, path: '$.entry[*].resource.valueQuantity.value' },
+    { from: book, path: '$[0].appointmentstatus' },
   ].map(({ from, path }) => ({
     from: from.title,
     path,

@@ -164,6 +164,8 @@ const endpointUrl: ValueParser<URL | undefined> = (value) => {
   return new URL(text)
 }
 
+const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
+
 /** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
 const resourceIndicator: ValueParser<string | undefined> = (value) => {
   const text = optionalText(value)
@@ -229,7 +231,8 @@ export const SettingsValidationSchema = objectOfParsers(
     apiBaseUrl: (value) => endpointUrl(value) ?? new URL(requiredText(value)),
     timeoutSeconds: numberInRange(30, 1, 300),
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
-    maxRequestsPerMinute: wholeNumberInRange(undefined, 1, 100_000),
+    // Settings are text: anything else (null too) is refused by optionalText.
+    maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
     const endpoint: TokenEndpoint | undefined =

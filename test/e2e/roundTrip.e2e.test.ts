@@ -235,22 +235,27 @@ describe('a token the API finds expired (its clock runs ahead of the authorizati
 })
 
 describe('the round trip of npm run demo', () => {
-  it('completes GET 200 and POST 201, with derived data points read by JSONPath', async () => {
+  it('completes GET 200, POST 201, a paged search and a form write, with derived data points read by JSONPath', async () => {
     const trip = await runRoundTrip(extensions, servers.settingsFor('basic'), 'example')
     expect(trip.failedStep).toBeUndefined()
-    expect(trip.steps.map((step) => step.result.status)).toEqual([
-      'complete',
-      'complete',
-      'complete',
-    ])
+    expect(trip.steps.map((step) => step.result.status)).toEqual(Array(5).fill('complete'))
     expect(trip.steps.slice(1).map((step) => step.result.data_points.statusCode)).toEqual([
       '200',
       '201',
+      '200',
+      '200',
     ])
+    expect(trip.steps[2].result.data_points.location).toMatch(
+      /\/Observation\/[0-9a-f-]{36}\/_history\/1$/,
+    )
+    expect(trip.steps[3].result.data_points).toMatchObject({ pageCount: '3', nextPageUrl: '' })
     expect(trip.derived.map((derived) => [derived.path, derived.value])).toEqual([
       ['$.name[0].family', 'Chalmers'],
       ['$.birthDate', '1974-12-25'],
       ['$.id', expect.any(String)],
+      ['$.total', 7],
+      ['$.entry[*].resource.valueQuantity.value', [60, 61, 62, 63, 64, 65, 66]],
+      ['$[0].appointmentstatus', 'f'],
     ])
   })
 

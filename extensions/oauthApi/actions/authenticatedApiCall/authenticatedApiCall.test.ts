@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
+import type { Helpers, RateLimitResult } from '@awell-health/extensions-core'
 import { SignJWT } from 'jose'
+import { createLocalHelpers } from '../../../../devkit/localHelpers'
 import { errorOf, runAction, type ActionRun } from '../../testing/actionRun'
 import { useStubServer, type StubRequest } from '../../testing/stubServer'
 import { authenticatedApiCall } from './authenticatedApiCall'
@@ -943,5 +945,138 @@ describe('authenticatedApiCall: idempotent writes', () => {
     )
     expect(observation.requests).toHaveLength(1)
     expect(observation.requests[0].headers['idempotency-key']).toBeUndefined()
+  })
+})
+
+describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
+  /** The API answers and notes when each request arrived. */
+  const timedPatient = (times: number): number[] => {
+    const arrivals: number[] = []
+    api.on(
+      'GET',
+      '/fhir/R4/Patient/1',
+      () => {
+        arrivals.push(Date.now())
+        return [200, {}]
+      },
+      { times },
+    )
+    return arrivals
+  }
+  const read = (
+    overrides: Record<string, string | undefined>,
+    helpers?: Helpers,
+    fields: Record<string, unknown> = { accessToken: TOKEN },
+  ): Promise<ActionRun> =>
+    runAction(
+      authenticatedApiCall,
+      { path: '/Patient/1', ...fields },
+      settings(overrides),
+      helpers === undefined ? undefined : { helpers },
+    )
+
+  it('spaces 5 concurrent runs about a second apart at 60 a minute (in-process limiter)', async () => {
+    const arrivals = timedPatient(5)
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => read({ maxRequestsPerMinute: '60' })),
+    )
+    expect(runs.map((run) => run.outcome)).toEqual(Array(5).fill('complete'))
+    const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i])
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(950)
+      expect(gap).toBeLessThan(1500)
+    }
+  })
+
+  it('fails a run whose turn would come after its timeout, without sending it', async () => {
+    const arrivals = timedPatient(1)
+    const tokens = tokenEndpoint()
+    // One-step mode: the token request does not take the one turn of the minute.
+    const first = await read({ maxRequestsPerMinute: '1', timeoutSeconds: '1' }, undefined, {})
+    const second = await read({ maxRequestsPerMinute: '1', timeoutSeconds: '1' })
+    expect(first.outcome).toBe('complete')
+    expect(tokens.requests()).toBe(1)
+    expect(errorOf(second)).toEqual({
+      category: 'SERVER_ERROR',
+      code: 'RATE_LIMITED',
+      message:
+        'Setting "maxRequestsPerMinute": the limit of 1 requests per minute left no turn for GET /fhir/R4/Patient/1 within the step\'s timeout of 1 s; it was not sent',
+    })
+    expect(second.elapsedMs).toBeLessThan(500)
+    expect(arrivals).toHaveLength(1)
+  })
+
+  it('keeps separate budgets for separate configurations', async () => {
+    const arrivals = timedPatient(2)
+    const runs = await Promise.all([
+      read({ maxRequestsPerMinute: '1', timeoutSeconds: '1' }),
+      read({ maxRequestsPerMinute: '1', timeoutSeconds: '1', clientId: 'client-2' }),
+    ])
+    expect(runs.map((run) => run.outcome)).toEqual(['complete', 'complete'])
+    expect(arrivals).toHaveLength(2)
+  })
+
+  it("uses the runtime's helpers.rateLimiter when there is one, waiting as it says", async () => {
+    const arrivals = timedPatient(6)
+    const created: unknown[][] = []
+    const keys: string[] = []
+    const answers = [{ success: false, msBeforeNext: 300 }]
+    const helpers: Helpers = {
+      ...createLocalHelpers(),
+      rateLimiter: (...args) => {
+        created.push(args)
+        return {
+          limit: (key) => {
+            keys.push(key)
+            const { success, msBeforeNext } = answers.shift() ?? { success: true, msBeforeNext: 0 }
+            return Promise.resolve({
+              success,
+              result: {
+                msBeforeNext,
+                remainingPoints: 0,
+                consumedPoints: 1,
+                isFirstInDuration: false,
+              } as RateLimitResult['result'],
+            })
+          },
+          reset: () => Promise.resolve(),
+        }
+      },
+    }
+    const started = Date.now()
+    const waited = await read({ maxRequestsPerMinute: '60' }, helpers)
+    expect(waited.outcome).toBe('complete')
+    expect(arrivals[0] - started).toBeGreaterThanOrEqual(290)
+    // The runtime's limiter decides alone: 5 runs it lets through are not spaced in process.
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => read({ maxRequestsPerMinute: '60' }, helpers)),
+    )
+    expect(runs.map((run) => run.outcome)).toEqual(Array(5).fill('complete'))
+    expect(arrivals[5] - arrivals[1]).toBeLessThan(900)
+    expect(created[0]).toEqual([
+      'oauthApi-requests-60-per-minute',
+      { requests: 60, duration: { value: 1, unit: 'minutes' } },
+    ])
+    // One key for one configuration: the same for every run, and no secret in it.
+    expect(new Set(keys).size).toBe(1)
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/)
+    expect(keys).toHaveLength(7)
+  })
+
+  it('falls back to the in-process limiter when the runtime limiter fails', async () => {
+    const arrivals = timedPatient(2)
+    const helpers: Helpers = {
+      ...createLocalHelpers(),
+      rateLimiter: () => ({
+        limit: () => Promise.reject(new Error('store down')),
+        reset: () => Promise.resolve(),
+      }),
+    }
+    const runs = await Promise.all([
+      read({ maxRequestsPerMinute: '1', timeoutSeconds: '1' }, helpers),
+      read({ maxRequestsPerMinute: '1', timeoutSeconds: '1' }, helpers),
+    ])
+    expect(runs.map((run) => run.code ?? run.outcome).sort()).toEqual(['RATE_LIMITED', 'complete'])
+    expect(arrivals).toHaveLength(1)
   })
 })

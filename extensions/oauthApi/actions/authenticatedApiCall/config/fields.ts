@@ -148,6 +148,10 @@ const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   return text as (typeof HTTP_METHODS)[number]
 }
 
+/** The body format; json when empty (an unset STRING field may arrive as null). */
+const bodyFormat: ValueParser<(typeof BODY_FORMATS)[number]> = (value) =>
+  oneOf(BODY_FORMATS, 'json')(value ?? undefined)
+
 export const FieldsValidationSchema = objectOfParsers(
   {
     accessToken,
@@ -156,7 +160,7 @@ export const FieldsValidationSchema = objectOfParsers(
     path: requiredText,
     query: queryPairs,
     headers: headerPairs,
-    bodyFormat: oneOf(BODY_FORMATS, 'json'),
+    bodyFormat,
     body: jsonValue,
     bodyText: rawText,
     idempotencyKey: optionalFieldText,
