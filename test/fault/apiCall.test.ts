@@ -392,6 +392,56 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
     expectCleanRun(second)
   })
 
+  it('a PDF, and bytes that are not UTF-8: completes with the bytes unchanged, as base64', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3])])
+    const garbage = Buffer.from([0xc3, 0x28, 0xa0, 0xa1])
+    apiAnswers(
+      (_recorded, response) => {
+        response.writeHead(200, { 'Content-Type': 'application/pdf' })
+        response.end(pdf)
+      },
+      (_recorded, response) => {
+        response.writeHead(200)
+        response.end(garbage)
+      },
+    )
+    const first = await call({ accessToken: GIVEN_TOKEN })
+    const second = await call({ accessToken: GIVEN_TOKEN })
+    expect(JSON.parse(first.dataPoints.responseBody as string)).toEqual({
+      contentType: 'application/pdf',
+      base64: pdf.toString('base64'),
+    })
+    expect(JSON.parse(second.dataPoints.responseBody as string)).toEqual({
+      contentType: 'application/octet-stream',
+      base64: garbage.toString('base64'),
+    })
+    expectCleanRun(first)
+    expectCleanRun(second)
+  })
+
+  it('4xx with a FHIR OperationOutcome: the event quotes its issues, not the narrative', async () => {
+    apiAnswers((recorded, response) =>
+      sendJson(response, 400, {
+        resourceType: 'OperationOutcome',
+        text: { status: 'generated', div: `<div>${'<p>narrative</p>'.repeat(100)}</div>` },
+        issue: [
+          {
+            severity: 'error',
+            code: 'invalid',
+            diagnostics: `bad token ${bearerOf(recorded.headers)}`,
+          },
+        ],
+      }),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /^The API answered HTTP 400 to GET \/api\/v1\/Patient\/123\. Body: OperationOutcome: error invalid: bad token \[REDACTED\]$/,
+    )
+    expectCleanRun(run)
+  })
+
   it('failOnHttpError off: a 500 completes with the status for the care flow to branch on', async () => {
     apiAnswers(echoToken(500))
     const run = await call({ failOnHttpError: false })

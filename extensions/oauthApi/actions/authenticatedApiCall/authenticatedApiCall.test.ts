@@ -1063,6 +1063,21 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
     expect(keys).toHaveLength(7)
   })
 
+  it('ends within the timeout when the runtime limiter never answers', async () => {
+    const arrivals = timedPatient(1)
+    const helpers: Helpers = {
+      ...createLocalHelpers(),
+      rateLimiter: () => ({
+        limit: () => new Promise<RateLimitResult>(() => undefined),
+        reset: () => Promise.resolve(),
+      }),
+    }
+    const run = await read({ maxRequestsPerMinute: '60', timeoutSeconds: '1' }, helpers)
+    expect(errorOf(run)).toMatchObject({ category: 'SERVER_ERROR', code: 'RATE_LIMITED' })
+    expect(run.elapsedMs).toBeLessThan(1500)
+    expect(arrivals).toHaveLength(0)
+  })
+
   it('falls back to the in-process limiter when the runtime limiter fails', async () => {
     const arrivals = timedPatient(2)
     const helpers: Helpers = {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConfigurableRateLimiter, Helpers } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
-import { remainingMs, type Deadline } from '../http/deadline'
+import { raceDeadline, remainingMs, type Deadline } from '../http/deadline'
 import { StepFailure } from '../step/StepFailure'
 import type { Throttle } from '../step/StepContext'
 
@@ -89,10 +89,14 @@ const waitForRuntimeTurn = async (
     let granted: boolean
     let waitMs: number
     try {
-      const { success, result } = await limiter.limit(rate.key)
+      // The runtime's store answers within the step's deadline, or the step fails in time.
+      const { success, result } = await raceDeadline(limiter.limit(rate.key), deadline, () =>
+        noTurn(rate, deadline, what),
+      )
       granted = success
       waitMs = Math.max(MIN_RETRY_MS, Number(result?.msBeforeNext) || 0)
-    } catch {
+    } catch (error) {
+      if (error instanceof StepFailure) throw error
       return false
     }
     if (granted) return true
