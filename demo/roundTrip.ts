@@ -41,8 +41,9 @@ const CREATE_PATIENT = `mutation CreatePatient($input: CreatePatientInput!) {
 /**
  * The care flow of the demo, run through the real registry and handlers as the extension
  * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation → a
- * GraphQL query for the patient → a GraphQL mutation creating one, then derived data points read
- * from responseBody and data with JSONPath, as Studio maps them.
+ * GraphQL query for the patient → a GraphQL mutation creating one → a FHIR search followed over
+ * its three pages → an athenahealth-style form write, then derived data points read from
+ * responseBody and data with JSONPath, as Studio maps them.
  */
 export const runRoundTrip = async (
   registry: readonly Extension[],
@@ -138,12 +139,43 @@ export const runRoundTrip = async (
   )
   if (mutation.result.status !== 'complete') return done(mutation)
 
+  const searchFields = {
+    method: 'GET',
+    path: '/Observation',
+    query: { patient: patientId },
+    bodyFormat: 'fhir+json',
+    maxPages: 5,
+  }
+  const search = await run(
+    'Authenticated API call: every heart rate, page by page',
+    'oauthApi/authenticatedApiCall',
+    `GET /Observation?patient=${patientId} (up to 5 pages)`,
+    { accessToken, ...searchFields, query: JSON.stringify(searchFields.query) },
+    { accessToken: '{{Fetch OAuth token · accessToken}}', ...searchFields },
+  )
+  if (search.result.status !== 'complete') return done(search)
+
+  // athenahealth's write endpoints take form bodies, not JSON.
+  const booking = { patientid: patientId, appointmenttypeid: 82, reason: 'follow-up' }
+  const bookFields = { method: 'PUT', path: '/appointments/1001', bodyFormat: 'form' }
+  const book = await run(
+    'Authenticated API call: book an appointment (a form body, athenahealth-style)',
+    'oauthApi/authenticatedApiCall',
+    'PUT /appointments/1001 (form)',
+    { accessToken, ...bookFields, body: JSON.stringify(booking) },
+    { accessToken: '{{Fetch OAuth token · accessToken}}', ...bookFields, body: booking },
+  )
+  if (book.result.status !== 'complete') return done(book)
+
   const derived = [
     { from: read, dataPoint: 'responseBody', path: '$.name[0].family' },
     { from: read, dataPoint: 'responseBody', path: '$.birthDate' },
     { from: write, dataPoint: 'responseBody', path: '$.id' },
     { from: query, dataPoint: 'data', path: '$.patient.first_name' },
     { from: mutation, dataPoint: 'data', path: '$.createPatient.patient.id' },
+    { from: search, dataPoint: 'responseBody', path: '$.total' },
+    { from: search, dataPoint: 'responseBody', path: '$.entry[*].resource.valueQuantity.value' },
+    { from: book, dataPoint: 'responseBody', path: '$[0].appointmentstatus' },
   ].map(({ from, dataPoint, path }) => ({
     from: from.title,
     dataPoint,

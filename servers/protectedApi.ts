@@ -40,7 +40,8 @@ type Json = Record<string, unknown>
 
 interface ApiResponse {
   status: number
-  body: Json
+  /** JSON, or bytes sent as they are (their Content-Type in `headers`). */
+  body: Json | Json[] | Buffer
   headers?: Record<string, string>
 }
 
@@ -84,8 +85,24 @@ const PATIENTS: Record<string, Json> = {
   },
 }
 
+/**
+ * A FHIR OperationOutcome as real servers write it: an XHTML narrative (`text.div`) first, long
+ * enough to fill a short excerpt on its own, then the issue with its diagnostics.
+ */
 function operationOutcome(code: string, diagnostics: string): Json {
-  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] }
+  const row = `<tr><td>error</td><td>${code}</td><td>${escapeXml(diagnostics)}</td></tr>`
+  return {
+    resourceType: 'OperationOutcome',
+    text: {
+      status: 'generated',
+      div: `<div xmlns="http://www.w3.org/1999/xhtml"><h1>Operation Outcome</h1><table border="0"><thead><tr><th>Severity</th><th>Code</th><th>Details</th></tr></thead><tbody>${row.repeat(8)}</tbody></table></div>`,
+    },
+    issue: [{ severity: 'error', code, diagnostics }],
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"]/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
 /** RFC 6750 §3: auth-param values are quoted strings without '"' and '\'. */
@@ -245,7 +262,7 @@ interface Route {
   path: RegExp
   /** the scope the access token must carry (RFC 6749 §3.3) */
   scope: string
-  handle(context: RequestContext): ApiResponse
+  handle(context: RequestContext): ApiResponse | Promise<ApiResponse>
 }
 
 function readPatient({ pathParams }: RequestContext): ApiResponse {
@@ -257,6 +274,13 @@ function readPatient({ pathParams }: RequestContext): ApiResponse {
 /** FHIR create: 201 with the stored resource and its Location. */
 function createObservation({ request, baseUrl }: RequestContext): ApiResponse {
   const observation = readFhirResource(request, 'Observation')
+  if (typeof observation.status !== 'string') {
+    throw new ApiError(
+      422,
+      'required',
+      'Observation.status: minimum required = 1, but only found 0 (from http://hl7.org/fhir/StructureDefinition/Observation)',
+    )
+  }
   const id = randomUUID()
   const meta = { versionId: '1', lastUpdated: new Date().toISOString() }
   return {
@@ -264,6 +288,164 @@ function createObservation({ request, baseUrl }: RequestContext): ApiResponse {
     headers: { location: `${baseUrl}/Observation/${id}/_history/1` },
     body: { ...observation, id, meta },
   }
+}
+
+/** The example patient's heart rates: a search over them has three pages of three. */
+const OBSERVATIONS: Json[] = Array.from({ length: 7 }, (_, index) => ({
+  resourceType: 'Observation',
+  id: `hr-${index + 1}`,
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+  subject: { reference: 'Patient/example' },
+  effectiveDateTime: `2024-01-0${index + 1}T08:00:00Z`,
+  valueQuantity: { value: 60 + index, unit: 'beats/minute' },
+}))
+const PAGE_SIZE = 3
+
+/**
+ * FHIR search (http.html#paging): a searchset Bundle of PAGE_SIZE entries a page, with absolute
+ * `self` and `next` links (the page in `_page`, as HAPI's `_getpagesoffset` works).
+ */
+function searchObservations({ request, baseUrl }: RequestContext): ApiResponse {
+  const url = new URL(request.url, 'http://localhost')
+  const patient = url.searchParams.get('patient')
+  const matches = OBSERVATIONS.filter(
+    (observation) =>
+      patient === null ||
+      (observation.subject as { reference: string }).reference === `Patient/${patient}`,
+  )
+  const page = Math.max(1, Number(url.searchParams.get('_page') ?? '1') || 1)
+  const pageUrl = (n: number): string =>
+    `${baseUrl}/Observation?${new URLSearchParams({ ...(patient === null ? {} : { patient }), _page: String(n) }).toString()}`
+  const link = [{ relation: 'self', url: pageUrl(page) }]
+  if (page * PAGE_SIZE < matches.length) link.push({ relation: 'next', url: pageUrl(page + 1) })
+  return {
+    status: 200,
+    body: {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: matches.length,
+      link,
+      entry: matches.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((resource) => ({
+        fullUrl: `${baseUrl}/Observation/${String(resource.id)}`,
+        resource,
+        search: { mode: 'match' },
+      })),
+    },
+  }
+}
+
+/**
+ * An API in the style of RFC 8288 (athenahealth, GitHub): a JSON array a page and the next page
+ * in a `Link` header, relative to the request.
+ */
+function openSlots({ request }: RequestContext): ApiResponse {
+  const page = Math.max(
+    1,
+    Number(new URL(request.url, 'http://localhost').searchParams.get('page') ?? '1') || 1,
+  )
+  const slots = [0, 1].map((index) => ({
+    appointmentid: String(1000 + (page - 1) * 2 + index),
+    date: '2024-02-01',
+    starttime: `${String(8 + page).padStart(2, '0')}:${index === 0 ? '00' : '30'}`,
+  }))
+  const links = [`<slots?page=1>; rel="first"`]
+  if (page < 3) links.push(`<slots?page=${page + 1}>; rel="next"`)
+  return {
+    status: 200,
+    body: slots,
+    headers: { 'content-type': 'application/json', link: links.join(', ') },
+  }
+}
+
+/**
+ * athenahealth-style write: PUT …/appointments/{id} with an application/x-www-form-urlencoded
+ * body (patientid, appointmenttypeid); a JSON body is refused, as athenahealth refuses it.
+ */
+function bookAppointment({ request, pathParams }: RequestContext): ApiResponse {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (contentType !== 'application/x-www-form-urlencoded') {
+    return {
+      status: 415,
+      body: { error: 'The body must be application/x-www-form-urlencoded.' },
+      headers: { 'content-type': 'application/json' },
+    }
+  }
+  const form = new URLSearchParams(request.body)
+  const missing = ['patientid', 'appointmenttypeid'].filter((name) => !form.get(name))
+  if (missing.length > 0) {
+    return {
+      status: 400,
+      body: { error: 'Additional fields are required.', missingfields: missing },
+      headers: { 'content-type': 'application/json' },
+    }
+  }
+  return {
+    status: 200,
+    body: [
+      {
+        appointmentid: pathParams[0],
+        patientid: form.get('patientid'),
+        appointmenttypeid: form.get('appointmenttypeid'),
+        appointmentstatus: 'f',
+        reasons: form.getAll('reason'),
+      },
+    ],
+    headers: { 'content-type': 'application/json' },
+  }
+}
+
+/** A multipart/form-data upload, read by a real parser (undici's, behind fetch's Request). */
+async function uploadDocument({ request, baseUrl }: RequestContext): Promise<ApiResponse> {
+  let form: FormData
+  try {
+    form = await new Request(`${baseUrl}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+      body: request.body,
+    }).formData()
+  } catch {
+    throw badRequest('the request body must be multipart/form-data')
+  }
+  const fields = Object.fromEntries(
+    [...form.entries()].map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : `(a file of ${value.size} bytes)`,
+    ]),
+  )
+  const documentId = randomUUID()
+  return {
+    status: 201,
+    body: { documentid: documentId, fields },
+    headers: { 'content-type': 'application/json', location: `documents/${documentId}` },
+  }
+}
+
+/** An HL7 v2 message in plain text: answered with an ACK in text (MSA|AA|<control id>). */
+function receiveHl7({ request }: RequestContext): ApiResponse {
+  const segments = request.body.split(/\r\n|\r|\n/)
+  const msh = segments.find((segment) => segment.startsWith('MSH|'))
+  if (msh === undefined) throw badRequest('the body must be an HL7 v2 message starting with MSH')
+  const controlId = msh.split('|')[9] ?? ''
+  const ack = `MSH|^~\\&|oauthApi-sample|FHIR|||${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}||ACK|${randomUUID().slice(0, 8)}|P|2.5\rMSA|AA|${controlId}`
+  return {
+    status: 200,
+    body: Buffer.from(ack, 'utf8'),
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  }
+}
+
+/** A one-page PDF (its bytes are not UTF-8): the care flow gets it as base64, unchanged. */
+export const SAMPLE_PDF = Buffer.concat([
+  Buffer.from('%PDF-1.4\n%'),
+  Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]),
+  Buffer.from(
+    '\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  ),
+])
+
+function readPdf(): ApiResponse {
+  return { status: 200, body: SAMPLE_PDF, headers: { 'content-type': 'application/pdf' } }
 }
 
 const ROUTES: Route[] = [
@@ -274,6 +456,17 @@ const ROUTES: Route[] = [
     handle: readPatient,
   },
   { method: 'POST', path: /^\/fhir\/Observation$/, scope: WRITE_SCOPE, handle: createObservation },
+  { method: 'GET', path: /^\/fhir\/Observation$/, scope: READ_SCOPE, handle: searchObservations },
+  { method: 'GET', path: /^\/fhir\/Binary\/example-pdf$/, scope: READ_SCOPE, handle: readPdf },
+  { method: 'GET', path: /^\/fhir\/appointments\/slots$/, scope: READ_SCOPE, handle: openSlots },
+  {
+    method: 'PUT',
+    path: /^\/fhir\/appointments\/(\d{1,12})$/,
+    scope: WRITE_SCOPE,
+    handle: bookAppointment,
+  },
+  { method: 'POST', path: /^\/fhir\/documents$/, scope: WRITE_SCOPE, handle: uploadDocument },
+  { method: 'POST', path: /^\/fhir\/hl7v2$/, scope: WRITE_SCOPE, handle: receiveHl7 },
 ]
 
 function findRoute(method: string, path: string): { route: Route; pathParams: string[] } {
@@ -290,7 +483,7 @@ function send(res: ServerResponse, response: ApiResponse): void {
     'cache-control': 'no-store',
     ...response.headers,
   })
-  res.end(JSON.stringify(response.body))
+  res.end(Buffer.isBuffer(response.body) ? response.body : JSON.stringify(response.body))
 }
 
 const pathOf = (request: RecordedRequest): string =>
@@ -312,7 +505,7 @@ function requestHandler(
     if (isGraphqlRequest(request)) return graphqlEndpoint(request, scopesOf(token))
     const { route, pathParams } = findRoute(request.method || 'GET', path)
     requireScope(token, route.scope)
-    return route.handle({ request, baseUrl: baseUrl(), pathParams })
+    return await route.handle({ request, baseUrl: baseUrl(), pathParams })
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Setting } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
+import { createHash } from 'node:crypto'
 import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
 import { endpointUrlProblem } from './lib/http/transportPolicy'
 import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
@@ -8,11 +9,13 @@ import {
   isPlainObject,
   numberInRange,
   oneOf,
+  wholeNumberInRange,
   optionalSecret,
   optionalText,
   requiredText,
 } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
+import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import {
   CLIENT_AUTH_METHODS,
@@ -138,7 +141,16 @@ export const settings = {
     label: 'Maximum response size (MB)',
     obfuscated: false,
     required: false,
-    description: 'A larger response body ends the step in an error. Default 10, at most 100.',
+    description:
+      'A larger response body ends the step in an error (all pages together when paging). Default 10, at most 100.',
+  },
+  maxRequestsPerMinute: {
+    key: 'maxRequestsPerMinute',
+    label: 'Maximum requests per minute',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, 1 to 100000: API requests of these settings are spaced to this budget across all care flows (token requests do not count). A step waits for its turn within its timeout.',
   },
 } satisfies Record<string, Setting>
 
@@ -151,6 +163,8 @@ const endpointUrl: ValueParser<URL | undefined> = (value) => {
   if (problem !== undefined) throw new InputProblem(problem)
   return new URL(text)
 }
+
+const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
 
 /** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
 const resourceIndicator: ValueParser<string | undefined> = (value) => {
@@ -196,6 +210,8 @@ export interface OAuthApiSettings {
   maxResponseBytes: number
   /** The client secret or private key, for the run's redactor. */
   secrets: readonly string[]
+  /** The API request budget of this configuration, when maxRequestsPerMinute is set. */
+  requestRate: RequestRate | undefined
 }
 
 export const SettingsValidationSchema = objectOfParsers(
@@ -215,6 +231,8 @@ export const SettingsValidationSchema = objectOfParsers(
     apiBaseUrl: (value) => endpointUrl(value) ?? new URL(requiredText(value)),
     timeoutSeconds: numberInRange(30, 1, 300),
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
+    // Settings are text: anything else (null too) is refused by optionalText.
+    maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
     const endpoint: TokenEndpoint | undefined =
@@ -227,25 +245,38 @@ export const SettingsValidationSchema = objectOfParsers(
       throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
     }
     const { auth, credential } = clientAuth(value)
+    const client = tokenClient(
+      {
+        endpoint,
+        auth,
+        scope: value.scope,
+        audience: value.audience,
+        resource: value.resource,
+        extraParams: value.extraTokenParams,
+      },
+      credential,
+    )
+    const apiBase = parseApiBase(value.apiBaseUrl.href)
     return {
-      client: tokenClient(
-        {
-          endpoint,
-          auth,
-          scope: value.scope,
-          audience: value.audience,
-          resource: value.resource,
-          extraParams: value.extraTokenParams,
-        },
-        credential,
-      ),
-      apiBase: parseApiBase(value.apiBaseUrl.href),
+      client,
+      apiBase,
       timeoutSeconds: value.timeoutSeconds,
       maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
       secrets: [credential],
+      requestRate:
+        value.maxRequestsPerMinute === undefined
+          ? undefined
+          : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
     }
   },
 )
+
+/**
+ * One configuration's key for the rate limit: the token client (token URL or issuer, client,
+ * credential digest, …) and the API base URL, hashed — it may be sent to the runtime's limiter.
+ */
+const rateKey = (client: TokenClient, apiBase: ApiBase): string =>
+  createHash('sha256').update(`${client.cacheKey}\n${apiBase.href}`).digest('hex')
 
 /** The client authentication method with exactly what it needs; the private key parsed. */
 const clientAuth = (value: {

@@ -9,7 +9,7 @@ import { join, relative, resolve, sep } from 'node:path'
 const LIB = resolve(__dirname, '../../extensions/oauthApi/lib')
 
 /** Bottom first: a folder may import from the folders before it, and from itself. */
-const LAYERS = ['http', 'secrets', 'step', 'input', 'oauth', 'api', 'graphql', 'run']
+const LAYERS = ['http', 'secrets', 'step', 'rate', 'input', 'oauth', 'api', 'graphql', 'run']
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -235,7 +235,7 @@ describe('a token the API finds expired (its clock runs ahead of the authorizati
 })
 
 describe('the round trip of npm run demo', () => {
-  it('completes GET 200, POST 201, a GraphQL query and a mutation, with derived data points read by JSONPath', async () => {
+  it('completes GET 200, POST 201, a GraphQL query and a mutation, a paged search and a form write, with derived data points read by JSONPath', async () => {
     const trip = await runRoundTrip(extensions, servers.settingsFor('basic'), 'example')
     expect(trip.failedStep).toBeUndefined()
     expect(trip.steps.map((step) => [step.request, step.result.status])).toEqual([
@@ -244,13 +244,21 @@ describe('the round trip of npm run demo', () => {
       ['POST /Observation', 'complete'],
       ['GraphQL query GetPatient', 'complete'],
       ['GraphQL mutation CreatePatient', 'complete'],
+      ['GET /Observation?patient=example (up to 5 pages)', 'complete'],
+      ['PUT /appointments/1001 (form)', 'complete'],
     ])
     expect(trip.steps.slice(1).map((step) => step.result.data_points.statusCode)).toEqual([
       '200',
       '201',
       '200',
       '200',
+      '200',
+      '200',
     ])
+    expect(trip.steps[2].result.data_points.location).toMatch(
+      /\/Observation\/[0-9a-f-]{36}\/_history\/1$/,
+    )
+    expect(trip.steps[5].result.data_points).toMatchObject({ pageCount: '3', nextPageUrl: '' })
     expect(trip.derived.map((derived) => [derived.dataPoint, derived.path, derived.value])).toEqual(
       [
         ['responseBody', '$.name[0].family', 'Chalmers'],
@@ -258,6 +266,9 @@ describe('the round trip of npm run demo', () => {
         ['responseBody', '$.id', expect.any(String)],
         ['data', '$.patient.first_name', 'Peter'],
         ['data', '$.createPatient.patient.id', expect.any(String)],
+        ['responseBody', '$.total', 7],
+        ['responseBody', '$.entry[*].resource.valueQuantity.value', [60, 61, 62, 63, 64, 65, 66]],
+        ['responseBody', '$[0].appointmentstatus', 'f'],
       ],
     )
   })

@@ -317,6 +317,131 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
     expectCleanRun(run)
   })
 
+  it('POST with an idempotencyKey: a connection reset, then 201: completes after 2 requests with the same key', async () => {
+    apiAnswers(resetConnection, (_recorded, response) => sendJson(response, 201, { id: 'o1' }))
+    const run = await call({
+      method: 'POST',
+      path: '/Observation',
+      body: { status: 'final' },
+      idempotencyKey: 'activity-7f2c',
+    })
+    expectOutcome(run, 'complete')
+    expect(run.dataPoints.statusCode).toBe('201')
+    expect(apiRequests().map((request) => request.headers['idempotency-key'])).toEqual([
+      'activity-7f2c',
+      'activity-7f2c',
+    ])
+    expectCleanRun(run)
+  })
+
+  it('PATCH with an idempotencyKey answered 503 three times: tried 3 times', async () => {
+    apiAnswers(echoToken(503))
+    const run = await call({ method: 'PATCH', body: [], idempotencyKey: 'k-1' })
+    expectError(run, 'SERVER_ERROR', /HTTP 503 to PATCH .*tried 3 times/)
+    expect(apiRequests()).toHaveLength(3)
+    expectCleanRun(run)
+  })
+
+  it('paging: a next link to another origin fails the step; the other origin receives nothing', async () => {
+    apiAnswers((_recorded, response) =>
+      sendJson(response, 200, [1], {
+        Link: `<${elsewhere.url(API_PATH)}/Patient?page=2>; rel="next"`,
+      }),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN, path: '/Patient', maxPages: 3 })
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /^The API's link to page 2 \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/Patient\) is outside the API base URL .*; it was not followed/,
+    )
+    expect(run.code).toBe('PAGE_OUTSIDE_BASE')
+    expect(apiRequests()).toHaveLength(1)
+    expect(elsewhere.requests).toEqual([])
+    expectCleanRun(run)
+  })
+
+  it('paging: page 2 answers 500: the step fails (no half result)', async () => {
+    apiAnswers(
+      (_recorded, response) =>
+        sendJson(response, 200, [1], { Link: '</api/v1/Patient?page=2>; rel="next"' }),
+      echoToken(500),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN, path: '/Patient', maxPages: 3 })
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /^The API answered HTTP 500 to GET \/api\/v1\/Patient \(page 2\)/,
+    )
+    expect(apiRequests()).toHaveLength(2)
+    expectCleanRun(run)
+  })
+
+  it('maxRequestsPerMinute 1: a second run within the minute fails at once, unsent', async () => {
+    apiAnswers((_recorded, response) => sendJson(response, 200, {}))
+    const first = await call({}, { maxRequestsPerMinute: '1' })
+    const second = await call({}, { maxRequestsPerMinute: '1' })
+    expectOutcome(first, 'complete')
+    expectError(
+      second,
+      'SERVER_ERROR',
+      /^Setting "maxRequestsPerMinute": the limit of 1 requests per minute left no turn for GET \/api\/v1\/Patient\/123 within the step's timeout of 1 s; it was not sent$/,
+    )
+    expect(second.code).toBe('RATE_LIMITED')
+    expect(apiRequests()).toHaveLength(1)
+    expect(tokenRequests()).toHaveLength(1)
+    expectCleanRun(second)
+  })
+
+  it('a PDF, and bytes that are not UTF-8: completes with the bytes unchanged, as base64', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3])])
+    const garbage = Buffer.from([0xc3, 0x28, 0xa0, 0xa1])
+    apiAnswers(
+      (_recorded, response) => {
+        response.writeHead(200, { 'Content-Type': 'application/pdf' })
+        response.end(pdf)
+      },
+      (_recorded, response) => {
+        response.writeHead(200)
+        response.end(garbage)
+      },
+    )
+    const first = await call({ accessToken: GIVEN_TOKEN })
+    const second = await call({ accessToken: GIVEN_TOKEN })
+    expect(JSON.parse(first.dataPoints.responseBody as string)).toEqual({
+      contentType: 'application/pdf',
+      base64: pdf.toString('base64'),
+    })
+    expect(JSON.parse(second.dataPoints.responseBody as string)).toEqual({
+      contentType: 'application/octet-stream',
+      base64: garbage.toString('base64'),
+    })
+    expectCleanRun(first)
+    expectCleanRun(second)
+  })
+
+  it('4xx with a FHIR OperationOutcome: the event quotes its issues, not the narrative', async () => {
+    apiAnswers((recorded, response) =>
+      sendJson(response, 400, {
+        resourceType: 'OperationOutcome',
+        text: { status: 'generated', div: `<div>${'<p>narrative</p>'.repeat(100)}</div>` },
+        issue: [
+          {
+            severity: 'error',
+            code: 'invalid',
+            diagnostics: `bad token ${bearerOf(recorded.headers)}`,
+          },
+        ],
+      }),
+    )
+    const run = await call({ accessToken: GIVEN_TOKEN })
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /^The API answered HTTP 400 to GET \/api\/v1\/Patient\/123\. Body: OperationOutcome: error invalid: bad token \[REDACTED\]$/,
+    )
+    expectCleanRun(run)
+  })
+
   it('failOnHttpError off: a 500 completes with the status for the care flow to branch on', async () => {
     apiAnswers(echoToken(500))
     const run = await call({ failOnHttpError: false })

@@ -456,6 +456,35 @@ const fieldsCorruption = (origin: string): fc.Arbitrary<Corruption> =>
         names: ['body'],
       })),
     fieldCorruption('accessToken', unusableToken, 'not a b64token'),
+    fieldCorruption(
+      'bodyFormat',
+      fc.oneof(
+        fc.constantFrom<unknown>('xml', 'JSON', 'form-data', 'fhir json', 5, true, [], {}),
+        weirdString().map((text) => `x${text}`),
+      ),
+      'not a body format',
+    ),
+    fieldCorruption(
+      'maxPages',
+      fc.oneof(
+        fc.constantFrom<unknown>(0, 101, 1.5, -1, '2.0', 'abc', true, [], {}, 1e21),
+        fc.integer({ min: 101 }),
+        fc.integer({ max: 0 }),
+      ),
+      'not a page count from 1 to 100',
+    ),
+    // Text beside the default json format: the body belongs in "body".
+    fieldCorruption(
+      'bodyText',
+      weirdString().map((text) => `x${text}`),
+      'bodyText without format text',
+    ),
+    fieldCorruption(
+      'idempotencyKey',
+      fc.constantFrom('k\r\nX-Evil: 1', 'a\nb', 'nul\u0000', 'euro €'),
+      'unsendable Idempotency-Key',
+      'request',
+    ),
   )
 
 // ---------------------------------------------------------------------------------------------

@@ -3,17 +3,26 @@
  * runtime does and describes what the care flow sees): runAction for tests, which rethrows what
  * a handler threw, and the assertions every fault case shares.
  */
-import { runAction as runOnce, type ActionRun, type AnyAction } from '../../../devkit/runAction'
+import {
+  runAction as runOnce,
+  type ActionRun,
+  type AnyAction,
+  type RunOptions,
+} from '../../../devkit/runAction'
 
 export type { ActionRun }
 
-/** Runs the action once; a handler that throws fails the test with what it threw. */
+/**
+ * Runs the action once; a handler that throws fails the test with what it threw. `options` can
+ * hand the handler other helpers (e.g. a recording `rateLimiter`, as the runtime has one).
+ */
 export const runAction = async (
   action: AnyAction,
   fields: unknown,
   settings: unknown,
+  options?: RunOptions,
 ): Promise<ActionRun> => {
-  const run = await runOnce(action, fields, settings)
+  const run = await runOnce(action, fields, settings, options)
   if (run.thrown !== undefined) throw run.thrown.value
   return run
 }

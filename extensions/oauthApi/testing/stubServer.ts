@@ -17,7 +17,10 @@ export interface StubRequest {
   path: string
   query: URLSearchParams
   headers: IncomingHttpHeaders
+  /** The body decoded as UTF-8. */
   body: string
+  /** The body's bytes as received. */
+  bytes: Buffer
 }
 
 /** Status, body (an object is sent as JSON), headers. */
@@ -76,8 +79,10 @@ export const useStubServer = (): StubServer => {
         path: url.pathname,
         query: url.searchParams,
         headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: '',
+        bytes: Buffer.concat(chunks),
       }
+      received.body = received.bytes.toString('utf8')
       requests.push(received)
       const match = stubs.find(
         (each) =>

@@ -1,10 +1,12 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
-import { apiHttpFailure, isSuccess, responseBodyDataPoint } from '../../lib/api/apiResponse'
+import { apiHttpFailure, isSuccess, locationOf } from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
+import { mergePages, readPages } from '../../lib/api/paging'
+import { decodeResponseBody } from '../../lib/api/responseBody'
 import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
@@ -31,37 +33,52 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     previewable: false,
     // Retries of the platform could repeat a POST; the action retries safe requests itself.
     supports_automated_retries: false,
-    onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor }) => {
+    onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor, helpers }) => {
       const settings = parseSettings(payload.settings)
       const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
       const plan = buildApiRequest(input, settings.apiBase)
-      const step = startStep(settings, redactor)
+      const step = startStep(settings, redactor, helpers)
       const call: ApiCall = {
         plan,
-        retryable: isIdempotent(plan.method),
-        notRepeated: `${plan.method} is not repeated, so that no record is created twice`,
+        // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
+        // repeated POST or PATCH, so it may be sent again like a PUT.
+        retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
+        notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
         given:
           input.accessToken !== undefined
             ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
             : undefined,
         renewOnStatus: input.renewOnStatus,
       }
-      const result = await callApi(call, settings.client, settings.apiBase, step)
-      const { response } = result.exchange
+      const first = await callApi(call, settings.client, settings.apiBase, step)
+      const { response } = first.exchange
       if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor)
+        throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
       }
-      const { token } = result
-      const note = tokenNote(result, input.accessToken !== undefined)
+      const pages = isSuccess(response.status)
+        ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
+        : { calls: [first], bodies: [decodeResponseBody(response)], nextPageUrl: undefined }
+      const last = pages.calls[pages.calls.length - 1]
+      // A renewal on a later page is what the event tells; else how the first page got its token.
+      const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
+      const replaced = pages.calls.some((page) => page.token.replaced)
+      const note = tokenNote(renewed, input.accessToken !== undefined)
+      const pageNote =
+        pages.calls.length > 1 || pages.nextPageUrl !== undefined
+          ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
+          : ''
       return {
         data_points: {
           statusCode: String(response.status),
-          responseBody: responseBodyDataPoint(response.body),
+          responseBody: JSON.stringify(mergePages(pages.bodies)),
           responseHeaders: JSON.stringify(response.headers),
-          accessToken: token.accessToken,
-          tokenRefreshed: String(token.replaced),
+          accessToken: last.token.accessToken,
+          tokenRefreshed: String(replaced),
+          location: locationOf(response),
+          pageCount: String(pages.calls.length),
+          nextPageUrl: pages.nextPageUrl ?? '',
         },
-        events: [infoEvent(`${result.what} answered HTTP ${response.status} (${note}).`)],
+        events: [infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`)],
       }
     }),
   }

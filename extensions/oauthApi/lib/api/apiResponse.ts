@@ -1,25 +1,14 @@
 import type { HttpResponse } from '../http/sendRequest'
+import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
 import { StepFailure } from '../step/StepFailure'
+import { decodeResponseBody, isBinaryBody } from './responseBody'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
 /** A WWW-Authenticate header is quoted up to this many characters. */
 const MAX_HEADER_EXCERPT = 300
-
-/**
- * The responseBody data point: the parsed body as JSON text; a body that is not JSON as a JSON
- * string; an empty body as null.
- */
-export const responseBodyDataPoint = (body: string): string => {
-  if (body.trim() === '') return 'null'
-  try {
-    return JSON.stringify(JSON.parse(body))
-  } catch {
-    return JSON.stringify(body)
-  }
-}
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
@@ -58,8 +47,57 @@ export const apiHttpFailure = (
   if (described !== undefined) {
     parts.push(`. ${described}`)
   } else {
-    const excerpt = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
+    const excerpt = quoteServerText(bodyExcerpt(response), redactor, MAX_BODY_EXCERPT)
     if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
   }
   return new StepFailure(code, parts.join(''))
+}
+
+/**
+ * What of an error body a person needs: a FHIR OperationOutcome's issues rather than its
+ * narrative, the size and type of a binary body rather than its bytes, else the text.
+ */
+const bodyExcerpt = (response: HttpResponse): string => {
+  const decoded = decodeResponseBody(response)
+  if (isBinaryBody(decoded)) {
+    return `(${response.bytes.length} bytes of ${decoded.contentType}, not quoted)`
+  }
+  return operationOutcomeIssues(decoded) ?? response.body
+}
+
+/**
+ * FHIR R4 OperationOutcome (operationoutcome.html): its `text.div` narrative is XHTML for
+ * people reading a page and can fill an excerpt on its own; the issues say what went wrong —
+ * each as "severity code: diagnostics" (or `details.text`, the coded reason's words).
+ */
+const operationOutcomeIssues = (body: unknown): string | undefined => {
+  if (!isPlainObject(body) || body['resourceType'] !== 'OperationOutcome') return undefined
+  const issues = Array.isArray(body['issue']) ? (body['issue'] as unknown[]) : []
+  const quoted = issues.filter(isPlainObject).map((issue) => {
+    const label = [issue['severity'], issue['code']].filter(isText).join(' ')
+    const details = isPlainObject(issue['details']) ? issue['details']['text'] : undefined
+    const reason = isText(issue['diagnostics'])
+      ? issue['diagnostics']
+      : isText(details)
+        ? details
+        : ''
+    return reason === '' ? label : `${label}: ${reason}`
+  })
+  return quoted.length === 0 ? undefined : `OperationOutcome: ${quoted.join('; ')}`
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''
+
+/**
+ * The Location header resolved against the request's URL (RFC 9110 §10.2.2: it may be
+ * relative), e.g. the URL of the resource a 201 created; '' when absent or unreadable.
+ */
+export const locationOf = (response: HttpResponse): string => {
+  const location = response.headers['location']
+  if (location === undefined || location.trim() === '') return ''
+  try {
+    return new URL(location.trim(), response.url).href
+  } catch {
+    return ''
+  }
 }

@@ -14,7 +14,10 @@ import { isUnderBase, type ApiBase } from './resolveUnderBase'
 
 export interface ApiCall {
   plan: ApiRequestPlan
-  /** Whether the request may be sent again after 429/502/503/504 or a reset. */
+  /**
+   * Whether the request may be sent again after 429/502/503/504 or a reset: idempotent methods,
+   * and a POST or PATCH that carries an Idempotency-Key.
+   */
   retryable: boolean
   /** Why it is not, in the step's error: e.g. "POST is not repeated, so that …". */
   notRepeated: string
@@ -75,7 +78,12 @@ const send = async (
         deadline: step.deadline,
         maxResponseBytes: step.maxResponseBytes,
       },
-      { retryable: call.retryable, mayFollowRedirect: (target) => isUnderBase(target, base) },
+      {
+        retryable: call.retryable,
+        mayFollowRedirect: (target) => isUnderBase(target, base),
+        // Every API request — retries, redirect hops and pages too — waits for its turn.
+        beforeSend: (request) => step.throttle(`${request.method} ${request.url.pathname}`),
+      },
     )
   } catch (error) {
     if (error instanceof HttpError) throw transportFailure(error, what, call.notRepeated)

@@ -34,7 +34,7 @@ export const graphqlCall = (input: GraphqlCallInput, base: ApiBase): ApiCall => 
       path: input.path,
       query: [],
       headers: [['Accept', GRAPHQL_ACCEPT], ['Content-Type', 'application/json'], ...input.headers],
-      body: input.request.body,
+      body: { format: 'json', json: input.request.body },
     },
     base,
   ),

@@ -21,6 +21,11 @@ export interface ExchangeOptions {
    * checks jti replay (RFC 7523 §3 item 7) would refuse the same assertion twice.
    */
   renewForRetry?: (request: HttpRequest) => Promise<HttpRequest>
+  /**
+   * Awaited before every request goes out — the first, each retry and each redirect hop — e.g. to
+   * wait for a turn under a rate limit. What it throws ends the exchange.
+   */
+  beforeSend?: (request: HttpRequest) => Promise<void>
 }
 
 /**
@@ -78,6 +83,7 @@ const sendWithRetries = async (
       request = await options.renewForRetry(request)
     }
     const isLast = attempt >= MAX_ATTEMPTS || !options.retryable
+    if (options.beforeSend !== undefined) await options.beforeSend(request)
     let response: HttpResponse
     try {
       response = await sendRequest(request)

@@ -9,7 +9,8 @@ export interface HttpRequest {
   method: HttpMethod
   url: URL
   headers: Record<string, string>
-  body?: string
+  /** A string goes out as UTF-8; bytes as they are (e.g. a multipart body). */
+  body?: string | Uint8Array
   deadline: Deadline
   maxResponseBytes: number
 }
@@ -18,8 +19,10 @@ export interface HttpResponse {
   status: number
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>
-  /** The body decoded as UTF-8 ('' when empty). */
-  body: string
+  /** The body as received (after decompression): binary bodies (a PDF) need the bytes. */
+  bytes: Buffer
+  /** The body decoded as UTF-8 ('' when empty), decoded on first read and then kept. */
+  readonly body: string
   url: URL
 }
 
@@ -60,11 +63,34 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
   } catch (error) {
     throw toHttpError(error, request)
   }
+  return httpResponse(
+    response.status,
+    plainHeaders(response.headers),
+    asBuffer(response.data),
+    request.url,
+  )
+}
+
+/** The adapter hands a Buffer already: no copy then. */
+const asBuffer = (data: ArrayBuffer | Buffer | undefined): Buffer =>
+  data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+
+/** A response whose text is decoded once, when first read: a binary body is never decoded. */
+const httpResponse = (
+  status: number,
+  headers: Record<string, string>,
+  bytes: Buffer,
+  url: URL,
+): HttpResponse => {
+  let text: string | undefined
   return {
-    status: response.status,
-    headers: plainHeaders(response.headers),
-    body: Buffer.from(response.data ?? new ArrayBuffer(0)).toString('utf8'),
-    url: request.url,
+    status,
+    headers,
+    bytes,
+    url,
+    get body(): string {
+      return (text ??= bytes.toString('utf8'))
+    },
   }
 }
 

@@ -51,6 +51,23 @@ export const numberInRange =
     return number >= min && number <= max ? number : problem(`must be between ${min} and ${max}`)
   }
 
+/**
+ * A whole number from min to max: a NUMERIC field's number, or the text of a setting; unset
+ * (undefined, null, '') gives the fallback.
+ */
+export const wholeNumberInRange =
+  <F extends number | undefined>(fallback: F, min: number, max: number): ValueParser<number | F> =>
+  (value) => {
+    if (value === undefined || value === null) return fallback
+    const text = typeof value === 'number' ? String(value) : optionalText(value)
+    if (text === undefined) return fallback
+    if (!/^\d{1,9}$/.test(text)) return problem(`must be a whole number from ${min} to ${max}`)
+    const number = Number(text)
+    return number >= min && number <= max
+      ? number
+      : problem(`must be a whole number from ${min} to ${max}`)
+  }
+
 /** A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback. */
 export const booleanValue =
   (fallback: boolean): ValueParser<boolean> =>

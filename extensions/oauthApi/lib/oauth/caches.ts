@@ -1,8 +1,10 @@
+import { clearRateSchedules } from '../rate/requestRate'
 import { metadataCache } from './discovery'
 import { tokenCache } from './obtainAccessToken'
 
-/** For tests and the benchmark: start from cold caches. */
+/** For tests and the benchmark: start from cold caches (and no rate-limit schedule). */
 export const clearCaches = (): void => {
   tokenCache.clear()
   metadataCache.clear()
+  clearRateSchedules()
 }

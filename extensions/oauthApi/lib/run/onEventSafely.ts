@@ -14,6 +14,8 @@ export interface RunContext {
   payload: NewActivityPayload<any, any>
   /** Knows this run's secrets; every text that leaves the run is scrubbed with it. */
   redactor: Redactor
+  /** The runtime's helpers (e.g. `rateLimiter`); may lack some outside the Awell runtime. */
+  helpers: Helpers | undefined
 }
 
 /** helpers.log, scrubbed, and never throwing. */
@@ -51,7 +53,7 @@ export const onEventSafely =
     const log = safeLogger(helpers, redactor, actionKey)
     let outcome: ActionOutcome<DPKeys>
     try {
-      outcome = await work({ payload, redactor })
+      outcome = await work({ payload, redactor, helpers })
     } catch (error) {
       const failure = describeFailure(error)
       const message = redactor.scrub(failure.message)

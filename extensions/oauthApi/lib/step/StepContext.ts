@@ -1,10 +1,19 @@
 import type { Deadline } from '../http/deadline'
 import type { Redactor } from '../secrets/redactor'
 
+/**
+ * Waits until the request `what` ("GET /fhir/Patient/1") may go out under the configuration's
+ * rate limit, within the step's deadline; resolves at once when there is no limit. Throws a
+ * StepFailure (RATE_LIMITED) when no turn comes before the deadline.
+ */
+export type Throttle = (what: string) => Promise<void>
+
 /** What every request of one action run shares: its deadline, its size cap, its secrets. */
 export interface StepContext {
   deadline: Deadline
   maxResponseBytes: number
   /** Knows the run's secrets; every text that leaves the run is scrubbed with it. */
   redactor: Redactor
+  /** The API requests' turn under the rate limit (token requests do not take one). */
+  throttle: Throttle
 }

@@ -26,6 +26,9 @@ export type FailureCode =
   // A GraphQL API: errors in a 2xx answer, or an answer that is not a GraphQL response.
   | 'GRAPHQL_ERRORS'
   | 'GRAPHQL_RESPONSE_INVALID'
+  | 'PAGE_OUTSIDE_BASE'
+  // The step's own limits.
+  | 'RATE_LIMITED'
   // The transport (http/HttpError.ts).
   | HttpErrorCode
   // A bug of ours.

@@ -6,4 +6,7 @@ export const dataPoints = {
   responseHeaders: { key: 'responseHeaders', valueType: 'json' },
   accessToken: { key: 'accessToken', valueType: 'string' },
   tokenRefreshed: { key: 'tokenRefreshed', valueType: 'boolean' },
+  location: { key: 'location', valueType: 'string' },
+  pageCount: { key: 'pageCount', valueType: 'number' },
+  nextPageUrl: { key: 'nextPageUrl', valueType: 'string' },
 } satisfies Record<string, DataPointDefinition>

@@ -6,10 +6,14 @@ import {
   isoDateTime,
   jsonValue,
   optionalFieldText,
+  oneOf,
   queryPairs,
   requiredText,
   statusList,
+  wholeNumberInRange,
 } from '../../../lib/input/valueParsers'
+import { MAX_PAGES } from '../../../lib/api/paging'
+import { BODY_FORMATS, rawText, requestBodyOf } from '../../../lib/api/requestBody'
 import { isSendableBearerToken } from '../../../lib/oauth/bearerToken'
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -62,11 +66,48 @@ export const fields = {
     type: FieldType.JSON,
     required: false,
   },
+  bodyFormat: {
+    id: 'bodyFormat',
+    label: 'Body format',
+    description:
+      'json (default): Body as application/json. fhir+json: as application/fhir+json, and Accept: application/fhir+json unless Headers set Accept. form: Body (a flat object; arrays repeat the name) as application/x-www-form-urlencoded. multipart: Body (a flat object of strings and numbers) as multipart/form-data. text: Body text as it is.',
+    type: FieldType.STRING,
+    stringType: StringType.TEXT,
+    required: false,
+    options: {
+      dropdownOptions: BODY_FORMATS.map((format) => ({ label: format, value: format })),
+    },
+  },
   body: {
     id: 'body',
     label: 'Body',
-    description: 'JSON sent as application/json (POST, PUT, PATCH, DELETE).',
+    description:
+      'JSON sent in the body format (POST, PUT, PATCH, DELETE): any JSON for json and fhir+json, a flat object for form and multipart.',
     type: FieldType.JSON,
+    required: false,
+  },
+  bodyText: {
+    id: 'bodyText',
+    label: 'Body text',
+    description:
+      'For body format text only: sent as it is, in UTF-8, with the Content-Type of Headers or text/plain; charset=utf-8 (e.g. XML, CSV, HL7 v2).',
+    type: FieldType.TEXT,
+    required: false,
+  },
+  idempotencyKey: {
+    id: 'idempotencyKey',
+    label: 'Idempotency key',
+    description:
+      'Sent as the Idempotency-Key header. When set, a POST or PATCH is repeated after 502/503/504, 429 or a lost connection, as the API can recognise the repeat; use a value unique to this care flow and step, e.g. the activity id.',
+    type: FieldType.TEXT,
+    required: false,
+  },
+  maxPages: {
+    id: 'maxPages',
+    label: 'Maximum pages',
+    description:
+      'Default 1. Up to 100: a GET whose answer links to a next page (FHIR Bundle link "next", or a Link header rel="next") is followed page by page, and the pages become one responseBody.',
+    type: FieldType.NUMERIC,
     required: false,
   },
   failOnHttpError: {
@@ -107,14 +148,31 @@ const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   return text as (typeof HTTP_METHODS)[number]
 }
 
-export const FieldsValidationSchema = objectOfParsers({
-  accessToken,
-  tokenExpiresAt: isoDateTime,
-  method,
-  path: requiredText,
-  query: queryPairs,
-  headers: headerPairs,
-  body: jsonValue,
-  failOnHttpError: booleanValue(true),
-  renewOnStatus: statusList([401]),
-} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
+/** The body format; json when empty (an unset STRING field may arrive as null). */
+const bodyFormat: ValueParser<(typeof BODY_FORMATS)[number]> = (value) =>
+  oneOf(BODY_FORMATS, 'json')(value ?? undefined)
+
+export const FieldsValidationSchema = objectOfParsers(
+  {
+    accessToken,
+    tokenExpiresAt: isoDateTime,
+    method,
+    path: requiredText,
+    query: queryPairs,
+    headers: headerPairs,
+    bodyFormat,
+    body: jsonValue,
+    bodyText: rawText,
+    idempotencyKey: optionalFieldText,
+    maxPages: wholeNumberInRange(1, 1, MAX_PAGES),
+    failOnHttpError: booleanValue(true),
+    renewOnStatus: statusList([401]),
+  } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
+  ({ body, bodyText, ...parsed }) => {
+    if (parsed.maxPages > 1 && parsed.method !== 'GET') {
+      throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
+    }
+    // The body in the shape of its format, or the field that does not fit it.
+    return { ...parsed, body: requestBodyOf(parsed.bodyFormat, body, bodyText) }
+  },
+)
