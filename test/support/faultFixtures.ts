@@ -1,6 +1,6 @@
 /** Settings and bounds shared by the fault-injection suites. */
 import { generateKeyPairSync } from 'node:crypto'
-import type { LoopbackServer } from './loopbackServer'
+import type { LoopbackServer, Responder } from './loopbackServer'
 
 /** Every request is bounded by this (the smallest timeoutSeconds allowed). */
 export const TIMEOUT_SECONDS = 1
@@ -39,3 +39,27 @@ export const rsaPrivateKeyPem = (): string =>
 /** The value of a form parameter in a recorded request body. */
 export const formParam = (body: string, name: string): string | undefined =>
   new URLSearchParams(body).get(name) ?? undefined
+
+/**
+ * The failure code onEventSafely logged with the run's error (helpers.log data
+ * `{category, code, expected}`), or undefined when none was logged.
+ */
+export const codeOf = (run: { logs: unknown[][] }): string | undefined => {
+  for (const [data] of run.logs) {
+    if (data !== null && typeof data === 'object' && 'code' in data) {
+      const { code } = data as { code: unknown }
+      if (typeof code === 'string') return code
+    }
+  }
+  return undefined
+}
+
+/** A responder that answers only after `ms`, as a slow server does (each request anew). */
+export const delayed =
+  (ms: number, responder: Responder): Responder =>
+  (recorded, response, request) => {
+    const timer = setTimeout(() => {
+      if (!response.destroyed) responder(recorded, response, request)
+    }, ms)
+    response.on('close', () => clearTimeout(timer))
+  }

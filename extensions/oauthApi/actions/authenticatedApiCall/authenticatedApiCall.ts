@@ -1,7 +1,12 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
-import { apiHttpFailure, isSuccess, responseBodyDataPoint } from '../../lib/api/apiResponse'
+import {
+  apiHttpFailure,
+  isSuccess,
+  responseBodyDataPoint,
+  responseHeadersDataPoint,
+} from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { isIdempotent } from '../../lib/http/retryPolicy'
@@ -64,8 +69,8 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       return {
         data_points: {
           statusCode: String(response.status),
-          responseBody: responseBodyDataPoint(response.body),
-          responseHeaders: JSON.stringify(response.headers),
+          responseBody: responseBodyDataPoint(response.body, redactor),
+          responseHeaders: responseHeadersDataPoint(response.headers, redactor),
           accessToken: token.accessToken,
           tokenRefreshed: String(token.replaced),
         },

@@ -10,16 +10,30 @@ const MAX_HEADER_EXCERPT = 300
 
 /**
  * The responseBody data point: the parsed body as JSON text; a body that is not JSON as a JSON
- * string; an empty body as null.
+ * string; an empty body as null. The run's secrets are scrubbed from the body before it is
+ * serialized again: once escaped by JSON.stringify, a secret the server echoed as `\/` or
+ * `\u002f` would read `\\/` and no longer be one of its forms.
  */
-export const responseBodyDataPoint = (body: string): string => {
-  if (body.trim() === '') return 'null'
+export const responseBodyDataPoint = (body: string, redactor: Redactor): string => {
+  const scrubbed = redactor.scrub(body)
+  if (scrubbed.trim() === '') return 'null'
   try {
-    return JSON.stringify(JSON.parse(body))
+    return JSON.stringify(JSON.parse(scrubbed))
   } catch {
-    return JSON.stringify(body)
+    return JSON.stringify(scrubbed)
   }
 }
+
+/** The responseHeaders data point: each value scrubbed before the object is serialized. */
+export const responseHeadersDataPoint = (
+  headers: Readonly<Record<string, string>>,
+  redactor: Redactor,
+): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, redactor.scrub(value)]),
+    ),
+  )
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
