@@ -366,7 +366,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
     )
     expect(errorOf(run).category).toBe('BAD_REQUEST')
     expect(errorOf(run).message).toContain(
-      'outside the API base URL, so the redirect was not followed',
+      'outside the API base URL (another origin), so the redirect was not followed',
     )
     expect(evil.isDone()).toBe(false)
   })

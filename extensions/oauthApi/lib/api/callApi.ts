@@ -1,4 +1,9 @@
-import { exchange, type ExchangeResult } from '../http/exchange'
+import {
+  exchange,
+  type ExchangeResult,
+  type RefusedRedirect,
+  MAX_REDIRECTS,
+} from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { TokenClient } from '../oauth/TokenClient'
 import {
@@ -10,7 +15,7 @@ import {
 import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import type { ApiRequestPlan } from './buildApiRequest'
-import { isUnderBase, type ApiBase } from './resolveUnderBase'
+import { tokenMayGoTo, type ApiBase } from './resolveUnderBase'
 
 export interface ApiCall {
   plan: ApiRequestPlan
@@ -75,7 +80,13 @@ const send = async (
         deadline: step.deadline,
         maxResponseBytes: step.maxResponseBytes,
       },
-      { retryable: call.retryable, mayFollowRedirect: (target) => isUnderBase(target, base) },
+      {
+        retryable: call.retryable,
+        redirectRefusal: (target) => {
+          const verdict = tokenMayGoTo(target, base)
+          return verdict === true ? undefined : verdict
+        },
+      },
     )
   } catch (error) {
     if (error instanceof HttpError) throw transportFailure(error, what, call.notRepeated)
@@ -88,9 +99,7 @@ export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => 
   const { exchange: exchanged, renewedAfterStatus } = result
   const notes: string[] = []
   if (exchanged.refusedRedirect !== undefined) {
-    notes.push(
-      `it redirects to ${exchanged.refusedRedirect.origin}${exchanged.refusedRedirect.pathname}, outside the API base URL, so the redirect was not followed`,
-    )
+    notes.push(redirectNote(exchanged.refusedRedirect, call.plan.method))
   }
   if (renewedAfterStatus !== undefined) {
     notes.push(
@@ -101,4 +110,19 @@ export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => 
     notes.push(gaveUpNote(exchanged.gaveUp, exchanged.attempts, call.notRepeated))
   }
   return notes
+}
+
+/** Why a redirect of the API was not followed, in the words of the step's error. */
+const redirectNote = (refused: RefusedRedirect, method: string): string => {
+  const where = `${refused.target.origin}${refused.target.pathname}`
+  switch (refused.reason) {
+    case 'LOOP':
+      return `it redirects to ${where}, which was already requested (a redirect loop), so the redirect was not followed`
+    case 'TOO_MANY':
+      return refused.limit === MAX_REDIRECTS
+        ? `it redirects to ${where} after ${refused.limit} redirects (too many redirects), so the redirect was not followed`
+        : `it redirects again, to ${where}; a ${method} follows at most ${refused.limit} redirect, so that it is not sent again and again`
+    case 'NOT_ALLOWED':
+      return `it redirects to ${where}, outside the API base URL (${refused.why}), so the redirect was not followed`
+  }
 }

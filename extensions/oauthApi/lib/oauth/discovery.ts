@@ -111,7 +111,11 @@ const tryCandidate = async (
         deadline: step.deadline,
         maxResponseBytes: Math.min(step.maxResponseBytes, MAX_METADATA_BYTES),
       },
-      { retryable: true, mayFollowRedirect: (target) => target.origin === candidate.url.origin },
+      {
+        retryable: true,
+        redirectRefusal: (target) =>
+          target.origin === candidate.url.origin ? undefined : 'another origin',
+      },
     )
     if (response.status !== 200) return `HTTP ${response.status}`
     body = response.body
