@@ -1,7 +1,7 @@
 import type { HttpResponse } from '../http/sendRequest'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
-import { StepFailure } from '../step/StepFailure'
+import { StepFailure, type FailureCode } from '../step/StepFailure'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
@@ -39,7 +39,7 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
 
 /**
  * The failure for a non-2xx answer: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an unfollowed
- * 3xx API_REDIRECT_REFUSED. The server's words are scrubbed before they are cut short: a secret
+ * 3xx API_REDIRECT_REFUSED, unless the caller knows better (`failureCode`). The server's words are scrubbed before they are cut short: a secret
  * cut in two would not be found.
  */
 export const apiHttpFailure = (
@@ -47,13 +47,15 @@ export const apiHttpFailure = (
   what: string,
   notes: readonly string[],
   redactor: Redactor,
+  failureCode?: FailureCode,
 ): StepFailure => {
   const code =
-    response.status >= 500
+    failureCode ??
+    (response.status >= 500
       ? 'API_SERVER_ERROR'
       : response.status < 400
         ? 'API_REDIRECT_REFUSED'
-        : 'API_CLIENT_ERROR'
+        : 'API_CLIENT_ERROR')
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
   if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {

@@ -14,6 +14,7 @@ import {
 } from '../oauth/tokenForCall'
 import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
+import { apiHttpFailure } from './apiResponse'
 import type { ApiRequestPlan } from './buildApiRequest'
 import { tokenMayGoTo, type ApiBase } from './resolveUnderBase'
 
@@ -56,6 +57,18 @@ export const callApi = async (
   if (call.renewOnStatus.has(result.response.status)) {
     renewedAfterStatus = result.response.status
     token = await renewedToken(client, step, token.accessToken)
+    if (!token.replaced) {
+      // The same call with the same token would be refused the same way: it is not sent again.
+      throw apiHttpFailure(
+        result.response,
+        what,
+        [
+          `the token endpoint returned the refused token again when asked for a new one, so the request was not repeated`,
+        ],
+        step.redactor,
+        'TOKEN_NOT_RENEWED',
+      )
+    }
     result = await send(call, token.accessToken, base, step, what)
   }
   return { what, exchange: result, token, renewedAfterStatus }

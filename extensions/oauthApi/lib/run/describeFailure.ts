@@ -30,6 +30,9 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   API_CLIENT_ERROR: 'BAD_REQUEST',
   API_REDIRECT_REFUSED: 'BAD_REQUEST',
   API_SERVER_ERROR: 'SERVER_ERROR',
+  // The API refuses a token its authorization server keeps issuing: a configuration mismatch
+  // (audience, scope, API base URL, the client's rights) more likely than an outage.
+  TOKEN_NOT_RENEWED: 'BAD_REQUEST',
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',

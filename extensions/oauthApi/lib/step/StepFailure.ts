@@ -23,6 +23,8 @@ export type FailureCode =
   | 'API_CLIENT_ERROR'
   | 'API_SERVER_ERROR'
   | 'API_REDIRECT_REFUSED'
+  // The API refused the token, and the token endpoint handed out the same one again.
+  | 'TOKEN_NOT_RENEWED'
   // The transport (http/HttpError.ts).
   | HttpErrorCode
   // A bug of ours.
