@@ -188,14 +188,17 @@ export const secretForms = (secret: string): string[] => {
 
 /**
  * The secrets found anywhere in what the run emitted, in any of their forms. `emitted` is JSON
- * text, so each form is also looked for as JSON escapes it.
+ * text, so each form is also looked for as JSON escapes it. Every form is at least as long as
+ * the secret, so a secret longer than everything emitted cannot be in it.
  */
 export const leakedSecrets = (run: ActionRun, secrets: string[]): string[] =>
-  secrets.filter((secret) =>
-    secretForms(secret).some(
-      (form) =>
-        run.emitted.includes(form) || run.emitted.includes(JSON.stringify(form).slice(1, -1)),
-    ),
+  secrets.filter(
+    (secret) =>
+      secret.length <= run.emitted.length &&
+      secretForms(secret).some(
+        (form) =>
+          run.emitted.includes(form) || run.emitted.includes(JSON.stringify(form).slice(1, -1)),
+      ),
   )
 
 export const expectNoSecrets = (run: ActionRun, secrets: string[]): void => {

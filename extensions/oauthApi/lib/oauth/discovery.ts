@@ -131,7 +131,7 @@ const tryCandidate = async (
   }
   const tokenEndpoint = metadata['token_endpoint']
   if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
-  const problem = endpointUrlProblem(tokenEndpoint)
+  const problem = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
   if (problem !== undefined) return `token_endpoint ${problem}`
   return { tokenEndpoint: new URL(tokenEndpoint), source: candidate.source }
 }

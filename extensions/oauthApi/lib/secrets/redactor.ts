@@ -21,8 +21,11 @@ const MIN_SECRET_LENGTH = 4
 
 /** How one secret is found: a pattern for the character-wise encodings, and whole forms. */
 interface SecretMatcher {
-  /** Matches the secret with each character raw or escaped in any of the ways above. */
-  pattern: RegExp
+  /**
+   * Matches the secret with each character raw or escaped in any of the ways above; undefined
+   * for a whole PEM key, whose lines each have their own pattern (see secretParts).
+   */
+  pattern: RegExp | undefined
   /** The raw secret: the only form a text without `\`, `%` or `+` can hold. */
   raw: string
   /** Forms that are not character-wise: base64 and base64url (±padding), PEM lines. */
@@ -62,7 +65,7 @@ export class Redactor {
     const plus = text.includes('+')
     let scrubbed = text
     for (const matcher of this.ordered) {
-      if (escaped || (plus && matcher.hasSpace)) {
+      if (matcher.pattern !== undefined && (escaped || (plus && matcher.hasSpace))) {
         scrubbed = scrubbed.replace(matcher.pattern, REDACTED)
       } else if (scrubbed.includes(matcher.raw)) {
         scrubbed = scrubbed.split(matcher.raw).join(REDACTED)
@@ -78,7 +81,7 @@ export class Redactor {
 const matchersOf = (secret: string): readonly SecretMatcher[] => {
   let matchers = matchersCache.get(secret)
   if (matchers === undefined) {
-    matchers = secretParts(secret).map(matcherOf)
+    matchers = secretParts(secret).map(({ part, charwise }) => matcherOf(part, charwise))
     matchersCache.set(secret, matchers)
   }
   return matchers
@@ -86,21 +89,25 @@ const matchersOf = (secret: string): readonly SecretMatcher[] => {
 
 /**
  * The secret itself and, for a PEM key, its body and each base64 line of it (an error may quote
- * one line); a key written on one line with literal "\n" also in its multi-line form.
+ * one line); a key written on one line with literal "\n" also in its multi-line form. A whole
+ * key is looked for as it is (and in base64): its lines, each looked for in every encoding,
+ * already cover an escaped copy of it, and a pattern of thousands of characters would cost
+ * more than it finds.
  */
-const secretParts = (secret: string): string[] => {
-  const parts = [secret]
-  if (secret.includes('-----BEGIN')) {
-    const body = secret.replace(/\\n/g, '\n')
-    if (body !== secret) parts.push(body)
-    for (const line of body.split('\n')) {
-      if (!line.startsWith('-----') && line.trim().length >= 16) parts.push(line.trim())
+const secretParts = (secret: string): Array<{ part: string; charwise: boolean }> => {
+  if (!secret.includes('-----BEGIN')) return [{ part: secret, charwise: true }]
+  const parts = [{ part: secret, charwise: false }]
+  const body = secret.replace(/\\n/g, '\n')
+  if (body !== secret) parts.push({ part: body, charwise: false })
+  for (const line of body.split('\n')) {
+    if (!line.startsWith('-----') && line.trim().length >= 16) {
+      parts.push({ part: line.trim(), charwise: true })
     }
   }
   return parts
 }
 
-const matcherOf = (secret: string): SecretMatcher => {
+const matcherOf = (secret: string, charwise: boolean): SecretMatcher => {
   const utf8 = Buffer.from(secret, 'utf8')
   const base64 = utf8.toString('base64')
   const base64url = utf8.toString('base64url')
@@ -113,7 +120,7 @@ const matcherOf = (secret: string): SecretMatcher => {
     ]),
   ]
   return {
-    pattern: new RegExp(characterPatterns(secret).join(''), 'g'),
+    pattern: charwise ? new RegExp(characterPatterns(secret).join(''), 'g') : undefined,
     raw: secret,
     whole: whole
       .filter((form) => form !== secret && form.length >= MIN_SECRET_LENGTH)

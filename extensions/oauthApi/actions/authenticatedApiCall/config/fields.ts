@@ -3,12 +3,12 @@ import type { z } from 'zod'
 import { InputProblem, objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import {
   booleanValue,
+  boundedJson,
+  boundedRequiredText,
   headerPairs,
   isoDateTime,
-  jsonValue,
   optionalFieldText,
   queryPairs,
-  requiredText,
   statusList,
 } from '../../../lib/input/valueParsers'
 import { isSendableBearerToken } from '../../../lib/oauth/bearerToken'
@@ -108,14 +108,26 @@ const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   return text as (typeof HTTP_METHODS)[number]
 }
 
+/**
+ * Bounds that real use never reaches; beyond them a field is refused (WRONG_INPUT naming it)
+ * before anything is sent, in time linear in its size.
+ */
+export const FIELD_LIMITS = {
+  /** Characters of the path field (an absolute URL included). */
+  pathLength: 8 * 1024,
+  query: { maxEntries: 200, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
+  headers: { maxEntries: 100, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
+  body: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
+} as const
+
 export const FieldsValidationSchema = objectOfParsers({
   accessToken,
   tokenExpiresAt: isoDateTime,
   method,
-  path: requiredText,
-  query: queryPairs,
-  headers: headerPairs,
-  body: jsonValue,
+  path: boundedRequiredText(FIELD_LIMITS.pathLength),
+  query: queryPairs(FIELD_LIMITS.query),
+  headers: headerPairs(FIELD_LIMITS.headers),
+  body: boundedJson(FIELD_LIMITS.body),
   failOnHttpError: booleanValue(true),
   renewOnStatus: statusList([401]),
 } satisfies Record<keyof typeof fields, ValueParser<unknown>>)
