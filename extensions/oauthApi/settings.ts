@@ -156,13 +156,21 @@ export const settings = {
 
 export type SettingKey = keyof typeof settings
 
-const endpointUrl: ValueParser<URL | undefined> = (value) => {
-  const text = optionalText(value)
-  if (text === undefined) return undefined
-  const problem = endpointUrlProblem(text)
-  if (problem !== undefined) throw new InputProblem(problem)
-  return new URL(text)
-}
+/** An endpoint URL (see endpointUrlProblem); only the token URL may have a query string. */
+const endpointUrl =
+  (options: { allowQuery: boolean }): ValueParser<URL | undefined> =>
+  (value) => {
+    const text = optionalText(value)
+    if (text === undefined) return undefined
+    const problem = endpointUrlProblem(text, options)
+    if (problem !== undefined) throw new InputProblem(problem)
+    return new URL(text)
+  }
+const tokenUrl = endpointUrl({ allowQuery: true })
+/** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
+const issuerUrl = endpointUrl({ allowQuery: false })
+const apiBaseUrl: ValueParser<URL> = (value) =>
+  endpointUrl({ allowQuery: false })(value) ?? new URL(requiredText(value))
 
 const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
 
@@ -216,8 +224,8 @@ export interface OAuthApiSettings {
 
 export const SettingsValidationSchema = objectOfParsers(
   {
-    tokenUrl: endpointUrl,
-    issuerUrl: endpointUrl,
+    tokenUrl,
+    issuerUrl,
     clientId: requiredText,
     clientSecret: optionalSecret,
     clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
@@ -228,7 +236,7 @@ export const SettingsValidationSchema = objectOfParsers(
     audience: optionalText,
     resource: resourceIndicator,
     extraTokenParams,
-    apiBaseUrl: (value) => endpointUrl(value) ?? new URL(requiredText(value)),
+    apiBaseUrl,
     timeoutSeconds: numberInRange(30, 1, 300),
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
     // Settings are text: anything else (null too) is refused by optionalText.

@@ -251,7 +251,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
     expectError(
       run,
       'BAD_REQUEST',
-      /HTTP 307 .*redirects to http:\/\/127\.0\.0\.1:\d+\/collect, outside the API base URL, so the redirect was not followed/,
+      /HTTP 307 .*redirects to http:\/\/127\.0\.0\.1:\d+\/collect, outside the API base URL \(another origin\), so the redirect was not followed/,
     )
     expect(elsewhere.requests).toEqual([])
     expectCleanRun(run)

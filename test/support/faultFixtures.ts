@@ -1,9 +1,9 @@
 /** Settings and bounds shared by the fault-injection suites. */
 import { generateKeyPairSync } from 'node:crypto'
-import type { LoopbackServer } from '../../servers/loopbackServer'
+import type { LoopbackServer, Responder } from '../../servers/loopbackServer'
 
 /** Every request is bounded by this (the smallest timeoutSeconds allowed). */
-const TIMEOUT_SECONDS = 1
+export const TIMEOUT_SECONDS = 1
 /** A run ends within the timeout plus this margin (retries, backoff, a slow CI machine). */
 const MARGIN_MS = 1500
 export const RUN_BOUND_MS = TIMEOUT_SECONDS * 1000 + MARGIN_MS
@@ -39,3 +39,27 @@ export const rsaPrivateKeyPem = (): string =>
 /** The value of a form parameter in a recorded request body. */
 export const formParam = (body: string, name: string): string | undefined =>
   new URLSearchParams(body).get(name) ?? undefined
+
+/**
+ * The failure code onEventSafely logged with the run's error (helpers.log data
+ * `{category, code, expected}`), or undefined when none was logged.
+ */
+export const codeOf = (run: { logs: unknown[][] }): string | undefined => {
+  for (const [data] of run.logs) {
+    if (data !== null && typeof data === 'object' && 'code' in data) {
+      const { code } = data
+      if (typeof code === 'string') return code
+    }
+  }
+  return undefined
+}
+
+/** A responder that answers only after `ms`, as a slow server does (each request anew). */
+export const delayed =
+  (ms: number, responder: Responder): Responder =>
+  (recorded, response, request) => {
+    const timer = setTimeout(() => {
+      if (!response.destroyed) void responder(recorded, response, request)
+    }, ms)
+    response.on('close', () => clearTimeout(timer))
+  }

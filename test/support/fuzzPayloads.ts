@@ -278,12 +278,25 @@ const invalidUrl: fc.Arbitrary<string> = fc.oneof(
     'javascript:alert(1)',
     '//evil.example/token',
     'http://localhost.evil.example/x',
+    'http://api.localhost/x',
+    'http://a.b.localhost:8080/x',
+    'http://u:p@127.0.0.1/x',
+    'https://user@example.com/x',
+    'http://127.0.0.1/x#fragment',
+    'https://example.com/x#',
     'file:///etc/passwd',
     'ws://127.0.0.1/x',
     '\\\\evil\\share',
   ),
   weirdString().map((text) => `no-scheme ${text}`),
   fc.integer({ min: 1_000, max: 100_000 }).map((n) => `http://example.com/${'a'.repeat(n)}`),
+)
+
+/** URLs with a query string: a token URL may have one, an API base or an issuer may not. */
+const urlWithQuery: fc.Arbitrary<string> = fc.constantFrom(
+  'https://example.com/api?tenant=a',
+  'http://127.0.0.1/api?',
+  'https://example.com/?a=1#b',
 )
 
 const notIn = (allowed: readonly string[]) => (value: string) =>
@@ -320,7 +333,8 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
       .chain((key) => corrupt('settings', key, wrongType, 'settings', 'wrong type')),
     setting('tokenUrl', fc.oneof(invalidUrl, missing), 'invalid or missing'),
     setting('issuerUrl', invalidUrl, 'invalid'),
-    setting('apiBaseUrl', fc.oneof(invalidUrl, missing), 'invalid or missing'),
+    setting('apiBaseUrl', fc.oneof(invalidUrl, missing, urlWithQuery), 'invalid or missing'),
+    setting('issuerUrl', urlWithQuery, 'with a query string'),
     setting('clientId', missing, 'missing'),
     setting(
       'clientAuthMethod',

@@ -43,25 +43,80 @@ const uriEncoded = (text: string): string => {
   }
 }
 
-/** The forms a secret can take in emitted text: raw, JSON-escaped, URL/form-encoded, base64. */
-const secretForms = (secret: string): string[] => {
+const lowerHex = (text: string): string =>
+  text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+const upperUnicodeEscapes = (text: string): string =>
+  text.replace(/\\u[0-9a-f]{4}/g, (escape) => `\\u${escape.slice(2).toUpperCase()}`)
+const unicodeEscape = (unit: number): string => `\\u${unit.toString(16).padStart(4, '0')}`
+
+/** JSON as most serializers write it: the standard escapes, and every non-ASCII unit as \uxxxx. */
+const jsonAsciiOnly = (text: string): string =>
+  JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/[^ -~]/g, (unit) => unicodeEscape(unit.charCodeAt(0)))
+
+/** Every UTF-16 unit as \u00xx (some serializers escape ASCII too). */
+const jsonAllEscaped = (text: string): string =>
+  Array.from({ length: text.length }, (_unused, i) => unicodeEscape(text.charCodeAt(i))).join('')
+
+/** Every UTF-8 byte percent-encoded. */
+const percentAll = (text: string): string =>
+  [...Buffer.from(text, 'utf8')]
+    .map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`)
+    .join('')
+
+/**
+ * The forms a secret can take in emitted text: raw; JSON-escaped (standard, PHP's \/, non-ASCII
+ * or every character as \uXXXX in either case); percent-encoded (reserved characters or every
+ * byte, upper- or lower-case hex); form-encoded; base64 and base64url, with and without padding;
+ * and each line of a PEM key body.
+ */
+export const secretForms = (secret: string): string[] => {
+  const json = JSON.stringify(secret).slice(1, -1)
+  const form = new URLSearchParams({ v: secret }).toString().slice(2)
+  const base64 = Buffer.from(secret, 'utf8').toString('base64')
+  const base64url = Buffer.from(secret, 'utf8').toString('base64url')
   const forms = new Set([
     secret,
-    JSON.stringify(secret).slice(1, -1),
+    json,
+    json.replace(/\//g, '\\/'),
+    jsonAsciiOnly(secret),
+    upperUnicodeEscapes(jsonAsciiOnly(secret)),
+    jsonAllEscaped(secret),
+    upperUnicodeEscapes(jsonAllEscaped(secret)),
     uriEncoded(secret),
-    new URLSearchParams({ v: secret }).toString().slice(2),
-    Buffer.from(secret, 'utf8').toString('base64'),
+    lowerHex(uriEncoded(secret)),
+    percentAll(secret),
+    percentAll(secret).toLowerCase(),
+    form,
+    lowerHex(form),
+    base64,
+    base64.replace(/=+$/, ''),
+    base64url,
+    base64url.padEnd(base64.length, '='),
   ])
   // A PEM key: any one line of its base64 body would be a partial leak.
+  if (!secret.includes('-----BEGIN')) return [...forms]
   for (const line of secret.replace(/\\n/g, '\n').split('\n')) {
     if (!line.startsWith('-----') && line.trim().length >= 16) forms.add(line.trim())
   }
   return [...forms]
 }
 
-/** The secrets found anywhere in what the run emitted, in any of their forms. */
+/**
+ * The secrets found anywhere in what the run emitted, in any of their forms. `emitted` is JSON
+ * text, so each form is also looked for as JSON escapes it. Every form is at least as long as
+ * the secret, so a secret longer than everything emitted cannot be in it.
+ */
 export const leakedSecrets = (run: ActionRun, secrets: string[]): string[] =>
-  secrets.filter((secret) => secretForms(secret).some((form) => run.emitted.includes(form)))
+  secrets.filter(
+    (secret) =>
+      secret.length <= run.emitted.length &&
+      secretForms(secret).some(
+        (form) =>
+          run.emitted.includes(form) || run.emitted.includes(JSON.stringify(form).slice(1, -1)),
+      ),
+  )
 
 export const expectNoSecrets = (run: ActionRun, secrets: string[]): void => {
   const planted = secrets.filter((secret) => secret.length >= 4)

@@ -390,7 +390,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
     )
     expect(errorOf(run)).toMatchObject({ category: 'BAD_REQUEST', code: 'API_REDIRECT_REFUSED' })
     expect(errorOf(run).message).toContain(
-      'outside the API base URL, so the redirect was not followed',
+      'outside the API base URL (another origin), so the redirect was not followed',
     )
     expect(evil.isDone()).toBe(false)
     expect(elsewhere.requests).toHaveLength(0)

@@ -1,7 +1,12 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
-import { apiHttpFailure, isSuccess, locationOf } from '../../lib/api/apiResponse'
+import {
+  apiHttpFailure,
+  isSuccess,
+  locationOf,
+  responseHeadersDataPoint,
+} from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
@@ -57,7 +62,11 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       }
       const pages = isSuccess(response.status)
         ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
-        : { calls: [first], bodies: [decodeResponseBody(response)], nextPageUrl: undefined }
+        : {
+            calls: [first],
+            bodies: [decodeResponseBody(response, (text) => redactor.scrub(text))],
+            nextPageUrl: undefined,
+          }
       const last = pages.calls[pages.calls.length - 1]
       // A renewal on a later page is what the event tells; else how the first page got its token.
       const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
@@ -71,7 +80,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         data_points: {
           statusCode: String(response.status),
           responseBody: JSON.stringify(mergePages(pages.bodies)),
-          responseHeaders: JSON.stringify(response.headers),
+          responseHeaders: responseHeadersDataPoint(response.headers, redactor),
           accessToken: last.token.accessToken,
           tokenRefreshed: String(replaced),
           location: locationOf(response),

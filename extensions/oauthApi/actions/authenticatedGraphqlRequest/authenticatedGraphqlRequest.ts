@@ -60,13 +60,9 @@ export const authenticatedGraphqlRequest: Action<
     const result = await callApi(call, settings.client, settings.apiBase, step)
     const { response } = result.exchange
     if (!isSuccess(response.status)) {
-      throw apiHttpFailure(
-        response,
-        result.what,
-        failureNotes(call, result),
-        redactor,
-        graphqlErrorsInBody(redactor),
-      )
+      throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor, {
+        describeBody: graphqlErrorsInBody(redactor),
+      })
     }
     const { data, errors } = readGraphqlResponse(response, result.what, redactor)
     if (errors !== undefined && input.failOnGraphqlErrors) {

@@ -119,7 +119,7 @@ describe('fetchOAuthToken: the client credentials grant (RFC 6749 §4.4)', () =>
     expect(run.dataPoints.scope).toBe('patient.read')
     expect(run.dataPoints.expiresIn).toBeUndefined()
     expect(run.dataPoints.expiresAt).toBeUndefined()
-    expect(run.events[0].text.en).toContain('lifetime not stated by the server')
+    expect(run.events[0].text.en).toContain('lifetime unknown (not stated by the server')
   })
 
   it('quotes error and error_description of an RFC 6749 §5.2 error, as BAD_REQUEST', async () => {

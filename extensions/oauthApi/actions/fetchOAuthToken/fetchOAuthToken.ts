@@ -38,7 +38,9 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
         ? Math.max(0, Math.round((token.expiresAtMs - now) / 1000))
         : undefined
     const lifetime =
-      expiresIn !== undefined ? `valid for ${expiresIn} s` : 'lifetime not stated by the server'
+      expiresIn !== undefined
+        ? `valid for ${expiresIn} s`
+        : 'lifetime unknown (not stated by the server, or beyond a year)'
     const scope = token.scope !== undefined ? `scope "${token.scope}"` : 'no scope'
     const how = {
       cache: 'Reused a cached OAuth token',

@@ -2,13 +2,24 @@ import type { HttpResponse } from '../http/sendRequest'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
-import { StepFailure } from '../step/StepFailure'
+import { StepFailure, type FailureCode } from '../step/StepFailure'
 import { decodeResponseBody, isBinaryBody } from './responseBody'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
 /** A WWW-Authenticate header is quoted up to this many characters. */
 const MAX_HEADER_EXCERPT = 300
+
+/** The responseHeaders data point: each value scrubbed before the object is serialized. */
+export const responseHeadersDataPoint = (
+  headers: Readonly<Record<string, string>>,
+  redactor: Redactor,
+): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, redactor.scrub(value)]),
+    ),
+  )
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
@@ -20,22 +31,24 @@ export type BodyDescriber = (body: string) => string | undefined
 
 /**
  * The failure for a non-2xx answer: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an unfollowed
- * 3xx API_REDIRECT_REFUSED. The server's words are scrubbed before they are cut short: a secret
- * cut in two would not be found.
+ * 3xx API_REDIRECT_REFUSED, unless the caller knows better (`options.code`). `options.describeBody`
+ * may say what the body holds better than an excerpt would. The server's words are scrubbed
+ * before they are cut short: a secret cut in two would not be found.
  */
 export const apiHttpFailure = (
   response: HttpResponse,
   what: string,
   notes: readonly string[],
   redactor: Redactor,
-  describeBody: BodyDescriber = () => undefined,
+  options: { describeBody?: BodyDescriber; code?: FailureCode } = {},
 ): StepFailure => {
   const code =
-    response.status >= 500
+    options.code ??
+    (response.status >= 500
       ? 'API_SERVER_ERROR'
       : response.status < 400
         ? 'API_REDIRECT_REFUSED'
-        : 'API_CLIENT_ERROR'
+        : 'API_CLIENT_ERROR')
   const parts = [`The API answered HTTP ${response.status} to ${what}`]
   const bearerError = response.headers['www-authenticate']
   if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {
@@ -43,7 +56,7 @@ export const apiHttpFailure = (
     parts.push(`; WWW-Authenticate: ${quoteServerText(bearerError, redactor, MAX_HEADER_EXCERPT)}`)
   }
   for (const note of notes) parts.push(`; ${note}`)
-  const described = describeBody(response.body)
+  const described = options.describeBody?.(response.body)
   if (described !== undefined) {
     parts.push(`. ${described}`)
   } else {

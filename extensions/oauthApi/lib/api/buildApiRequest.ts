@@ -27,43 +27,56 @@ export interface ApiRequestPlan {
 /**
  * The request the designer configured, checked before anything is sent: the URL under the API
  * base (RFC 9700 §4.9.1), header names and values free of control characters, and a body only
- * where the method carries one, written in its format.
+ * where the method carries one, written in its format. Linear in the input (the fields' sizes
+ * are bounded when they are parsed).
  */
 export const buildApiRequest = (input: ApiRequestInput, base: ApiBase): ApiRequestPlan => {
   const url = resolveUnderBase(input.path, base)
-  for (const [name, value] of input.query) url.searchParams.append(name, value)
-
-  const headers: Record<string, string> = {
-    // FHIR R4 http.html#mime-type: a strict server may refuse application/json.
-    Accept: input.bodyFormat === 'fhir+json' ? FHIR_JSON : 'application/json',
+  if (input.query.length > 0) {
+    // One serialization, not one per parameter (URLSearchParams.append rewrites the URL each time).
+    const params = new URLSearchParams(url.search)
+    for (const [name, value] of input.query) params.append(name, value)
+    url.search = params.toString()
   }
+
+  // Header names are case-insensitive (RFC 9110 §5.1): keyed by lower case, a designer's header
+  // replaces our default and an earlier one of the same name.
+  const byName = new Map<string, readonly [string, string]>([
+    // FHIR R4 http.html#mime-type: a strict server may refuse application/json.
+    ['accept', ['Accept', input.bodyFormat === 'fhir+json' ? FHIR_JSON : 'application/json']],
+  ])
   for (const [name, value] of input.headers) {
     assertSafeHeader(name, value)
-    setHeader(headers, name, value)
+    byName.set(name.toLowerCase(), [name, value])
   }
   if (input.idempotencyKey !== undefined) {
-    if (hasHeader(headers, 'idempotency-key')) {
+    if (byName.has('idempotency-key')) {
       throw fieldFailure('idempotencyKey', 'is also set in "headers"; set it in one place')
     }
     assertSafeHeader('Idempotency-Key', input.idempotencyKey, 'idempotencyKey')
-    headers['Idempotency-Key'] = input.idempotencyKey
+    byName.set('idempotency-key', ['Idempotency-Key', input.idempotencyKey])
   }
 
   const body = bodyToSend(input.method, input.body)
-  if (body === undefined) return { method: input.method, url, headers, body: undefined }
-  const { contentType, content } = serializeBody(body)
-  if (body.format === 'multipart') {
-    // The boundary is ours: a designer's Content-Type would not name it.
-    if (hasHeader(headers, 'content-type')) {
-      throw fieldFailure(
-        'headers',
-        'Content-Type is set by body format "multipart" (it carries the boundary)',
-      )
+  let content: string | Buffer | undefined
+  if (body !== undefined) {
+    const serialized = serializeBody(body)
+    content = serialized.content
+    if (body.format === 'multipart') {
+      // The boundary is ours: a designer's Content-Type would not name it.
+      if (byName.has('content-type')) {
+        throw fieldFailure(
+          'headers',
+          'Content-Type is set by body format "multipart" (it carries the boundary)',
+        )
+      }
+      byName.set('content-type', ['Content-Type', serialized.contentType])
+    } else if (!byName.has('content-type')) {
+      byName.set('content-type', ['Content-Type', serialized.contentType])
     }
-    headers['Content-Type'] = contentType
-  } else if (!hasHeader(headers, 'content-type')) {
-    headers['Content-Type'] = contentType
   }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of byName.values()) headers[name] = value
   return { method: input.method, url, headers, body: content }
 }
 
@@ -80,14 +93,3 @@ const bodyToSend = (method: HttpMethod, body: RequestBody | undefined): RequestB
 
 const isEmptyJson = (value: unknown): boolean =>
   value === null || (typeof value === 'object' && Object.keys(value).length === 0)
-
-/** Header names are case-insensitive (RFC 9110 §5.1): a designer's header replaces our default. */
-const setHeader = (headers: Record<string, string>, name: string, value: string): void => {
-  for (const existing of Object.keys(headers)) {
-    if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing]
-  }
-  headers[name] = value
-}
-
-const hasHeader = (headers: Record<string, string>, name: string): boolean =>
-  Object.keys(headers).some((existing) => existing.toLowerCase() === name)

@@ -1,4 +1,9 @@
-import { exchange, type ExchangeResult } from '../http/exchange'
+import {
+  exchange,
+  type ExchangeResult,
+  type RefusedRedirect,
+  MAX_REDIRECTS,
+} from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { TokenClient } from '../oauth/TokenClient'
 import {
@@ -9,8 +14,9 @@ import {
 } from '../oauth/tokenForCall'
 import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
+import { apiHttpFailure } from './apiResponse'
 import type { ApiRequestPlan } from './buildApiRequest'
-import { isUnderBase, type ApiBase } from './resolveUnderBase'
+import { tokenMayGoTo, type ApiBase } from './resolveUnderBase'
 
 export interface ApiCall {
   plan: ApiRequestPlan
@@ -54,6 +60,18 @@ export const callApi = async (
   if (call.renewOnStatus.has(result.response.status)) {
     renewedAfterStatus = result.response.status
     token = await renewedToken(client, step, token.accessToken)
+    if (!token.replaced) {
+      // The same call with the same token would be refused the same way: it is not sent again.
+      throw apiHttpFailure(
+        result.response,
+        what,
+        [
+          `the token endpoint returned the refused token again when asked for a new one, so the request was not repeated`,
+        ],
+        step.redactor,
+        { code: 'TOKEN_NOT_RENEWED' },
+      )
+    }
     result = await send(call, token.accessToken, base, step, what)
   }
   return { what, exchange: result, token, renewedAfterStatus }
@@ -80,8 +98,10 @@ const send = async (
       },
       {
         retryable: call.retryable,
-        mayFollowRedirect: (target) => isUnderBase(target, base),
-        // Every API request — retries, redirect hops and pages too — waits for its turn.
+        redirectRefusal: (target) => {
+          const verdict = tokenMayGoTo(target, base)
+          return verdict === true ? undefined : verdict
+        },
         beforeSend: (request) => step.throttle(`${request.method} ${request.url.pathname}`),
       },
     )
@@ -96,9 +116,7 @@ export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => 
   const { exchange: exchanged, renewedAfterStatus } = result
   const notes: string[] = []
   if (exchanged.refusedRedirect !== undefined) {
-    notes.push(
-      `it redirects to ${exchanged.refusedRedirect.origin}${exchanged.refusedRedirect.pathname}, outside the API base URL, so the redirect was not followed`,
-    )
+    notes.push(redirectNote(exchanged.refusedRedirect, call.plan.method))
   }
   if (renewedAfterStatus !== undefined) {
     notes.push(
@@ -109,4 +127,19 @@ export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => 
     notes.push(gaveUpNote(exchanged.gaveUp, exchanged.attempts, call.notRepeated))
   }
   return notes
+}
+
+/** Why a redirect of the API was not followed, in the words of the step's error. */
+const redirectNote = (refused: RefusedRedirect, method: string): string => {
+  const where = `${refused.target.origin}${refused.target.pathname}`
+  switch (refused.reason) {
+    case 'LOOP':
+      return `it redirects to ${where}, which was already requested (a redirect loop), so the redirect was not followed`
+    case 'TOO_MANY':
+      return refused.limit === MAX_REDIRECTS
+        ? `it redirects to ${where} after ${refused.limit} redirects (too many redirects), so the redirect was not followed`
+        : `it redirects again, to ${where}; a ${method} follows at most ${refused.limit} redirect, so that it is not sent again and again`
+    case 'NOT_ALLOWED':
+      return `it redirects to ${where}, outside the API base URL (${refused.why}), so the redirect was not followed`
+  }
 }

@@ -37,8 +37,9 @@ export const readPages = async (
   base: ApiBase,
   step: StepContext,
 ): Promise<Pages> => {
+  const scrub = (text: string): string => step.redactor.scrub(text)
   const calls = [first]
-  const bodies = [decodeResponseBody(first.exchange.response)]
+  const bodies = [decodeResponseBody(first.exchange.response, scrub)]
   if (call.plan.method !== 'GET') return { calls, bodies, nextPageUrl: undefined }
   let usedBytes = first.exchange.response.bytes.length
   for (;;) {
@@ -67,7 +68,7 @@ export const readPages = async (
     }
     usedBytes += response.bytes.length
     calls.push(result)
-    bodies.push(decodeResponseBody(response))
+    bodies.push(decodeResponseBody(response, scrub))
   }
 }
 

@@ -23,20 +23,66 @@ export const parseApiBase = (apiBaseUrl: string): ApiBase => {
   }
 }
 
-/** Whether a URL may receive the access token: same origin, path under the base path. */
-export const isUnderBase = (url: URL, base: ApiBase): boolean =>
-  url.origin === base.origin &&
-  (url.pathname.startsWith(base.pathPrefix) || `${url.pathname}/` === base.pathPrefix) &&
-  url.username === '' &&
-  url.password === ''
+/**
+ * The one rule for every URL the access token may go to — the `path` field, an absolute URL in
+ * it, a redirect target, any next-page link: `true`, or why not. The URL must be on the base's
+ * origin, without user info, with its path under the base path, and with no segment that a
+ * server could read as a climb: a dot segment with `;` parameters (`..;`, `.;jsessionid=x`, which
+ * Tomcat and Spring treat as `..` and `.`), or a percent-encoded dot segment, "/" or "\" — also
+ * encoded twice or more (`%252e%252e`), for servers and proxies that decode more than once. The
+ * URL parser has already resolved plain dot segments (and `%2e`), and turned "\" into "/".
+ */
+export const tokenMayGoTo = (url: URL, base: ApiBase): true | string => {
+  if (url.origin !== base.origin) return 'another origin'
+  if (url.username !== '' || url.password !== '') return 'user info (user:password@) in the URL'
+  if (!url.pathname.startsWith(base.pathPrefix) && `${url.pathname}/` !== base.pathPrefix) {
+    return 'a path outside the base path'
+  }
+  if (url.pathname.split('/').some(isClimbingSegment)) {
+    return 'a dot segment with ";" parameters, or an encoded "/", "\\" or dot segment, that servers which decode it could climb with'
+  }
+  return true
+}
+
+/** How many times a segment is percent-decoded at most to see what a server could make of it. */
+const MAX_DECODINGS = 4
+
+/**
+ * Whether a path segment, decoded as often as a lenient server or proxy would, is a dot segment
+ * (also with `;` parameters) or holds a "/" or "\".
+ */
+const isClimbingSegment = (segment: string): boolean => {
+  let decoded = segment
+  for (let round = 0; ; round++) {
+    const beforeParams = decoded.split(';')[0] ?? ''
+    if (beforeParams === '.' || beforeParams === '..') return true
+    if (round > 0 && /[/\\]/.test(decoded)) return true
+    if (!decoded.includes('%') || round >= MAX_DECODINGS) return false
+    const next = percentDecoded(decoded)
+    if (next === decoded) return false
+    decoded = next
+  }
+}
+
+/** %XX escapes decoded as bytes (invalid UTF-8 becomes U+FFFD; lone "%" stays). */
+const percentDecoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text.replace(/%([0-9a-fA-F]{2})/g, (_escape, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    )
+  }
+}
 
 /**
  * Resolves the `path` field against the API base URL. An empty path is the base URL itself, as
  * configured (e.g. a GraphQL endpoint `https://api.example.com/graphql`). A relative path is taken relative to the
  * base path (a leading '/' does not climb to the origin's root); an absolute URL must already be
  * under the base. Dot segments (also percent-encoded ones) are resolved by the URL parser before
- * the check, so a path that climbs out of the base is refused, as are protocol-relative
- * `//host/...` paths — RFC 9700 §4.9.1: never send a token to a URL supplied at run time.
+ * the check (tokenMayGoTo), so a path that climbs out of the base is refused, as are
+ * protocol-relative `//host/...` paths — RFC 9700 §4.9.1: never send a token to a URL supplied at
+ * run time.
  */
 export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'): URL => {
   const trimmed = path.trim()
@@ -56,30 +102,12 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
     url = new URL(`${base.pathPrefix}${relative}`, base.origin)
   }
   url.hash = ''
-  if (!isUnderBase(url, base)) {
-    throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href}`)
-  }
-  if (hasEncodedClimb(url.pathname)) {
-    throw outsideBase(
-      fieldName,
-      'an encoded "/", "\\" or dot segment could climb out of the base on servers that decode it',
-    )
+  const verdict = tokenMayGoTo(url, base)
+  if (verdict !== true) {
+    throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href} (${verdict})`)
   }
   return url
 }
-
-/** A segment that decodes to ".", ".." or holds a slash once a server percent-decodes it. */
-const hasEncodedClimb = (pathname: string): boolean =>
-  pathname.split('/').some((segment) => {
-    if (!segment.includes('%')) return false
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(segment)
-    } catch {
-      return false
-    }
-    return decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)
-  })
 
 const outsideBase = (fieldName: string, why: string): StepFailure =>
   new StepFailure(

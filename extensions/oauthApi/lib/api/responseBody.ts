@@ -11,15 +11,21 @@ export interface BinaryBody {
  * The response body as a JSON value for the responseBody data point: JSON parsed; other text
  * as a JSON string; an empty body as null; a body that is not text — by its media type, or
  * because it is not valid in its charset — as `{ contentType, base64 }`, so that nothing is
- * mangled by a decoding it does not have.
+ * mangled by a decoding it does not have. `scrub` is applied to the text before it is parsed:
+ * once parsed and serialized again, a secret a server echoed as `\/` or `\u002f` inside a text
+ * body would read `\\/` and no longer be one of its forms.
  */
-export const decodeResponseBody = (response: HttpResponse): unknown => {
+export const decodeResponseBody = (
+  response: HttpResponse,
+  scrub: (text: string) => string = (text) => text,
+): unknown => {
   if (response.bytes.length === 0) return null
   const contentType = response.headers['content-type']
   const media = parseMediaType(contentType)
   if (media !== undefined && !isTextual(media)) return binaryBody(response, contentType)
-  const text = decodeText(response, media?.charset)
-  if (text === undefined) return binaryBody(response, contentType)
+  const decoded = decodeText(response, media?.charset)
+  if (decoded === undefined) return binaryBody(response, contentType)
+  const text = scrub(decoded)
   try {
     return JSON.parse(text) as unknown
   } catch {

@@ -19,8 +19,15 @@ export const remainingMs = (deadline: Deadline, now = Date.now()): number =>
   Math.max(0, deadline.endsAtMs - now)
 
 /**
- * Waits for a promise that another step started (a shared token request), but no longer than
- * this step's deadline: then it rejects with `timedOut()`.
+ * How long a step whose deadline passed still waits for the promise it raced: a load this step
+ * started itself ends at the same deadline with its own, more precise error (which request ran
+ * out of time) a moment later.
+ */
+const SETTLE_GRACE_MS = 100
+
+/**
+ * Waits for a promise that another step may have started (a shared token request), but no longer
+ * than this step's deadline (and a short grace): then it rejects with `timedOut()`.
  */
 export const raceDeadline = async <T>(
   promise: Promise<T>,
@@ -30,13 +37,17 @@ export const raceDeadline = async <T>(
   const { signal } = deadline
   if (signal.aborted) throw timedOut()
   let onAbort: (() => void) | undefined
+  let grace: NodeJS.Timeout | undefined
   const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(timedOut())
+    onAbort = () => {
+      grace = setTimeout(() => reject(timedOut()), SETTLE_GRACE_MS)
+    }
     signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
     return await Promise.race([promise, aborted])
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+    if (grace !== undefined) clearTimeout(grace)
   }
 }

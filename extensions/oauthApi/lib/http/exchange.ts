@@ -7,6 +7,7 @@ import {
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
   RETRYABLE_NETWORK_CODES,
+  isIdempotent,
   RETRYABLE_STATUSES,
 } from './retryPolicy'
 import { sendRequest, type HttpRequest, type HttpResponse } from './sendRequest'
@@ -14,8 +15,11 @@ import { sendRequest, type HttpRequest, type HttpResponse } from './sendRequest'
 export interface ExchangeOptions {
   /** Whether a failed attempt may be repeated (idempotent requests and token requests). */
   retryable: boolean
-  /** Which redirect targets may be followed; the others end the exchange as they are. */
-  mayFollowRedirect: (target: URL) => boolean
+  /**
+   * Why a redirect target may not be followed (the exchange then ends with the redirect as it
+   * is), or undefined when it may.
+   */
+  redirectRefusal: (target: URL) => string | undefined
   /**
    * Builds the request anew before a retry, e.g. with a fresh client assertion: a server that
    * checks jti replay (RFC 7523 §3 item 7) would refuse the same assertion twice.
@@ -38,40 +42,80 @@ export type GaveUp =
   | { reason: 'NOT_RETRYABLE' }
   | { reason: 'RETRY_AFTER_TOO_LONG'; retryAfterMs: number }
 
+/**
+ * A redirect that was not followed, and why: `LOOP` — its target (with the method) was already
+ * requested in this exchange; `TOO_MANY` — more than `limit` hops (MAX_REDIRECTS, or
+ * MAX_BODY_REDIRECTS for a request that is never repeated and would be sent again whole);
+ * `NOT_ALLOWED` — the caller refused the target, for `why`.
+ */
+export type RefusedRedirect =
+  | { reason: 'LOOP'; target: URL }
+  | { reason: 'TOO_MANY'; target: URL; limit: number }
+  | { reason: 'NOT_ALLOWED'; target: URL; why: string }
+
 export interface ExchangeResult {
   response: HttpResponse
   /** How many times the request was sent (after the last redirect). */
   attempts: number
   gaveUp: GaveUp | undefined
   /** Set when the final response is a redirect that was not followed. */
-  refusedRedirect: URL | undefined
+  refusedRedirect: RefusedRedirect | undefined
 }
 
-const MAX_REDIRECTS = 5
+/** Redirects followed in one exchange at most. */
+export const MAX_REDIRECTS = 5
+/**
+ * Hops that send a request that is never repeated (POST, PATCH) again with its body: a 307/308
+ * says the server did not act on it, so it is sent once more to the new target, not twice.
+ */
+const MAX_BODY_REDIRECTS = 1
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
 /**
  * Sends a request, repeating it on 429/502/503/504 and connection resets when allowed (honouring
- * Retry-After up to a bound), and following redirects only where `mayFollowRedirect` says so —
+ * Retry-After up to a bound), and following redirects only where `redirectRefusal` allows —
  * redirects are handled here, not by the HTTP client, because same-origin redirects would keep
- * the Authorization header anywhere under the origin (RFC 9700 §4.9.1). Every attempt, wait and
- * hop shares the request's deadline.
+ * the Authorization header anywhere under the origin (RFC 9700 §4.9.1). A loop (a target already
+ * requested with the same method), more than MAX_REDIRECTS hops, or a second hop that would send
+ * a POST or PATCH again ends the exchange with the redirect as it is, saying why. Every attempt,
+ * wait and hop shares the request's deadline.
  */
 export const exchange = async (
   request: HttpRequest,
   options: ExchangeOptions,
 ): Promise<ExchangeResult> => {
   let current = request
+  const visited = new Set([visitKey(request.method, request.url)])
+  let bodyRedirects = 0
   for (let redirects = 0; ; redirects++) {
     const result = await sendWithRetries(current, options)
     const target = redirectTarget(result.response)
     if (target === undefined) return result
-    if (redirects >= MAX_REDIRECTS || !options.mayFollowRedirect(target)) {
-      return { ...result, refusedRedirect: target }
+    const refuse = (refusedRedirect: RefusedRedirect): ExchangeResult => ({
+      ...result,
+      refusedRedirect,
+    })
+    const next = redirected(current, result.response.status, target)
+    // A request that is never repeated (POST, PATCH) and keeps its method is sent again whole.
+    const resendsBody =
+      !options.retryable && !isIdempotent(current.method) && next.method === current.method
+    if (visited.has(visitKey(next.method, target))) return refuse({ reason: 'LOOP', target })
+    if (redirects >= MAX_REDIRECTS) {
+      return refuse({ reason: 'TOO_MANY', target, limit: MAX_REDIRECTS })
     }
-    current = redirected(current, result.response.status, target)
+    if (resendsBody && bodyRedirects >= MAX_BODY_REDIRECTS) {
+      return refuse({ reason: 'TOO_MANY', target, limit: MAX_BODY_REDIRECTS })
+    }
+    const why = options.redirectRefusal(target)
+    if (why !== undefined) return refuse({ reason: 'NOT_ALLOWED', target, why })
+    visited.add(visitKey(next.method, target))
+    if (resendsBody) bodyRedirects++
+    current = next
   }
 }
+
+/** A request is the same as an earlier one when its method and URL are (the fragment aside). */
+const visitKey = (method: string, url: URL): string => `${method} ${url.href.replace(/#.*$/, '')}`
 
 const sendWithRetries = async (
   firstRequest: HttpRequest,

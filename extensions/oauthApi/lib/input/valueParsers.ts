@@ -96,45 +96,164 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 const isFiniteNumber = (value: unknown): boolean =>
   typeof value === 'number' && Number.isFinite(value)
 
+/** Bounds of a JSON object field read as name/value pairs; beyond them it is refused. */
+export interface PairLimits {
+  /** Entries in all (each item of a repeated parameter counts). */
+  maxEntries: number
+  /** Characters of one value. */
+  maxValueLength: number
+  /** Characters of all names and values together. */
+  maxTotalLength: number
+}
+
 /**
  * A JSON object field read as name/value pairs: each entry's value (or each item of an array
- * value, when `arraysRepeat`) must pass `isValue`; the problem names the entry at fault.
+ * value, when `arraysRepeat`) must pass `isValue`; the problem names the entry at fault. Work
+ * stops at the first entry beyond the limits, so a field with a million entries costs no more
+ * than reading it.
  */
 const namedValues =
   (options: {
     isValue: (value: unknown) => boolean
     problem: (name: string) => string
     arraysRepeat: boolean
+    /** "headers", "parameters": for the problems about the limits. */
+    noun: string
+    limits: PairLimits
   }): ValueParser<Array<[string, string]>> =>
   (value) => {
+    const { limits, noun } = options
+    if (typeof value === 'string' && value.length > limits.maxTotalLength * 2) {
+      return problem(`is longer than ${limits.maxTotalLength * 2} characters`)
+    }
     const object = jsonValue(value)
     if (object === undefined) return []
     if (!isPlainObject(object)) return problem('must be a JSON object')
     const pairs: Array<[string, string]> = []
+    let total = 0
     for (const [name, entry] of Object.entries(object)) {
       const items: unknown[] = options.arraysRepeat && Array.isArray(entry) ? entry : [entry]
       for (const item of items) {
         if (!options.isValue(item)) return problem(options.problem(name.slice(0, 60)))
-        pairs.push([name, String(item)])
+        const text = String(item)
+        if (pairs.length >= limits.maxEntries) {
+          return problem(`has more than ${limits.maxEntries} ${noun}`)
+        }
+        if (text.length > limits.maxValueLength) {
+          return problem(
+            `value of "${name.slice(0, 60)}" is longer than ${limits.maxValueLength} characters`,
+          )
+        }
+        total += name.length + text.length
+        if (total > limits.maxTotalLength) {
+          return problem(`${noun} are longer than ${limits.maxTotalLength} characters in all`)
+        }
+        pairs.push([name, text])
       }
     }
     return pairs
   }
 
 /** A query object: string, number or boolean values, or arrays of them (repeated parameters). */
-export const queryPairs = namedValues({
-  isValue: (value) =>
-    typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value),
-  problem: (name) => `value of "${name}" must be a string or a number`,
-  arraysRepeat: true,
-})
+export const queryPairs = (limits: PairLimits): ValueParser<Array<[string, string]>> =>
+  namedValues({
+    isValue: (value) =>
+      typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value),
+    problem: (name) => `value of "${name}" must be a string or a number`,
+    arraysRepeat: true,
+    noun: 'parameters',
+    limits,
+  })
 
 /** A headers object: string values (numbers are turned into strings). */
-export const headerPairs = namedValues({
-  isValue: (value) => typeof value === 'string' || isFiniteNumber(value),
-  problem: (name) => `value of header "${name}" must be a string`,
-  arraysRepeat: false,
-})
+export const headerPairs = (limits: PairLimits): ValueParser<Array<[string, string]>> =>
+  namedValues({
+    isValue: (value) => typeof value === 'string' || isFiniteNumber(value),
+    problem: (name) => `value of header "${name}" must be a string`,
+    arraysRepeat: false,
+    noun: 'headers',
+    limits,
+  })
+
+/** Text of at most `maxLength` characters, required. */
+export const boundedRequiredText =
+  (maxLength: number): ValueParser<string> =>
+  (value) => {
+    const text = requiredText(value)
+    return text.length > maxLength ? problem(`is longer than ${maxLength} characters`) : text
+  }
+
+/** A JSON value to send, parsed and serialized once. */
+export interface JsonDocument {
+  value: unknown
+  /** Its JSON text. */
+  text: string
+}
+
+/**
+ * A JSON field to be sent: at most `maxBytes` as JSON text (before and after parsing) and nested
+ * at most `maxDepth` levels. The depth and size are measured without recursion, before anything
+ * is serialized (JSON.stringify overflows the stack on a deep enough value), and the walk stops
+ * as soon as a bound is passed: linear time in the input, whatever its shape.
+ */
+export const boundedJson =
+  (limits: { maxBytes: number; maxDepth: number }): ValueParser<JsonDocument | undefined> =>
+  (value) => {
+    const tooLarge = `is larger than ${formatSize(limits.maxBytes)}`
+    if (typeof value === 'string' && value.length > limits.maxBytes) return problem(tooLarge)
+    const parsed = jsonValue(value)
+    if (parsed === undefined) return undefined
+    const shape = measureJson(parsed, limits)
+    if (shape === 'TOO_DEEP') return problem(`is nested deeper than ${limits.maxDepth} levels`)
+    if (shape === 'TOO_LARGE') return problem(tooLarge)
+    let text: string | undefined
+    try {
+      text = JSON.stringify(parsed)
+    } catch {
+      text = undefined
+    }
+    if (text === undefined) return problem('is not a JSON value')
+    if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
+    return { value: parsed, text }
+  }
+
+/**
+ * Walks a JSON value without recursion: 'TOO_DEEP' past maxDepth containers, 'TOO_LARGE' once
+ * an estimate of its JSON size passes maxBytes (each node costs at least one byte, so shared or
+ * cyclic references end the walk too), else 'OK'.
+ */
+const measureJson = (
+  root: unknown,
+  limits: { maxBytes: number; maxDepth: number },
+): 'OK' | 'TOO_DEEP' | 'TOO_LARGE' => {
+  const stack: Array<[unknown, number]> = [[root, 0]]
+  let budget = limits.maxBytes
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, depth] = next
+    if (node === null || typeof node !== 'object') {
+      budget -= typeof node === 'string' ? node.length + 2 : 1
+    } else {
+      if (depth >= limits.maxDepth) return 'TOO_DEEP'
+      budget -= 2
+      if (Array.isArray(node)) {
+        for (const item of node as unknown[]) {
+          budget -= 1
+          stack.push([item, depth + 1])
+        }
+      } else {
+        for (const [key, item] of Object.entries(node)) {
+          budget -= key.length + 4
+          stack.push([item, depth + 1])
+        }
+      }
+    }
+    if (budget < 0) return 'TOO_LARGE'
+  }
+  return 'OK'
+}
+
+const formatSize = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`
 
 /** An ISO-8601 date-time, as the expiresAt data point holds it, in epoch ms. */
 export const isoDateTime: ValueParser<number | undefined> = (value) => {

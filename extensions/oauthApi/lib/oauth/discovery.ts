@@ -111,7 +111,11 @@ const tryCandidate = async (
         deadline: step.deadline,
         maxResponseBytes: Math.min(step.maxResponseBytes, MAX_METADATA_BYTES),
       },
-      { retryable: true, mayFollowRedirect: (target) => target.origin === candidate.url.origin },
+      {
+        retryable: true,
+        redirectRefusal: (target) =>
+          target.origin === candidate.url.origin ? undefined : 'another origin',
+      },
     )
     if (response.status !== 200) return `HTTP ${response.status}`
     body = response.body
@@ -127,7 +131,7 @@ const tryCandidate = async (
   }
   const tokenEndpoint = metadata['token_endpoint']
   if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
-  const problem = endpointUrlProblem(tokenEndpoint)
+  const problem = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
   if (problem !== undefined) return `token_endpoint ${problem}`
   return { tokenEndpoint: new URL(tokenEndpoint), source: candidate.source }
 }

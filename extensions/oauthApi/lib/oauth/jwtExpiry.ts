@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose'
+import { plausibleExpiry } from './tokenLifetime'
 
 export interface JwtTimes {
   /** RFC 7519 §4.1.4 exp, in epoch ms. */
@@ -18,7 +19,8 @@ export const readJwtTimes = (token: string): JwtTimes => {
   if (token.split('.').length !== 3) return NO_TIMES
   try {
     const { exp, iat } = decodeJwt(token)
-    return { expiresAtMs: epochMs(exp), issuedAtMs: epochMs(iat) }
+    // An exp too far out to believe counts as none (see plausibleExpiry); one in the past stays.
+    return { expiresAtMs: plausibleExpiry(epochMs(exp)), issuedAtMs: plausibleExpiry(epochMs(iat)) }
   } catch {
     return NO_TIMES
   }

@@ -1,4 +1,4 @@
-import { exchange } from '../http/exchange'
+import { exchange, type RefusedRedirect } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { HttpRequest } from '../http/sendRequest'
 import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
@@ -52,7 +52,8 @@ export const requestToken = async (
   try {
     result = await exchange(await buildRequest(tokenUrl), {
       retryable: true,
-      mayFollowRedirect: (target) => target.origin === tokenUrl.origin,
+      redirectRefusal: (target) =>
+        target.origin === tokenUrl.origin ? undefined : 'another origin',
       // A fresh client assertion for each attempt: RFC 7523 §3 item 7 lets servers refuse a jti twice.
       renewForRetry: (previous) => buildRequest(previous.url),
     })
@@ -64,7 +65,7 @@ export const requestToken = async (
   if (refusedRedirect !== undefined) {
     throw new StepFailure(
       'TOKEN_REDIRECT_REFUSED',
-      `The token endpoint redirected to ${refusedRedirect.origin}, another origin; the redirect was not followed`,
+      `The token endpoint redirected to ${redirectNote(refusedRedirect)}; the redirect was not followed`,
     )
   }
   if (response.status >= 200 && response.status < 300) {
@@ -96,4 +97,17 @@ const tokenRequestContent = async (
   }
   await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
   return { form, headers }
+}
+
+/** Where a refused redirect of the token endpoint went, and why it was not followed. */
+const redirectNote = (refused: RefusedRedirect): string => {
+  const where = `${refused.target.origin}${refused.target.pathname}`
+  switch (refused.reason) {
+    case 'LOOP':
+      return `${where}, which it had already requested (a redirect loop)`
+    case 'TOO_MANY':
+      return `${where} after ${refused.limit} redirects (too many redirects)`
+    case 'NOT_ALLOWED':
+      return `${refused.target.origin}, ${refused.why}`
+  }
 }

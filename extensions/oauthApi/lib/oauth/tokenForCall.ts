@@ -49,8 +49,13 @@ export const tokenForCall = async (
 }
 
 /**
- * A token other than `refused`: the cache's, unless that is the refused one, then a new one.
- * Called after the API refused a token (401 or a status in renewOnStatus) or when it expired.
+ * A token other than `refused`, if the token endpoint gives one: the cache's, unless that is the
+ * refused one, then a new one. Called after the API refused a token (401 or a status in
+ * renewOnStatus) or when it expired. At most one more token request is sent after a fresh one
+ * that returned the refused token again: one that came from the cache or from a request another
+ * run had started may be older than the refusal; this step's own fresh request is not. When the
+ * endpoint still hands out the refused token, it is returned with `replaced` false, and the
+ * caller decides (a refused token is not sent again; an expiring one may be).
  */
 export const renewedToken = async (
   client: TokenClient,
@@ -59,12 +64,12 @@ export const renewedToken = async (
 ): Promise<TokenForCall> => {
   forgetAccessToken(client, refused)
   let obtained = await obtainAccessToken(client, step)
-  if (obtained.token.accessToken === refused) {
+  if (obtained.token.accessToken === refused && obtained.source !== 'loaded') {
     obtained = await obtainAccessToken(client, step, { bypassCache: true })
   }
   return {
     accessToken: obtained.token.accessToken,
-    replaced: true,
+    replaced: obtained.token.accessToken !== refused,
     fetched: obtained.source !== 'cache',
   }
 }

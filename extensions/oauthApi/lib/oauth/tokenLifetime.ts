@@ -6,7 +6,27 @@ const RENEWAL_MARGIN_SHARE = 0.2
  * A token whose lifetime the server does not tell (no expires_in, not a JWT) is reused for this
  * long at most; a 401 from the API renews it sooner (see authenticatedApiCall).
  */
-const UNKNOWN_LIFETIME_REUSE_MS = 300_000
+export const UNKNOWN_LIFETIME_REUSE_MS = 300_000
+
+/**
+ * The longest lifetime a token is believed to have: an expires_in or JWT exp further out (1e13
+ * s, 1e308, an exp of 1e20) is treated as unknown — the token is then reused for at most
+ * UNKNOWN_LIFETIME_REUSE_MS, never "forever", and no date beyond what Date can hold is made.
+ */
+export const MAX_TOKEN_LIFETIME_MS = 365 * 24 * 3_600_000
+
+/**
+ * An expiry (epoch ms) that can be believed: at most a year ahead, else undefined (unknown); one
+ * before 1970 (a negative exp) counts as long past (0); NaN and infinities as unknown.
+ */
+export const plausibleExpiry = (
+  expiresAtMs: number | undefined,
+  now = Date.now(),
+): number | undefined => {
+  if (expiresAtMs === undefined || !Number.isFinite(expiresAtMs)) return undefined
+  if (expiresAtMs > now + MAX_TOKEN_LIFETIME_MS) return undefined
+  return Math.max(0, expiresAtMs)
+}
 
 export const renewalMarginMs = (lifetimeMs: number | undefined): number =>
   lifetimeMs === undefined || lifetimeMs <= 0

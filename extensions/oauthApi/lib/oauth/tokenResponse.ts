@@ -4,6 +4,7 @@ import type { Redactor } from '../secrets/redactor'
 import { StepFailure } from '../step/StepFailure'
 import { isSendableBearerToken } from './bearerToken'
 import { readJwtExpiry } from './jwtExpiry'
+import { MAX_TOKEN_LIFETIME_MS } from './tokenLifetime'
 
 export interface TokenSet {
   accessToken: string
@@ -54,7 +55,8 @@ export const parseTokenSuccess = (
 
 /**
  * expires_in is RECOMMENDED (§5.1) and arrives as a number or, from some servers (Azure AD B2C,
- * NetSuite), as a numeric string. 0, negative or unreadable values mean "unknown".
+ * NetSuite), as a numeric string. 0, negative, unreadable values and lifetimes beyond
+ * MAX_TOKEN_LIFETIME_MS (1e13, 1e308, a string of 400 digits) mean "unknown".
  */
 const parseExpiresIn = (value: unknown): number | undefined => {
   const seconds =
@@ -63,7 +65,10 @@ const parseExpiresIn = (value: unknown): number | undefined => {
       : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)
         ? Number(value)
         : undefined
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0
+  return seconds !== undefined &&
+    Number.isFinite(seconds) &&
+    seconds > 0 &&
+    seconds * 1000 <= MAX_TOKEN_LIFETIME_MS
     ? Math.floor(seconds)
     : undefined
 }

@@ -34,6 +34,9 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   GRAPHQL_RESPONSE_INVALID: 'SERVER_ERROR',
   PAGE_OUTSIDE_BASE: 'BAD_REQUEST',
   RATE_LIMITED: 'SERVER_ERROR',
+  // The API refuses a token its authorization server keeps issuing: a configuration mismatch
+  // (audience, scope, API base URL, the client's rights) more likely than an outage.
+  TOKEN_NOT_RENEWED: 'BAD_REQUEST',
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',

@@ -103,10 +103,8 @@ const safeLogger =
   (helpers: Helpers, redactor: Redactor, actionKey: string): SafeLog =>
   (data, message) => {
     try {
-      const scrubbedData = JSON.parse(redactor.scrub(JSON.stringify(data))) as Record<
-        string,
-        unknown
-      >
+      // Each string scrubbed before the data is serialized (see scrubStrings).
+      const scrubbedData = scrubStrings(data, redactor) as Record<string, unknown>
       helpers?.log?.(
         { extension: 'oauthApi', action: actionKey, ...scrubbedData },
         redactor.scrub(message),
@@ -115,3 +113,21 @@ const safeLogger =
       // Logging must never change how a run ends.
     }
   }
+
+/**
+ * Every string in log data scrubbed where it is, not in the data's JSON text: there a secret a
+ * server echoed as `\/` would be escaped once more (`\\/`) and no longer be one of its forms.
+ */
+const scrubStrings = (value: unknown, redactor: Redactor, depth = 0): unknown => {
+  if (typeof value === 'string') return redactor.scrub(value)
+  if (value === null || typeof value !== 'object' || depth > 8) {
+    return typeof value === 'object' && value !== null ? '[…]' : value
+  }
+  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, redactor, depth + 1))
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      redactor.scrub(key),
+      scrubStrings(item, redactor, depth + 1),
+    ]),
+  )
+}

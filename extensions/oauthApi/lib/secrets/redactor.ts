@@ -1,86 +1,170 @@
 import { LRUCache } from 'lru-cache'
-import { formUrlEncode } from '../http/formUrlEncode'
 
 /**
- * Secret hygiene: every text that leaves an action run (events, log lines) passes through a
- * Redactor that knows the run's secrets — the client secret, the private key, client assertions
- * and access tokens — in the forms they travel in (raw, form-encoded, inside a Basic header).
+ * Secret hygiene: every text that leaves an action run (events, log lines, data points other
+ * than accessToken) passes through a Redactor that knows the run's secrets — the client secret,
+ * the private key and each line of it, client assertions, Basic header values and access
+ * tokens — in every form a server may echo them in:
+ *
+ * - raw;
+ * - JSON-escaped, by any serializer: `\"`, `\\`, `\n`…, PHP's `\/`, and any character as
+ *   `\uXXXX` (non-ASCII as most do, ASCII too as .NET and Go do for `+`, `<`, `&`…), hex digits
+ *   in either case;
+ * - percent-encoded (any character, upper- or lower-case hex as .NET writes `%2f`), and
+ *   form-encoded (`+` for a space);
+ * - any mix of the above, character by character;
+ * - base64 and base64url, with and without padding.
  */
 const REDACTED = '[REDACTED]'
 /** Shorter values would blank out ordinary words; no real secret or token is this short. */
 const MIN_SECRET_LENGTH = 4
 
+/** How one secret is found: a pattern for the character-wise encodings, and whole forms. */
+interface SecretMatcher {
+  /**
+   * Matches the secret with each character raw or escaped in any of the ways above; undefined
+   * for a whole PEM key, whose lines each have their own pattern (see secretParts).
+   */
+  pattern: RegExp | undefined
+  /** The raw secret: the only form a text without `\`, `%` or `+` can hold. */
+  raw: string
+  /** Forms that are not character-wise: base64 and base64url (±padding), PEM lines. */
+  whole: readonly string[]
+  /** Whether a '+' in the text could stand for a character of the secret (a space). */
+  hasSpace: boolean
+}
+
 /**
- * The forms of the secrets seen lately (the settings' secrets and the cached tokens), so that a
- * run does not encode the same secret again: bounded like the token cache it mirrors.
+ * The matchers of the secrets seen lately (the settings' secrets and the cached tokens), so that
+ * a run does not build them again: bounded like the token cache it mirrors.
  */
-const FORMS_CACHE_SIZE = 1000
-const formsCache = new LRUCache<string, readonly string[]>({ max: FORMS_CACHE_SIZE })
+const MATCHERS_CACHE_SIZE = 1000
+const matchersCache = new LRUCache<string, readonly SecretMatcher[]>({ max: MATCHERS_CACHE_SIZE })
 
 export class Redactor {
-  private readonly secrets = new Set<string>()
+  private readonly matchers = new Map<string, SecretMatcher>()
   /** Longest first, so that a secret that contains another is replaced whole; made on demand. */
-  private ordered: string[] | undefined
+  private ordered: SecretMatcher[] | undefined
 
   add(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
-    for (const form of formsOf(secret)) {
-      if (!this.secrets.has(form)) {
-        this.secrets.add(form)
+    for (const matcher of matchersOf(secret)) {
+      if (!this.matchers.has(matcher.raw)) {
+        this.matchers.set(matcher.raw, matcher)
         this.ordered = undefined
       }
     }
   }
 
   scrub(text: string): string {
-    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length)
+    this.ordered ??= [...this.matchers.values()].sort((a, b) => b.raw.length - a.raw.length)
+    if (this.ordered.length === 0) return text
+    // Without an escape character in the text, only raw and whole forms can be in it: a plain
+    // substring search, much faster than the pattern on large response bodies.
+    const escaped = text.includes('\\') || text.includes('%')
+    const plus = text.includes('+')
     let scrubbed = text
-    for (const secret of this.ordered) {
-      if (scrubbed.includes(secret)) scrubbed = scrubbed.split(secret).join(REDACTED)
+    for (const matcher of this.ordered) {
+      if (matcher.pattern !== undefined && (escaped || (plus && matcher.hasSpace))) {
+        scrubbed = scrubbed.replace(matcher.pattern, REDACTED)
+      } else if (scrubbed.includes(matcher.raw)) {
+        scrubbed = scrubbed.split(matcher.raw).join(REDACTED)
+      }
+      for (const form of matcher.whole) {
+        if (scrubbed.includes(form)) scrubbed = scrubbed.split(form).join(REDACTED)
+      }
     }
     return scrubbed
   }
 }
 
-const formsOf = (secret: string): readonly string[] => {
-  let forms = formsCache.get(secret)
-  if (forms === undefined) {
-    forms = secretForms(secret).filter((form) => form.length >= MIN_SECRET_LENGTH)
-    formsCache.set(secret, forms)
+const matchersOf = (secret: string): readonly SecretMatcher[] => {
+  let matchers = matchersCache.get(secret)
+  if (matchers === undefined) {
+    matchers = secretParts(secret).map(({ part, charwise }) => matcherOf(part, charwise))
+    matchersCache.set(secret, matchers)
   }
-  return forms
-}
-
-/** The shapes a secret takes on the wire and in JSON or PEM text. */
-const secretForms = (secret: string): string[] => {
-  const forms = [
-    secret,
-    ...uriEncodedForms(secret),
-    // application/x-www-form-urlencoded, as client_secret_post sends it (also escapes !'()~).
-    formUrlEncode(secret),
-    JSON.stringify(secret).slice(1, -1),
-    Buffer.from(secret).toString('base64'),
-  ]
-  // A PEM key: each base64 line of its body is secret on its own (an error may quote one line).
-  if (secret.includes('-----BEGIN')) {
-    const body = secret.replace(/\\n/g, '\n')
-    forms.push(body)
-    for (const line of body.split('\n')) {
-      if (!line.startsWith('-----') && line.trim().length >= 16) forms.push(line.trim())
-    }
-  }
-  return forms
+  return matchers
 }
 
 /**
- * encodeURIComponent, raw and with "+" for spaces. It throws on a lone surrogate (a setting can
- * hold one): then there is no such form, and the form-encoded one (U+FFFD) stands for it.
+ * The secret itself and, for a PEM key, its body and each base64 line of it (an error may quote
+ * one line); a key written on one line with literal "\n" also in its multi-line form. A whole
+ * key is looked for as it is (and in base64): its lines, each looked for in every encoding,
+ * already cover an escaped copy of it, and a pattern of thousands of characters would cost
+ * more than it finds.
  */
-const uriEncodedForms = (secret: string): string[] => {
-  try {
-    const encoded = encodeURIComponent(secret)
-    return [encoded, encoded.replace(/%20/g, '+')]
-  } catch {
-    return []
+const secretParts = (secret: string): Array<{ part: string; charwise: boolean }> => {
+  if (!secret.includes('-----BEGIN')) return [{ part: secret, charwise: true }]
+  const parts = [{ part: secret, charwise: false }]
+  const body = secret.replace(/\\n/g, '\n')
+  if (body !== secret) parts.push({ part: body, charwise: false })
+  for (const line of body.split('\n')) {
+    if (!line.startsWith('-----') && line.trim().length >= 16) {
+      parts.push({ part: line.trim(), charwise: true })
+    }
+  }
+  return parts
+}
+
+const matcherOf = (secret: string, charwise: boolean): SecretMatcher => {
+  const utf8 = Buffer.from(secret, 'utf8')
+  const base64 = utf8.toString('base64')
+  const base64url = utf8.toString('base64url')
+  const whole = [
+    ...new Set([
+      base64,
+      base64.replace(/=+$/, ''),
+      base64url,
+      `${base64url}${'='.repeat(base64.length - base64url.length)}`,
+    ]),
+  ]
+  return {
+    pattern: charwise ? new RegExp(characterPatterns(secret).join(''), 'g') : undefined,
+    raw: secret,
+    whole: whole
+      .filter((form) => form !== secret && form.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length),
+    hasSpace: secret.includes(' '),
   }
 }
+
+/** JSON's short escapes (RFC 8259 §7), and PHP's `\/`. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\\\"',
+  '\\': '\\\\\\\\',
+  '/': '\\\\/',
+  '\b': '\\\\b',
+  '\f': '\\\\f',
+  '\n': '\\\\n',
+  '\r': '\\\\r',
+  '\t': '\\\\t',
+}
+
+/** One pattern per character (a surrogate pair is one character): its forms as alternatives. */
+const characterPatterns = (secret: string): string[] =>
+  Array.from(secret, (character) => {
+    const alternatives = [escapeRegExp(character)]
+    const short = SHORT_ESCAPES[character]
+    if (short !== undefined) alternatives.push(short)
+    // \uXXXX per UTF-16 unit (a pair as two escapes).
+    let units = ''
+    for (let i = 0; i < character.length; i++) {
+      units += `\\\\u${hexPattern(character.charCodeAt(i), 4)}`
+    }
+    alternatives.push(units)
+    // %XX per UTF-8 byte; a lone surrogate travels as U+FFFD.
+    alternatives.push(
+      [...Buffer.from(character, 'utf8')].map((byte) => `%${hexPattern(byte, 2)}`).join(''),
+    )
+    if (character === ' ') alternatives.push('\\+')
+    return `(?:${alternatives.join('|')})`
+  })
+
+/** A number in hex, each letter digit in either case: 0x2f → "2[fF]". */
+const hexPattern = (value: number, width: number): string =>
+  Array.from(value.toString(16).padStart(width, '0'), (digit) =>
+    /[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit,
+  ).join('')
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')

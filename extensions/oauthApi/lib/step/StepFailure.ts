@@ -29,6 +29,8 @@ export type FailureCode =
   | 'PAGE_OUTSIDE_BASE'
   // The step's own limits.
   | 'RATE_LIMITED'
+  // The API refused the token, and the token endpoint handed out the same one again.
+  | 'TOKEN_NOT_RENEWED'
   // The transport (http/HttpError.ts).
   | HttpErrorCode
   // A bug of ours.

@@ -2,13 +2,13 @@ import { FieldType, StringType, type Field } from '@awell-health/extensions-core
 import { InputProblem, objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import {
   booleanValue,
+  boundedJson,
+  boundedRequiredText,
   headerPairs,
   isoDateTime,
-  jsonValue,
-  optionalFieldText,
   oneOf,
+  optionalFieldText,
   queryPairs,
-  requiredText,
   statusList,
   wholeNumberInRange,
 } from '../../../lib/input/valueParsers'
@@ -148,21 +148,44 @@ const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   return text as (typeof HTTP_METHODS)[number]
 }
 
+/** A TEXT body sent as it is, within the body's size bound. */
+const boundedRawText =
+  (maxLength: number): ValueParser<string | undefined> =>
+  (value) => {
+    const text = rawText(value)
+    if (text !== undefined && text.length > maxLength) {
+      throw new InputProblem(`is longer than ${maxLength} characters`)
+    }
+    return text
+  }
+
 /** The body format; json when empty (an unset STRING field may arrive as null). */
 const bodyFormat: ValueParser<(typeof BODY_FORMATS)[number]> = (value) =>
   oneOf(BODY_FORMATS, 'json')(value ?? undefined)
+
+/**
+ * Bounds that real use never reaches; beyond them a field is refused (WRONG_INPUT naming it)
+ * before anything is sent, in time linear in its size.
+ */
+export const FIELD_LIMITS = {
+  /** Characters of the path field (an absolute URL included). */
+  pathLength: 8 * 1024,
+  query: { maxEntries: 200, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
+  headers: { maxEntries: 100, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
+  body: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
+} as const
 
 export const FieldsValidationSchema = objectOfParsers(
   {
     accessToken,
     tokenExpiresAt: isoDateTime,
     method,
-    path: requiredText,
-    query: queryPairs,
-    headers: headerPairs,
+    path: boundedRequiredText(FIELD_LIMITS.pathLength),
+    query: queryPairs(FIELD_LIMITS.query),
+    headers: headerPairs(FIELD_LIMITS.headers),
     bodyFormat,
-    body: jsonValue,
-    bodyText: rawText,
+    body: boundedJson(FIELD_LIMITS.body),
+    bodyText: boundedRawText(FIELD_LIMITS.body.maxBytes),
     idempotencyKey: optionalFieldText,
     maxPages: wholeNumberInRange(1, 1, MAX_PAGES),
     failOnHttpError: booleanValue(true),
@@ -173,6 +196,6 @@ export const FieldsValidationSchema = objectOfParsers(
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
     }
     // The body in the shape of its format, or the field that does not fit it.
-    return { ...parsed, body: requestBodyOf(parsed.bodyFormat, body, bodyText) }
+    return { ...parsed, body: requestBodyOf(parsed.bodyFormat, body?.value, bodyText) }
   },
 )

@@ -13,7 +13,11 @@ import {
   graphqlRequest,
   graphqlVariables,
 } from '../../../lib/graphql/graphqlDocument'
-import { accessToken, fields as apiCallFields } from '../../authenticatedApiCall/config/fields'
+import {
+  accessToken,
+  fields as apiCallFields,
+  FIELD_LIMITS,
+} from '../../authenticatedApiCall/config/fields'
 
 export const fields = {
   query: {
@@ -73,7 +77,7 @@ export const FieldsValidationSchema = objectOfParsers(
     accessToken,
     tokenExpiresAt: isoDateTime,
     renewOnStatus: statusList([401]),
-    headers: headerPairs,
+    headers: headerPairs(FIELD_LIMITS.headers),
     failOnGraphqlErrors: booleanValue(true),
   } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
   ({ query, variables, operationName, ...rest }) => ({
