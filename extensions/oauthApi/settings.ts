@@ -16,6 +16,7 @@ import {
 } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
 import type { RequestRate } from './lib/rate/requestRate'
+import { keyThumbprint } from './lib/oauth/publicJwk'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import {
   CLIENT_AUTH_METHODS,
@@ -25,6 +26,7 @@ import {
   type TokenClient,
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
+import { TOKEN_DATA_POINT_MODES, type TokenDataPointMode } from './lib/oauth/tokenReferences'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
@@ -83,7 +85,16 @@ export const settings = {
     label: 'Private key ID (kid)',
     obfuscated: false,
     required: false,
-    description: 'For private_key_jwt: the kid of the public key registered with the server.',
+    description:
+      'For private_key_jwt: the kid of the public key registered with the server. When empty: the private JWK\'s own kid, else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
+  },
+  jwksUrl: {
+    key: 'jwksUrl',
+    label: 'JWK Set URL',
+    obfuscated: false,
+    required: false,
+    description:
+      'For private_key_jwt: where your public JWK Set is hosted (https); sent as the "jku" header of the client assertion (SMART Backend Services).',
   },
   signingAlgorithm: {
     key: 'signingAlgorithm',
@@ -152,6 +163,14 @@ export const settings = {
     description:
       'Optional, 1 to 100000: API requests of these settings are spaced to this budget across all care flows (token requests do not count). A step waits for its turn within its timeout.',
   },
+  tokenDataPoints: {
+    key: 'tokenDataPoints',
+    label: 'Token data points',
+    obfuscated: false,
+    required: false,
+    description:
+      'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
+  },
 } satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof settings
@@ -212,6 +231,8 @@ export interface OAuthApiSettings {
   secrets: readonly string[]
   /** The API request budget of this configuration, when maxRequestsPerMinute is set. */
   requestRate: RequestRate | undefined
+  /** What the accessToken data points hold: the token, or a reference to it. */
+  tokenDataPoints: TokenDataPointMode
 }
 
 export const SettingsValidationSchema = objectOfParsers(
@@ -223,6 +244,7 @@ export const SettingsValidationSchema = objectOfParsers(
     clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
     privateKey: optionalText,
     privateKeyId: optionalText,
+    jwksUrl: endpointUrl,
     signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
     scope: optionalText,
     audience: optionalText,
@@ -233,6 +255,7 @@ export const SettingsValidationSchema = objectOfParsers(
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
     // Settings are text: anything else (null too) is refused by optionalText.
     maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
+    tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
     const endpoint: TokenEndpoint | undefined =
@@ -267,6 +290,7 @@ export const SettingsValidationSchema = objectOfParsers(
         value.maxRequestsPerMinute === undefined
           ? undefined
           : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
+      tokenDataPoints: value.tokenDataPoints,
     }
   },
 )
@@ -285,6 +309,7 @@ const clientAuth = (value: {
   clientSecret: string | undefined
   privateKey: string | undefined
   privateKeyId: string | undefined
+  jwksUrl: URL | undefined
   signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number]
 }): { auth: ClientAuth; credential: string } => {
   const { clientId, clientAuthMethod: method } = value
@@ -299,8 +324,11 @@ const clientAuth = (value: {
         method,
         clientId,
         key: read.key,
-        keyId: value.privateKeyId,
+        // The kid matches the registered key by construction: the JWK Set that
+        // "npm run cli -- keygen" and "jwks" print carries the same thumbprint.
+        keyId: value.privateKeyId ?? read.jwkKid ?? keyThumbprint(read.key),
         algorithm: value.signingAlgorithm,
+        jwksUrl: value.jwksUrl,
       },
       credential: value.privateKey,
     }
