@@ -15,8 +15,8 @@ import {
   requiredText,
 } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
+import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
-import { keyThumbprint } from './lib/oauth/publicJwk'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import {
   CLIENT_AUTH_METHODS,
@@ -324,9 +324,7 @@ const clientAuth = (value: {
         method,
         clientId,
         key: read.key,
-        // The kid matches the registered key by construction: the JWK Set that
-        // "npm run cli -- keygen" and "jwks" print carries the same thumbprint.
-        keyId: value.privateKeyId ?? read.jwkKid ?? keyThumbprint(read.key),
+        keyId: assertionKeyId(value.privateKeyId, read.jwkKid, read.key),
         algorithm: value.signingAlgorithm,
         jwksUrl: value.jwksUrl,
       },

@@ -57,6 +57,17 @@ export const keyThumbprint = (key: KeyObject): string | undefined => {
 }
 
 /**
+ * The kid of the client assertion, chosen so that it matches the registered key by construction:
+ * the Private key ID setting when given, else a private JWK's own kid (the id it was registered
+ * under), else the RFC 7638 thumbprint — what `npm run cli -- keygen` and `jwks` print.
+ */
+export const assertionKeyId = (
+  configured: string | undefined,
+  jwkKid: string | undefined,
+  key: KeyObject,
+): string | undefined => configured ?? jwkKid ?? keyThumbprint(key)
+
+/**
  * The JWK Set to register with the authorization server (Epic, SMART: "JWK Set" or "JWK Set
  * URL") for a private key: its public members, its kid and alg, and use "sig".
  */
