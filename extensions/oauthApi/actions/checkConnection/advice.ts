@@ -11,7 +11,7 @@ import { InputFailure, StepFailure } from '../../lib/step/StepFailure'
  */
 
 /** Beyond this, client assertions (iat, exp: RFC 7523 §3) are at risk; SMART allows 5 minutes. */
-export const CLOCK_SKEW_LIMIT_SECONDS = 60
+const CLOCK_SKEW_LIMIT_SECONDS = 60
 
 /** The failure with the advice appended; anything else (and input failures) unchanged. */
 export const withAdvice = (error: unknown, advice: string | undefined): unknown =>
