@@ -85,15 +85,22 @@ function warnAboutMissingRequiredSettings(
   }
 }
 
-/** Merges settings from .env, then the environment, then --settings (later wins). */
-export function mergeSettings(extension: Extension, sources: SettingsSources): LoadedSettings {
+/**
+ * Merges settings from .env, then the environment, then --settings (later wins). `checkRequired`
+ * false: a command that needs only some settings (jwks) does not warn about the others.
+ */
+export function mergeSettings(
+  extension: Extension,
+  sources: SettingsSources,
+  checkRequired = true,
+): LoadedSettings {
   const warnings: string[] = []
   const values = {
     ...settingsFromVariables(extension, sources.dotEnv, '.env', warnings),
     ...settingsFromVariables(extension, sources.env, 'the environment', warnings),
     ...settingsFromCli(extension, sources.cli, warnings),
   }
-  warnAboutMissingRequiredSettings(extension, values, warnings)
+  if (checkRequired) warnAboutMissingRequiredSettings(extension, values, warnings)
   return { values, warnings }
 }
 
@@ -104,6 +111,7 @@ export async function loadSettings(
     env: Readonly<Record<string, string | undefined>>
     cwd: string
     source?: JsonSource
+    checkRequired?: boolean
   },
 ): Promise<LoadedSettings> {
   const dotEnv = await readDotEnv(options.cwd)
@@ -111,6 +119,10 @@ export async function loadSettings(
     options.source === undefined
       ? {}
       : await readJsonObject(options.source, 'settings', options.cwd)
-  const merged = mergeSettings(extension, { dotEnv: dotEnv.variables, env: options.env, cli })
+  const merged = mergeSettings(
+    extension,
+    { dotEnv: dotEnv.variables, env: options.env, cli },
+    options.checkRequired,
+  )
   return { values: merged.values, warnings: [...dotEnv.warnings, ...merged.warnings] }
 }

@@ -1,4 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import {
+  SIGNING_ALGORITHMS,
+  type SigningAlgorithm,
+} from '../extensions/oauthApi/lib/oauth/TokenClient'
 import { UsageError } from './usage'
 
 /** Where a JSON document comes from: inline on the command line or from a file. */
@@ -16,6 +20,8 @@ export type Command =
       fields: JsonSource
       settings?: JsonSource
     }
+  | { name: 'keygen'; alg: SigningAlgorithm; json: boolean }
+  | { name: 'jwks'; settings?: JsonSource }
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -25,6 +31,7 @@ const OPTIONS = {
   'fields-file': { type: 'string' },
   settings: { type: 'string' },
   'settings-file': { type: 'string' },
+  alg: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 type OptionName = keyof typeof OPTIONS
@@ -33,6 +40,8 @@ const OPTIONS_BY_COMMAND: Record<string, ReadonlySet<string>> = {
   list: new Set(['json']),
   describe: new Set(['json']),
   run: new Set(['json', 'verbose', 'fields', 'fields-file', 'settings', 'settings-file']),
+  keygen: new Set(['json', 'alg']),
+  jwks: new Set(['settings', 'settings-file']),
 }
 
 type Flags = Partial<Record<OptionName, string | true>>
@@ -78,6 +87,16 @@ function expectPositionals(command: string, positionals: string[], count: number
   }
 }
 
+/** --alg: one of the algorithms the Signing algorithm setting takes; RS384 (its default) when absent. */
+function signingAlgorithm(value: string | true | undefined): SigningAlgorithm {
+  if (value === undefined) return 'RS384'
+  const known: readonly string[] = SIGNING_ALGORITHMS
+  if (typeof value !== 'string' || !known.includes(value)) {
+    throw new UsageError(`--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`)
+  }
+  return value as SigningAlgorithm
+}
+
 function jsonSource(flags: Flags, inlineFlag: OptionName, fileFlag: OptionName) {
   const text = flags[inlineFlag]
   const path = flags[fileFlag]
@@ -105,6 +124,14 @@ export function parseCommand(argv: readonly string[]): Command {
   if (command === 'list') {
     expectPositionals(command, rest, 0)
     return { name: 'list', json }
+  }
+  if (command === 'keygen') {
+    expectPositionals(command, rest, 0)
+    return { name: 'keygen', alg: signingAlgorithm(flags.alg), json }
+  }
+  if (command === 'jwks') {
+    expectPositionals(command, rest, 0)
+    return { name: 'jwks', settings: jsonSource(flags, 'settings', 'settings-file') }
   }
   expectPositionals(command, rest, 1)
   if (command === 'describe') return { name: 'describe', target: rest[0], json }

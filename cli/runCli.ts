@@ -1,6 +1,7 @@
 import { describeAction } from './describeAction'
 import { stackFramesOf, thrownClassName } from './describeThrown'
 import { findAction } from './findAction'
+import { jwksCommand, keygenCommand } from './keys'
 import {
   formatDescription,
   formatJson,
@@ -84,11 +85,16 @@ async function executeCommand(command: Command, deps: CliDependencies): Promise<
       return describeCommand(command.target, command.json, deps)
     case 'run':
       return runCommand(command, deps)
+    case 'keygen':
+      return keygenCommand(command, deps)
+    case 'jwks':
+      return jwksCommand(command, deps)
   }
 }
 
 /**
- * The local runner: `list`, `describe <ext>/<action>` and `run <ext>/<action>`.
+ * The local runner: `list`, `describe <ext>/<action>` and `run <ext>/<action>`, and the
+ * onboarding commands `keygen` and `jwks`.
  * Resolves to the exit code: 0 completed, 1 the action failed, 2 usage error.
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {

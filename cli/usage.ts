@@ -8,8 +8,13 @@ Commands:
   run <extension>/<action> (--fields JSON | --fields-file FILE)
       [--settings JSON | --settings-file FILE] [--json] [--verbose]
       Run the action's handler locally.
+  keygen [--alg RS384|ES384|RS256|ES256|PS384] [--json]
+      Make a private key for private_key_jwt: prints it as the "Private key" setting takes
+      it (one line), its kid (RFC 7638 thumbprint) and the public JWK Set to register.
+  jwks [--settings JSON | --settings-file FILE]
+      Print the public JWK Set of the configured private key (only public members).
 
-Settings are read from, in increasing priority: ./.env, environment variables
+Settings (run, jwks) are read from, in increasing priority: ./.env, environment variables
 <EXTENSION>_<SETTINGKEY> (e.g. OAUTHAPI_TOKENURL), then --settings/--settings-file.
 
 Exit codes: 0 completed, 1 action error or uncaught failure, 2 usage error.

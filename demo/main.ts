@@ -37,9 +37,14 @@ const main = async (): Promise<number> => {
       )
       return 1
     }
+    // The calls between the token and the connection check, which comes last.
     const statuses = trip.steps
-      .slice(1)
+      .slice(1, -1)
       .map((step) => `${step.request} ${step.result.data_points.statusCode}`)
+    const check = trip.steps[trip.steps.length - 1].result.data_points
+    console.log(
+      `Connection check: granted "${check.grantedScope ?? ''}", a ${check.tokenFormat ?? '?'} token, clock skew ${check.clockSkewSeconds ?? '?'} s, GET /metadata ${check.apiStatusCode ?? '?'}.`,
+    )
     const { tokenRequests, apiRequests } = await servers.stats()
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; ${tokenRequests} token request(s), ${apiRequests} API request(s).`,

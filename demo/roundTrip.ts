@@ -42,8 +42,10 @@ const CREATE_PATIENT = `mutation CreatePatient($input: CreatePatientInput!) {
  * The care flow of the demo, run through the real registry and handlers as the extension
  * runtime would: Fetch OAuth token → GET a Patient with that token → POST an Observation → a
  * GraphQL query for the patient → a GraphQL mutation creating one → a FHIR search followed over
- * its three pages → an athenahealth-style form write, then derived data points read from
- * responseBody and data with JSONPath, as Studio maps them.
+ * its three pages → an athenahealth-style form write → the Check OAuth connection a designer runs
+ * from Studio's preview while setting up (a fresh token, what was granted, the clock skew, a
+ * GET /metadata with the token), then derived data points read from responseBody and data with
+ * JSONPath, as Studio maps them.
  */
 export const runRoundTrip = async (
   registry: readonly Extension[],
@@ -166,6 +168,15 @@ export const runRoundTrip = async (
     { accessToken: '{{Fetch OAuth token · accessToken}}', ...bookFields, body: booking },
   )
   if (book.result.status !== 'complete') return done(book)
+
+  const check = await run(
+    'Check OAuth connection',
+    'oauthApi/checkConnection',
+    'connection check, GET /metadata',
+    { path: '/metadata' },
+    { path: '/metadata' },
+  )
+  if (check.result.status !== 'complete') return done(check)
 
   const derived = [
     { from: read, dataPoint: 'responseBody', path: '$.name[0].family' },

@@ -8,7 +8,7 @@
 // Only the client credentials grant (RFC 6749 §4.4) is of interest: access tokens are JWTs
 // (RFC 9068) for the sample API's audience, resolved through resource indicators (RFC 8707).
 //
-// Admin route (not OAuth): GET /__stats → { tokenRequests, assertionJtis }.
+// Admin route (not OAuth): GET /__stats → { tokenRequests, assertionJtis, assertionHeaders }.
 
 import { createServer } from 'node:http'
 import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto'
@@ -26,6 +26,7 @@ const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-b
  * @typedef {object} AuthorizationServerConfig
  * @property {string} audience the sample API's resource indicator / access token audience
  * @property {string[]} scopes the scopes the sample API understands
+ * @property {string[]} [ungrantedScopes] scopes clients may ask for, which the API never grants
  * @property {number} accessTokenTtlSeconds
  * @property {object[]} clients oidc-provider client metadata (client_id, auth method, secret or jwks, scope)
  */
@@ -72,13 +73,22 @@ function rejectUnregisteredAuthMethod(ctx, client) {
 }
 
 /**
+ * Scopes a client may ask for (registered, known to the server) that the sample API never
+ * grants: oidc-provider drops them from the token, and its response's "scope" shows what was
+ * granted (RFC 6749 §5.1) — a server that grants less than asked.
+ */
+function ungrantedScopesOf(config) {
+  return config.ungrantedScopes ?? []
+}
+
+/**
  * RFC 8707 §2 resource server lookup: only the sample API exists. Also enforces RFC 6749 §3.3:
  * - no scope requested → the client's registered scopes (the "pre-defined default value");
  * - a scope the API does not know → invalid_scope (RFC 6749 §5.2). Scopes the client is not
  *   registered for are rejected with invalid_scope by oidc-provider itself.
  */
 function resourceServerInfoGetter(config) {
-  const knownScopes = new Set(config.scopes)
+  const knownScopes = new Set([...config.scopes, ...ungrantedScopesOf(config)])
   return async function getResourceServerInfo(ctx, resourceIndicator, client) {
     // The client credentials grant has no hook after client authentication; this lookup runs in
     // every client credentials token request (defaultResource always names the API).
@@ -103,15 +113,28 @@ function resourceServerInfoGetter(config) {
   }
 }
 
+/**
+ * oidc-provider fetches a client's jwks_uri through a dispatcher that refuses special-use IPs
+ * (an SSRF guard). The clients of this local server host their JWK Sets on loopback, so for
+ * loopback URLs only, the request goes out without that dispatcher.
+ */
+function fetchAllowingLoopback(url, options) {
+  const { hostname } = new URL(url)
+  if (hostname !== '127.0.0.1' && hostname !== 'localhost') return globalThis.fetch(url, options)
+  const { dispatcher: _guard, ...unguarded } = options
+  return globalThis.fetch(url, unguarded)
+}
+
 function providerConfiguration(config, signingJwk) {
   return {
+    fetch: fetchAllowingLoopback,
     clients: config.clients.map(toClientMetadata),
     jwks: { keys: [signingJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     routes: { token: TOKEN_PATH, jwks: JWKS_PATH },
     // The static scopes: oidc-provider answers invalid_scope when a client asks for one of these
     // that is not in its registered `scope`.
-    scopes: ['openid', ...config.scopes],
+    scopes: ['openid', ...config.scopes, ...ungrantedScopesOf(config)],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     enabledJWA: {
       clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384'],
@@ -138,13 +161,21 @@ function decodeJwtPayload(jwt) {
   }
 }
 
+function decodeJwtHeader(jwt) {
+  try {
+    return JSON.parse(Buffer.from(String(jwt).split('.')[0], 'base64url').toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
 function createStats() {
-  return { tokenRequests: 0, assertionJtis: [] }
+  return { tokenRequests: 0, assertionJtis: [], assertionHeaders: [] }
 }
 
 /**
- * Records the jti of every private_key_jwt client assertion (RFC 7523 §3) the token endpoint saw,
- * accepted or not (a replayed assertion shows up twice).
+ * Records the jti and the header (alg, kid, typ, jku) of every private_key_jwt client assertion
+ * (RFC 7523 §3) the token endpoint saw, accepted or not (a replayed assertion shows up twice).
  */
 function recordClientAssertionJtis(provider, stats) {
   const record = (ctx) => {
@@ -152,6 +183,8 @@ function recordClientAssertionJtis(provider, stats) {
     if (params?.client_assertion_type !== CLIENT_ASSERTION_TYPE) return
     const jti = decodeJwtPayload(params.client_assertion)?.jti
     if (typeof jti === 'string') stats.assertionJtis.push(jti)
+    const header = decodeJwtHeader(params.client_assertion)
+    if (header !== undefined) stats.assertionHeaders.push(header)
   }
   provider.on('grant.success', record)
   provider.on('grant.error', record)

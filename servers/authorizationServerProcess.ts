@@ -10,6 +10,8 @@ export interface AuthorizationServerConfig {
   /** the sample API's resource indicator (RFC 8707) and access token audience */
   audience: string
   scopes: string[]
+  /** Scopes clients may ask for that the API never grants (left out of the token's scope). */
+  ungrantedScopes?: string[]
   accessTokenTtlSeconds: number
   clients: ClientMetadata[]
 }
@@ -17,6 +19,8 @@ export interface AuthorizationServerConfig {
 interface AuthorizationServerStats {
   tokenRequests: number
   assertionJtis: string[]
+  /** The JOSE header of each client assertion: alg, kid, typ, jku. */
+  assertionHeaders: Array<Record<string, unknown>>
 }
 
 export interface AuthorizationServerProcess {

@@ -6,6 +6,12 @@ import { promisify } from 'node:util'
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { READ_SCOPE, WRITE_SCOPE } from './protectedApi'
 
+/**
+ * A scope the "basic" client may ask for, which the sample API never grants: the server leaves it
+ * out of the token (and says so in the response's scope, RFC 6749 §5.1).
+ */
+export const UNGRANTED_SCOPE = 'patient.export'
+
 const READ_WRITE_SCOPE = `${READ_SCOPE} ${WRITE_SCOPE}`
 const READ_ONLY_SCOPE = READ_SCOPE
 
@@ -59,7 +65,10 @@ export interface ClientMetadata {
   client_secret?: string
   token_endpoint_auth_method: ClientAuthMethod
   token_endpoint_auth_signing_alg?: string
+  /** The client's public keys (private_key_jwt), given at registration… */
   jwks?: { keys: JWK[] }
+  /** …or fetched from the client's JWK Set URL (RFC 7591 §2). */
+  jwks_uri?: string
   scope: string
 }
 
@@ -104,11 +113,13 @@ export interface GeneratedClients {
 }
 
 function secretClientMetadata(name: ClientName, client: SecretClient): ClientMetadata {
+  const { authMethod, scope } = CLIENT_REGISTRATIONS[name]
   return {
     client_id: client.clientId,
     client_secret: client.clientSecret,
-    token_endpoint_auth_method: CLIENT_REGISTRATIONS[name].authMethod,
-    scope: CLIENT_REGISTRATIONS[name].scope,
+    token_endpoint_auth_method: authMethod,
+    // The basic client may also ask for the scope the API never grants.
+    scope: name === 'basic' ? `${scope} ${UNGRANTED_SCOPE}` : scope,
   }
 }
 

@@ -448,7 +448,34 @@ function readPdf(): ApiResponse {
   return { status: 200, body: SAMPLE_PDF, headers: { 'content-type': 'application/pdf' } }
 }
 
+/**
+ * FHIR capabilities interaction (GET [base]/metadata): what a connection check tries. Servers
+ * often serve it without a token; this one wants a read token, so that the check tries it.
+ */
+function capabilityStatement(): ApiResponse {
+  return {
+    status: 200,
+    body: {
+      resourceType: 'CapabilityStatement',
+      status: 'active',
+      kind: 'instance',
+      fhirVersion: '4.0.1',
+      format: ['json'],
+      rest: [
+        {
+          mode: 'server',
+          resource: [
+            { type: 'Patient', interaction: [{ code: 'read' }] },
+            { type: 'Observation', interaction: [{ code: 'create' }] },
+          ],
+        },
+      ],
+    },
+  }
+}
+
 const ROUTES: Route[] = [
+  { method: 'GET', path: /^\/fhir\/metadata$/, scope: READ_SCOPE, handle: capabilityStatement },
   {
     method: 'GET',
     path: /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/,

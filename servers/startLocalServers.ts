@@ -12,6 +12,8 @@ import {
   CLIENT_REGISTRATIONS,
   clientSecretsOf,
   generateClients,
+  UNGRANTED_SCOPE,
+  type ClientMetadata,
   type ClientName,
   type LocalClients,
 } from './clients'
@@ -21,6 +23,11 @@ export interface LocalServersOptions {
   accessTokenTtlSeconds?: number
   /** The API's clock runs this many seconds ahead (see ProtectedApiOptions.clockSkewSeconds). */
   apiClockSkewSeconds?: number
+  /**
+   * More clients to register, e.g. one whose JWK Set is `npm run cli -- keygen` output (as
+   * `jwks`, or as a `jwks_uri` the authorization server fetches).
+   */
+  extraClients?: ClientMetadata[]
 }
 
 export interface LocalServers {
@@ -51,7 +58,13 @@ export interface LocalServers {
    * privateKeyId and signingAlgorithm instead of clientSecret.
    */
   settingsFor(client: keyof LocalServers['clients']): Record<string, string>
-  stats(): Promise<{ tokenRequests: number; apiRequests: number; assertionJtis: string[] }>
+  stats(): Promise<{
+    tokenRequests: number
+    apiRequests: number
+    assertionJtis: string[]
+    /** The JOSE header (alg, kid, typ, jku) of every client assertion. */
+    assertionHeaders: Array<Record<string, unknown>>
+  }>
   /** kills the authorization server, closes the API server; idempotent */
   stop(): Promise<void>
 }
@@ -107,8 +120,9 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     {
       audience: SAMPLE_API_AUDIENCE,
       scopes: [READ_SCOPE, WRITE_SCOPE],
+      ungrantedScopes: [UNGRANTED_SCOPE],
       accessTokenTtlSeconds,
-      clients: metadata,
+      clients: [...metadata, ...(options.extraClients ?? [])],
     },
     clientSecretsOf(clients),
   )
@@ -134,8 +148,8 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     clients,
     settingsFor: settingsFactory(clients, authorizationServer.tokenEndpoint, api.baseUrl),
     stats: async () => {
-      const { tokenRequests, assertionJtis } = await authorizationServer.stats()
-      return { tokenRequests, apiRequests: api.requestCount(), assertionJtis }
+      const { tokenRequests, assertionJtis, assertionHeaders } = await authorizationServer.stats()
+      return { tokenRequests, apiRequests: api.requestCount(), assertionJtis, assertionHeaders }
     },
     stop: stopper(authorizationServer, api),
   }

@@ -15,6 +15,7 @@ import {
   requiredText,
 } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
+import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import {
@@ -25,6 +26,7 @@ import {
   type TokenClient,
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
+import { TOKEN_DATA_POINT_MODES, type TokenDataPointMode } from './lib/oauth/tokenReferences'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
@@ -83,7 +85,16 @@ export const settings = {
     label: 'Private key ID (kid)',
     obfuscated: false,
     required: false,
-    description: 'For private_key_jwt: the kid of the public key registered with the server.',
+    description:
+      'For private_key_jwt: the kid of the public key registered with the server. When empty: the private JWK\'s own kid, else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
+  },
+  jwksUrl: {
+    key: 'jwksUrl',
+    label: 'JWK Set URL',
+    obfuscated: false,
+    required: false,
+    description:
+      'For private_key_jwt: where your public JWK Set is hosted (https); sent as the "jku" header of the client assertion (SMART Backend Services).',
   },
   signingAlgorithm: {
     key: 'signingAlgorithm',
@@ -151,6 +162,14 @@ export const settings = {
     required: false,
     description:
       'Optional, 1 to 100000: API requests of these settings are spaced to this budget across all care flows (token requests do not count). A step waits for its turn within its timeout.',
+  },
+  tokenDataPoints: {
+    key: 'tokenDataPoints',
+    label: 'Token data points',
+    obfuscated: false,
+    required: false,
+    description:
+      'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
   },
 } satisfies Record<string, Setting>
 
@@ -220,6 +239,8 @@ export interface OAuthApiSettings {
   secrets: readonly string[]
   /** The API request budget of this configuration, when maxRequestsPerMinute is set. */
   requestRate: RequestRate | undefined
+  /** What the accessToken data points hold: the token, or a reference to it. */
+  tokenDataPoints: TokenDataPointMode
 }
 
 export const SettingsValidationSchema = objectOfParsers(
@@ -231,6 +252,7 @@ export const SettingsValidationSchema = objectOfParsers(
     clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
     privateKey: optionalText,
     privateKeyId: optionalText,
+    jwksUrl: endpointUrl({ allowQuery: true }),
     signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
     scope: optionalText,
     audience: optionalText,
@@ -241,6 +263,7 @@ export const SettingsValidationSchema = objectOfParsers(
     maxResponseSizeMB: numberInRange(10, 0.001, 100),
     // Settings are text: anything else (null too) is refused by optionalText.
     maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
+    tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
     const endpoint: TokenEndpoint | undefined =
@@ -275,6 +298,7 @@ export const SettingsValidationSchema = objectOfParsers(
         value.maxRequestsPerMinute === undefined
           ? undefined
           : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
+      tokenDataPoints: value.tokenDataPoints,
     }
   },
 )
@@ -293,6 +317,7 @@ const clientAuth = (value: {
   clientSecret: string | undefined
   privateKey: string | undefined
   privateKeyId: string | undefined
+  jwksUrl: URL | undefined
   signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number]
 }): { auth: ClientAuth; credential: string } => {
   const { clientId, clientAuthMethod: method } = value
@@ -307,8 +332,9 @@ const clientAuth = (value: {
         method,
         clientId,
         key: read.key,
-        keyId: value.privateKeyId,
+        keyId: assertionKeyId(value.privateKeyId, read.jwkKid, read.key),
         algorithm: value.signingAlgorithm,
+        jwksUrl: value.jwksUrl,
       },
       credential: value.privateKey,
     }

@@ -32,6 +32,19 @@ describe('parseCommand', () => {
     })
   })
 
+  it('parses keygen with --alg (RS384 by default) and jwks with settings', () => {
+    expect(parseCommand(['keygen'])).toEqual({ name: 'keygen', alg: 'RS384', json: false })
+    expect(parseCommand(['keygen', '--alg', 'ES384', '--json'])).toEqual({
+      name: 'keygen',
+      alg: 'ES384',
+      json: true,
+    })
+    expect(parseCommand(['jwks', '--settings-file', 's.json'])).toEqual({
+      name: 'jwks',
+      settings: { kind: 'file', path: 's.json' },
+    })
+  })
+
   it('treats --help and -h as help', () => {
     expect(parseCommand(['--help'])).toEqual({ name: 'help' })
     expect(parseCommand(['run', '-h'])).toEqual({ name: 'help' })
@@ -50,6 +63,9 @@ describe('parseCommand', () => {
     [['run', 'a/b', '--fields', '{}', '--nope'], 'unknown option --nope'],
     [['list', '--verbose'], "not valid for 'list'"],
     [['list', '--json=yes'], 'does not take a value'],
+    [['keygen', '--alg', 'none'], '--alg must be one of'],
+    [['keygen', 'extra'], "unexpected argument 'extra'"],
+    [['jwks', '--json'], "not valid for 'jwks'"],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(UsageError)
     expect(() => parseCommand(argv)).toThrow(message)

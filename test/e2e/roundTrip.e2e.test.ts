@@ -235,7 +235,7 @@ describe('a token the API finds expired (its clock runs ahead of the authorizati
 })
 
 describe('the round trip of npm run demo', () => {
-  it('completes GET 200, POST 201, a GraphQL query and a mutation, a paged search and a form write, with derived data points read by JSONPath', async () => {
+  it('completes GET 200, POST 201, a GraphQL query and a mutation, a paged search and a form write, with derived data points read by JSONPath, and checks the connection', async () => {
     const trip = await runRoundTrip(extensions, servers.settingsFor('basic'), 'example')
     expect(trip.failedStep).toBeUndefined()
     expect(trip.steps.map((step) => [step.request, step.result.status])).toEqual([
@@ -246,8 +246,9 @@ describe('the round trip of npm run demo', () => {
       ['GraphQL mutation CreatePatient', 'complete'],
       ['GET /Observation?patient=example (up to 5 pages)', 'complete'],
       ['PUT /appointments/1001 (form)', 'complete'],
+      ['connection check, GET /metadata', 'complete'],
     ])
-    expect(trip.steps.slice(1).map((step) => step.result.data_points.statusCode)).toEqual([
+    expect(trip.steps.slice(1, -1).map((step) => step.result.data_points.statusCode)).toEqual([
       '200',
       '201',
       '200',
@@ -259,6 +260,11 @@ describe('the round trip of npm run demo', () => {
       /\/Observation\/[0-9a-f-]{36}\/_history\/1$/,
     )
     expect(trip.steps[5].result.data_points).toMatchObject({ pageCount: '3', nextPageUrl: '' })
+    expect(trip.steps[7].result.data_points).toMatchObject({
+      tokenFormat: 'jwt',
+      grantedScope: 'patient.read patient.write',
+      apiStatusCode: '200',
+    })
     expect(trip.derived.map((derived) => [derived.dataPoint, derived.path, derived.value])).toEqual(
       [
         ['responseBody', '$.name[0].family', 'Chalmers'],

@@ -7,12 +7,13 @@ import { SettingsValidationSchema, settings } from '../../extensions/oauthApi/se
 
 /** The house rules of the awell-extensions repository, held for this registry. */
 describe('the extension registry', () => {
-  it('holds the oauthApi extension with its three actions', () => {
+  it('holds the oauthApi extension with its four actions', () => {
     expect(extensions.map((extension) => extension.key)).toEqual(['oauthApi'])
     expect(Object.keys(extensions[0].actions)).toEqual([
       'fetchOAuthToken',
       'authenticatedApiCall',
       'authenticatedGraphqlRequest',
+      'checkConnection',
     ])
     expect(extensions[0]).toMatchObject({ title: 'OAuth API', category: 'Data' })
   })

@@ -4,6 +4,7 @@ import { SignJWT } from 'jose'
 import { createLocalHelpers } from '../../../../devkit/localHelpers'
 import { errorOf, runAction, type ActionRun } from '../../testing/actionRun'
 import { useStubServer, type StubRequest } from '../../testing/stubServer'
+import { fetchOAuthToken } from '../fetchOAuthToken'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
 // The token endpoint, the API and another origin: real servers on 127.0.0.1.
@@ -1093,5 +1094,109 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
     ])
     expect(runs.map((run) => run.code ?? run.outcome).sort()).toEqual(['RATE_LIMITED', 'complete'])
     expect(arrivals).toHaveLength(1)
+  })
+})
+
+describe('authenticatedApiCall: token references (tokenDataPoints = reference)', () => {
+  const referenceSettings = (overrides: Record<string, string | undefined> = {}) =>
+    settings({ tokenDataPoints: 'reference', ...overrides })
+  const REFERENCE = /^oauthapi-ref:[A-Za-z0-9_-]{22,}$/
+
+  it('resolves a reference to the very token it was issued for, not to a newer one', async () => {
+    const tokens = tokenEndpoint()
+    const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}], { times: 2 })
+    const first = await runAction(fetchOAuthToken, {}, referenceSettings())
+    // The cache now holds a newer token; the reference still stands for the first.
+    await runAction(fetchOAuthToken, { forceRefresh: true }, referenceSettings())
+    const run = await runAction(
+      authenticatedApiCall,
+      { accessToken: first.dataPoints.accessToken, path: '/Patient/1' },
+      referenceSettings(),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(tokens.requests()).toBe(2)
+    expect(patient.requests[0].headers['authorization']).toBe(`Bearer ${tokens.issued[0]}`)
+    expect(run.events[0].text.en).toContain('(token from the reference in the accessToken field)')
+    // The data point is the same reference again: one token, one reference.
+    expect(run.dataPoints.accessToken).toBe(first.dataPoints.accessToken)
+    for (const token of tokens.issued) expect(JSON.stringify(run.callbacks)).not.toContain(token)
+  })
+
+  it.each([
+    ['another client', { clientId: 'client-2' }],
+    ['another scope', { scope: 'system/Observation.rs' }],
+    ['another secret', { clientSecret: 'another-secret-value' }],
+  ])(
+    "never yields another configuration's token: a reference made for %s",
+    async (_case, other) => {
+      const tokens = tokenEndpoint()
+      const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}])
+      const fetched = await runAction(fetchOAuthToken, {}, referenceSettings())
+      const run = await runAction(
+        authenticatedApiCall,
+        { accessToken: fetched.dataPoints.accessToken, path: '/Patient/1' },
+        referenceSettings(other),
+      )
+      expect(run.outcome).toBe('complete')
+      expect(tokens.requests()).toBe(2)
+      expect(patient.requests[0].headers['authorization']).toBe(`Bearer ${tokens.issued[1]}`)
+      expect(run.events[0].text.en).toContain('the token reference is not known here')
+      expect(run.dataPoints.accessToken).toMatch(REFERENCE)
+      expect(run.dataPoints.accessToken).not.toBe(fetched.dataPoints.accessToken)
+    },
+  )
+
+  it('treats an unknown reference as one-step mode, never as an error by itself', async () => {
+    const tokens = tokenEndpoint()
+    api.on('GET', '/fhir/R4/Patient/1', [200, {}])
+    const run = await runAction(
+      authenticatedApiCall,
+      { accessToken: 'oauthapi-ref:AAAAAAAAAAAAAAAAAAAAAA', path: '/Patient/1' },
+      settings(),
+    )
+    expect(run.outcome).toBe('complete')
+    expect(tokens.requests()).toBe(1)
+    expect(run.events[0].text.en).toContain(
+      'the token reference is not known here (another server or a restart, other settings, or its token expired), so a token was obtained from the settings: new token fetched',
+    )
+    // Token mode: the data point holds the token obtained.
+    expect(run.dataPoints.accessToken).toBe(tokens.issued[0])
+  })
+
+  it('refuses a value that only looks like a reference, naming the field', async () => {
+    const run = await runAction(
+      authenticatedApiCall,
+      { accessToken: 'oauthapi-ref:not a reference', path: '/Patient/1' },
+      settings(),
+    )
+    expect(run.code).toBe('INVALID_FIELD')
+    expect(errorOf(run).message).toMatch(/^Field "accessToken": is not a token reference/)
+    expect(api.requests).toHaveLength(0)
+  })
+
+  it('accepts a raw token in reference mode, and hands on a reference, also after a renewal', async () => {
+    const tokens = tokenEndpoint()
+    api.on('GET', '/fhir/R4/Patient/1', [200, {}])
+    const raw = await runAction(
+      authenticatedApiCall,
+      { accessToken: TOKEN, path: '/Patient/1' },
+      referenceSettings(),
+    )
+    expect(raw.outcome).toBe('complete')
+    expect(raw.dataPoints.accessToken).toMatch(REFERENCE)
+    expect(JSON.stringify(raw.callbacks)).not.toContain(TOKEN)
+
+    api.on('GET', '/fhir/R4/Patient/1', [401, ''])
+    const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}])
+    const renewed = await runAction(
+      authenticatedApiCall,
+      { accessToken: raw.dataPoints.accessToken, path: '/Patient/1' },
+      referenceSettings(),
+    )
+    expect(renewed.dataPoints.tokenRefreshed).toBe('true')
+    expect(patient.requests[0].headers['authorization']).toBe(`Bearer ${tokens.issued[0]}`)
+    expect(renewed.dataPoints.accessToken).toMatch(REFERENCE)
+    expect(renewed.dataPoints.accessToken).not.toBe(raw.dataPoints.accessToken)
+    expect(JSON.stringify(renewed.callbacks)).not.toContain(tokens.issued[0])
   })
 })

@@ -51,7 +51,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
         given:
           input.accessToken !== undefined
-            ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+            ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
             : undefined,
         renewOnStatus: input.renewOnStatus,
       }
@@ -71,7 +71,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       // A renewal on a later page is what the event tells; else how the first page got its token.
       const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
       const replaced = pages.calls.some((page) => page.token.replaced)
-      const note = tokenNote(renewed, input.accessToken !== undefined)
+      const note = tokenNote(renewed)
       const pageNote =
         pages.calls.length > 1 || pages.nextPageUrl !== undefined
           ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
@@ -81,11 +81,17 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           statusCode: String(response.status),
           responseBody: JSON.stringify(mergePages(pages.bodies)),
           responseHeaders: responseHeadersDataPoint(response.headers, redactor),
-          accessToken: last.token.accessToken,
           tokenRefreshed: String(replaced),
           location: locationOf(response),
           pageCount: String(pages.calls.length),
           nextPageUrl: pages.nextPageUrl ?? '',
+        },
+        // The token the last request was sent with: as it is, or as a reference (tokenDataPoints).
+        token: {
+          accessToken: last.token.accessToken,
+          cacheKey: settings.client.cacheKey,
+          expiresAtMs: last.token.expiresAtMs,
+          mode: settings.tokenDataPoints,
         },
         events: [infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`)],
       }

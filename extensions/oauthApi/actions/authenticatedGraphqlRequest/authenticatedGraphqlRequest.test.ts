@@ -434,3 +434,39 @@ describe('authenticatedGraphqlRequest: retries and renewal', () => {
     )
   })
 })
+
+describe('authenticatedGraphqlRequest: token references (tokenDataPoints = reference)', () => {
+  it('hands on a reference, never the token, and resolves it in the next request', async () => {
+    const tokens = tokenEndpoint()
+    const graphql = api.on(
+      'POST',
+      '/graphql',
+      (request) => graphqlApi(knownTokens(...tokens.issued))(request),
+      {
+        times: 2,
+      },
+    )
+    const first = await run(
+      { query: GET_PATIENT, variables: { id: 'example' } },
+      { tokenDataPoints: 'reference' },
+    )
+    expect(first.outcome).toBe('complete')
+    expect(first.dataPoints.accessToken).toMatch(/^oauthapi-ref:[A-Za-z0-9_-]{22,}$/)
+    expect(JSON.stringify(first.callbacks)).not.toContain(tokens.issued[0])
+    const second = await run(
+      {
+        query: GET_PATIENT,
+        variables: { id: 'example' },
+        accessToken: first.dataPoints.accessToken,
+      },
+      { tokenDataPoints: 'reference' },
+    )
+    expect(second.outcome).toBe('complete')
+    expect(tokens.requests()).toBe(1)
+    expect(graphql.requests[1].headers['authorization']).toBe(`Bearer ${tokens.issued[0]}`)
+    expect(second.events[0].text.en).toContain(
+      '(token from the reference in the accessToken field)',
+    )
+    expect(second.dataPoints.accessToken).toBe(first.dataPoints.accessToken)
+  })
+})

@@ -50,7 +50,7 @@ export const authenticatedGraphqlRequest: Action<
         headers: input.headers,
         given:
           input.accessToken !== undefined
-            ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+            ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
             : undefined,
         renewOnStatus: input.renewOnStatus,
       },
@@ -72,14 +72,20 @@ export const authenticatedGraphqlRequest: Action<
       errors === undefined
         ? 'without GraphQL errors'
         : `with ${describeGraphqlErrors(errors, redactor)}, kept in the errors data point`
-    const note = tokenNote(result, input.accessToken !== undefined)
+    const note = tokenNote(result)
     return {
       data_points: {
         data: data === null ? null : JSON.stringify(data),
         errors: errors === undefined ? null : JSON.stringify(errors),
         statusCode: String(response.status),
-        accessToken: result.token.accessToken,
         tokenRefreshed: String(result.token.replaced),
+      },
+      // The token actually sent: as it is, or as a reference (tokenDataPoints).
+      token: {
+        accessToken: result.token.accessToken,
+        cacheKey: settings.client.cacheKey,
+        expiresAtMs: result.token.expiresAtMs,
+        mode: settings.tokenDataPoints,
       },
       events: [
         infoEvent(

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { decodeProtectedHeader, jwtVerify } from 'jose'
+import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose'
 import { errorOf, runAction } from '../../testing/actionRun'
 import { useStubServer, type StubRequest } from '../../testing/stubServer'
 import { fetchOAuthToken } from './fetchOAuthToken'
@@ -405,5 +405,99 @@ describe('fetchOAuthToken: discovery of the token endpoint', () => {
     expect(errorOf(run).message).toMatch(
       /^Setting "issuerUrl": no usable token endpoint was discovered/,
     )
+  })
+})
+
+describe('fetchOAuthToken: scopes not granted (RFC 6749 §3.3, §5.1)', () => {
+  it('names the requested scopes the server left out, in a data point and the event', async () => {
+    tokenEndpoint([200, tokenBody({ scope: 'system/Observation.rs system/Patient.rs' })])
+    const run = await runAction(
+      fetchOAuthToken,
+      {},
+      settings({ scope: 'system/Patient.rs system/Observation.rs system/Encounter.rs' }),
+    )
+    expect(run.code).toBeUndefined()
+    expect(run.dataPoints.scopesNotGranted).toBe('system/Encounter.rs')
+    expect(run.events[0].text.en).toContain('not granted: "system/Encounter.rs"')
+  })
+
+  it.each([
+    ['all were granted, in another order', { scope: 'b a' }],
+    ['the server did not say', {}],
+  ])('is empty when %s', async (_case, extra) => {
+    tokenEndpoint([200, tokenBody(extra)])
+    const run = await runAction(fetchOAuthToken, {}, settings({ scope: 'a b' }))
+    expect(run.dataPoints.scopesNotGranted).toBe('')
+    expect(run.events[0].text.en).not.toContain('not granted')
+  })
+})
+
+describe('fetchOAuthToken: tokenDataPoints = reference', () => {
+  it('puts a reference in the accessToken data point, never the token', async () => {
+    const body = tokenBody()
+    tokenEndpoint([200, body])
+    const run = await runAction(fetchOAuthToken, {}, settings({ tokenDataPoints: 'reference' }))
+    expect(run.outcome).toBe('complete')
+    expect(run.dataPoints.accessToken).toMatch(/^oauthapi-ref:[A-Za-z0-9_-]{22,}$/)
+    expect(JSON.stringify(run.callbacks)).not.toContain(body.access_token as string)
+    expect(JSON.stringify(run.logs)).not.toContain(body.access_token as string)
+  })
+
+  it('keeps the token in token mode (the default), and refuses an unknown mode', async () => {
+    const body = tokenBody()
+    tokenEndpoint([200, body])
+    const run = await runAction(fetchOAuthToken, {}, settings({ tokenDataPoints: 'token' }))
+    expect(run.dataPoints.accessToken).toBe(body.access_token)
+    const wrong = await runAction(fetchOAuthToken, {}, settings({ tokenDataPoints: 'hash' }))
+    expect(wrong.code).toBe('INVALID_SETTING')
+    expect(errorOf(wrong).message).toBe(
+      'Setting "tokenDataPoints": must be one of token, reference',
+    )
+  })
+})
+
+describe('fetchOAuthToken: key ids that match by construction', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const jwtSettings = (extra: Record<string, string | undefined> = {}) =>
+    settings({
+      clientAuthMethod: 'private_key_jwt',
+      clientSecret: undefined,
+      privateKey: pem.replace(/\n/g, '\\n'),
+      ...extra,
+    })
+  const headerOf = (endpoint: ReturnType<typeof tokenEndpoint>) =>
+    decodeProtectedHeader(formOf(endpoint.requests[0]).get('client_assertion') as string)
+
+  it('uses the RFC 7638 thumbprint as kid when privateKeyId is empty', async () => {
+    const endpoint = tokenEndpoint([200, tokenBody()])
+    const run = await runAction(fetchOAuthToken, {}, jwtSettings())
+    expect(run.outcome).toBe('complete')
+    const thumbprint = await calculateJwkThumbprint(privateKey.export({ format: 'jwk' }))
+    expect(headerOf(endpoint)).toEqual({ alg: 'RS384', typ: 'JWT', kid: thumbprint })
+  })
+
+  it("uses a private JWK's own kid when it has one", async () => {
+    const endpoint = tokenEndpoint([200, tokenBody()])
+    const jwk = JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid: 'registered-1' })
+    await runAction(fetchOAuthToken, {}, jwtSettings({ privateKey: jwk }))
+    expect(headerOf(endpoint).kid).toBe('registered-1')
+  })
+
+  it('sends jwksUrl as the jku header, and refuses one without https', async () => {
+    const endpoint = tokenEndpoint([200, tokenBody()])
+    const jwksUrl = 'https://keys.example.com/.well-known/jwks.json'
+    await runAction(fetchOAuthToken, {}, jwtSettings({ jwksUrl, privateKeyId: 'k1' }))
+    expect(headerOf(endpoint)).toEqual({ alg: 'RS384', typ: 'JWT', kid: 'k1', jku: jwksUrl })
+    const refused = await runAction(
+      fetchOAuthToken,
+      {},
+      jwtSettings({ jwksUrl: 'http://keys.example.com/jwks.json' }),
+    )
+    expect(errorOf(refused)).toEqual({
+      category: 'MISSING_SETTINGS',
+      code: 'INVALID_SETTING',
+      message: 'Setting "jwksUrl": must use https (http is allowed only on localhost)',
+    })
   })
 })

@@ -4,6 +4,7 @@ import { parseSettings } from '../../settings'
 import { parseInput } from '../../lib/input/parseInput'
 import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
 import { withScope } from '../../lib/oauth/TokenClient'
+import { scopesNotGranted } from '../../lib/oauth/tokenResponse'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import { startStep } from '../../lib/run/startStep'
@@ -11,8 +12,8 @@ import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
  * Fetch OAuth token: the client credentials grant (RFC 6749 §4.4), with the token cached in the
- * process and shared between concurrent runs. The token goes into the accessToken data point and
- * nowhere else.
+ * process and shared between concurrent runs. The token goes into the accessToken data point (or,
+ * with tokenDataPoints = reference, only a reference to it) and nowhere else.
  */
 export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeof dataPoints> = {
   key: 'fetchOAuthToken',
@@ -42,6 +43,9 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
         ? `valid for ${expiresIn} s`
         : 'lifetime unknown (not stated by the server, or beyond a year)'
     const scope = token.scope !== undefined ? `scope "${token.scope}"` : 'no scope'
+    const notGranted = scopesNotGranted(token, client.scope)
+    // RFC 6749 §5.1: a server that grants less than asked says so in "scope".
+    const notGrantedNote = notGranted.length > 0 ? `; not granted: "${notGranted.join(' ')}"` : ''
     const how = {
       cache: 'Reused a cached OAuth token',
       loaded: 'Fetched a new OAuth token',
@@ -49,14 +53,20 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
     }[source]
     return {
       data_points: {
-        accessToken: token.accessToken,
         tokenType: token.tokenType,
         expiresIn: expiresIn !== undefined ? String(expiresIn) : undefined,
         expiresAt:
           token.expiresAtMs !== undefined ? new Date(token.expiresAtMs).toISOString() : undefined,
         scope: token.scope,
+        scopesNotGranted: notGranted.join(' '),
       },
-      events: [infoEvent(`${how}: ${lifetime}, ${scope}.`)],
+      token: {
+        accessToken: token.accessToken,
+        cacheKey: client.cacheKey,
+        expiresAtMs: token.expiresAtMs,
+        mode: settings.tokenDataPoints,
+      },
+      events: [infoEvent(`${how}: ${lifetime}, ${scope}${notGrantedNote}.`)],
     }
   }),
 }

@@ -27,7 +27,7 @@ export interface ApiCall {
   retryable: boolean
   /** Why it is not, in the step's error: e.g. "POST is not repeated, so that …". */
   notRepeated: string
-  /** The token handed in by an earlier step; undefined in one-step mode. */
+  /** The token (or reference) handed in by an earlier step; undefined in one-step mode. */
   given: GivenToken | undefined
   /** Statuses after which the token is renewed and the request sent once more (401 at least). */
   renewOnStatus: ReadonlySet<number>
@@ -56,10 +56,10 @@ export const callApi = async (
   const what = `${call.plan.method} ${call.plan.url.pathname}`
   let token = await tokenForCall(client, step, call.given)
   let renewedAfterStatus: number | undefined
-  let result = await send(call, token.accessToken, base, step, what)
+  let result = await sendWithToken(call, token.accessToken, base, step, what)
   if (call.renewOnStatus.has(result.response.status)) {
     renewedAfterStatus = result.response.status
-    token = await renewedToken(client, step, token.accessToken)
+    token = await renewedToken(client, step, token.accessToken, token.handedIn)
     if (!token.replaced) {
       // The same call with the same token would be refused the same way: it is not sent again.
       throw apiHttpFailure(
@@ -72,14 +72,14 @@ export const callApi = async (
         { code: 'TOKEN_NOT_RENEWED' },
       )
     }
-    result = await send(call, token.accessToken, base, step, what)
+    result = await sendWithToken(call, token.accessToken, base, step, what)
   }
   return { what, exchange: result, token, renewedAfterStatus }
 }
 
 /** One request with the token; redirects are followed only while they stay under the base. */
-const send = async (
-  call: ApiCall,
+export const sendWithToken = async (
+  call: Pick<ApiCall, 'plan' | 'retryable' | 'notRepeated'>,
   accessToken: string,
   base: ApiBase,
   step: StepContext,
@@ -112,7 +112,10 @@ const send = async (
 }
 
 /** What the step's error adds to the API's status: a refused redirect, a renewal, retries. */
-export const failureNotes = (call: ApiCall, result: ApiCallResult): string[] => {
+export const failureNotes = (
+  call: Pick<ApiCall, 'notRepeated' | 'plan'>,
+  result: Pick<ApiCallResult, 'exchange' | 'renewedAfterStatus'>,
+): string[] => {
   const { exchange: exchanged, renewedAfterStatus } = result
   const notes: string[] = []
   if (exchanged.refusedRedirect !== undefined) {

@@ -54,7 +54,10 @@ export const readPages = async (
       ...call,
       plan: { ...call.plan, url: pageUrlUnderBase(next, base, page), body: undefined },
       // The token the last page was sent with; one that expires meanwhile is replaced.
-      given: { accessToken: last.token.accessToken, expiresAtMs: call.given?.expiresAtMs },
+      given: {
+        token: { kind: 'token', accessToken: last.token.accessToken },
+        expiresAtMs: last.token.expiresAtMs,
+      },
     }
     const result = await callPage(pageCall, page, usedBytes, client, base, step)
     const { response } = result.exchange

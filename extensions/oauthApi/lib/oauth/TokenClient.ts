@@ -20,8 +20,14 @@ export type ClientAuth =
       clientId: string
       /** Parsed once, when the settings were. */
       key: KeyObject
+      /**
+       * The assertion's kid: the Private key ID setting, else the private JWK's own kid, else the
+       * key's RFC 7638 thumbprint; undefined only for a key that has no JWK form (RSASSA-PSS).
+       */
       keyId: string | undefined
       algorithm: SigningAlgorithm
+      /** Sent as the assertion's jku header (RFC 7515 §4.1.2; SMART Backend Services). */
+      jwksUrl: URL | undefined
     }
 
 /** Where tokens come from: a token URL, or an issuer whose metadata names it. */
@@ -67,7 +73,7 @@ const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): stri
       auth.clientId,
       credentialDigest,
       auth.method,
-      auth.method === 'private_key_jwt' ? [auth.keyId, auth.algorithm] : null,
+      auth.method === 'private_key_jwt' ? [auth.keyId, auth.algorithm, auth.jwksUrl?.href] : null,
       client.scope,
       client.audience,
       client.resource,

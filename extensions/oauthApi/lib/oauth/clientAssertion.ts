@@ -12,7 +12,8 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 const ASSERTION_LIFETIME_SECONDS = 240
 
 /**
- * RFC 7523 §3: header alg, kid, typ "JWT"; claims iss = sub = client id, aud = token URL (§3 item
+ * RFC 7523 §3: header alg, kid, typ "JWT" (and jku, the client's JWK Set URL, when configured:
+ * RFC 7515 §4.1.2, which SMART Backend Services lets servers use to find the key); claims iss = sub = client id, aud = token URL (§3 item
  * 3: the token endpoint URL identifies the authorization server), a jti that is never reused (a
  * random UUID: 36 characters, within Epic's limit of 151), iat and exp.
  */
@@ -26,6 +27,7 @@ export const signClientAssertion = async (
       alg: auth.algorithm,
       typ: 'JWT',
       ...(auth.keyId !== undefined ? { kid: auth.keyId } : {}),
+      ...(auth.jwksUrl !== undefined ? { jku: auth.jwksUrl.href } : {}),
     })
     .setIssuer(auth.clientId)
     .setSubject(auth.clientId)
@@ -38,24 +40,30 @@ export const signClientAssertion = async (
 
 /**
  * A PEM (PKCS#8, or PKCS#1/SEC1; settings are single-line, so a literal "\n" stands for a line
- * break) or a private JWK as JSON, checked against the algorithm. Returns the key, or why it
- * cannot be used — a reason that never quotes the key.
+ * break) or a private JWK as JSON, checked against the algorithm. Returns the key (and a JWK's own
+ * kid, the id it was registered under), or why it cannot be used — a reason that never quotes
+ * the key.
  */
 export const readPrivateKey = (
   text: string,
   algorithm: SigningAlgorithm,
-): { key: KeyObject } | { problem: string } => {
+): { key: KeyObject; jwkKid: string | undefined } | { problem: string } => {
   let key: KeyObject
+  let jwkKid: string | undefined
   try {
     const trimmed = text.trim()
-    key = trimmed.startsWith('{')
-      ? createPrivateKey({ key: JSON.parse(trimmed) as Record<string, string>, format: 'jwk' })
-      : createPrivateKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
+    if (trimmed.startsWith('{')) {
+      const jwk = JSON.parse(trimmed) as Record<string, string>
+      key = createPrivateKey({ key: jwk, format: 'jwk' })
+      jwkKid = typeof jwk.kid === 'string' && jwk.kid.trim() !== '' ? jwk.kid.trim() : undefined
+    } else {
+      key = createPrivateKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
+    }
   } catch {
     return { problem: 'could not be read as a PEM private key or a private JWK' }
   }
   const problem = keyMismatch(key, algorithm)
-  return problem === undefined ? { key } : { problem }
+  return problem === undefined ? { key, jwkKid } : { problem }
 }
 
 const keyMismatch = (key: KeyObject, algorithm: SigningAlgorithm): string | undefined => {

@@ -43,13 +43,20 @@ interface Candidate {
  * The token endpoint of an issuer (or FHIR base URL), tried in order: OpenID Connect Discovery
  * (`{issuer}/.well-known/openid-configuration`), RFC 8414 §3.1
  * (`/.well-known/oauth-authorization-server` inserted between host and path), and SMART App
- * Launch (`{fhirBase}/.well-known/smart-configuration`).
+ * Launch (`{fhirBase}/.well-known/smart-configuration`). `fresh` bypasses the metadata cache.
  */
-export const discoverTokenEndpoint = async (issuer: URL, step: StepContext): Promise<URL> => {
-  const cached = metadataCache.get(issuer.href)
+export const discoverTokenEndpoint = async (
+  issuer: URL,
+  step: StepContext,
+  options: { fresh?: boolean } = {},
+): Promise<URL> => {
+  // fresh: read the metadata now, neither from the cache nor into it (a connection check).
+  const cached = options.fresh === true ? undefined : metadataCache.get(issuer.href)
   if (cached !== undefined) return cached.tokenEndpoint
   const metadata = await raceDeadline(
-    metadataCache.forceFetch(issuer.href, { context: step }),
+    options.fresh === true
+      ? fetchMetadata(issuer, step)
+      : metadataCache.forceFetch(issuer.href, { context: step }),
     step.deadline,
     () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
   )

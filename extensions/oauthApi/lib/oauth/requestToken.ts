@@ -1,4 +1,4 @@
-import { exchange, type RefusedRedirect } from '../http/exchange'
+import { exchange, type ExchangeResult, type RefusedRedirect } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { HttpRequest } from '../http/sendRequest'
 import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
@@ -25,6 +25,15 @@ export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   'resource',
 ])
 
+/** A token request as it was answered, before the answer is read. */
+export interface TokenExchange {
+  tokenUrl: URL
+  result: ExchangeResult
+  /** Epoch ms: when the request was first sent, and when its final answer arrived. */
+  requestedAtMs: number
+  answeredAtMs: number
+}
+
 /**
  * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request with
  * grant_type=client_credentials (and scope, audience, resource and any extra parameters) to the
@@ -35,7 +44,15 @@ export const requestToken = async (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): Promise<TokenSet> => {
+): Promise<TokenSet> =>
+  readTokenExchange(client, await sendTokenRequest(client, tokenUrl, step), step)
+
+/** Sends the token request (retries and same-origin redirects included); transport failures throw. */
+export const sendTokenRequest = async (
+  client: TokenClient,
+  tokenUrl: URL,
+  step: StepContext,
+): Promise<TokenExchange> => {
   const buildRequest = async (url: URL): Promise<HttpRequest> => {
     const { form, headers } = await tokenRequestContent(client, tokenUrl, step)
     return {
@@ -47,21 +64,29 @@ export const requestToken = async (
       maxResponseBytes: step.maxResponseBytes,
     }
   }
-  const requestedAt = Date.now()
-  let result
+  const requestedAtMs = Date.now()
   try {
-    result = await exchange(await buildRequest(tokenUrl), {
+    const result = await exchange(await buildRequest(tokenUrl), {
       retryable: true,
       redirectRefusal: (target) =>
         target.origin === tokenUrl.origin ? undefined : 'another origin',
       // A fresh client assertion for each attempt: RFC 7523 §3 item 7 lets servers refuse a jti twice.
       renewForRetry: (previous) => buildRequest(previous.url),
     })
+    return { tokenUrl, result, requestedAtMs, answeredAtMs: Date.now() }
   } catch (error) {
     if (error instanceof HttpError) throw transportFailure(error, 'The token request')
     throw error
   }
-  const { response, gaveUp, attempts, refusedRedirect } = result
+}
+
+/** The token of a §5.1 answer, or the failure its §5.2 error (or its redirect) makes. */
+export const readTokenExchange = (
+  client: TokenClient,
+  exchanged: TokenExchange,
+  step: StepContext,
+): TokenSet => {
+  const { response, gaveUp, attempts, refusedRedirect } = exchanged.result
   if (refusedRedirect !== undefined) {
     throw new StepFailure(
       'TOKEN_REDIRECT_REFUSED',
@@ -69,12 +94,25 @@ export const requestToken = async (
     )
   }
   if (response.status >= 200 && response.status < 300) {
-    const token = assertSendable(parseTokenSuccess(response, client.scope, requestedAt))
+    const token = assertSendable(parseTokenSuccess(response, client.scope, exchanged.requestedAtMs))
     step.redactor.add(token.accessToken)
     return token
   }
   const note = gaveUp !== undefined ? gaveUpNote(gaveUp, attempts) : undefined
   throw tokenErrorFailure(response, step.redactor, note)
+}
+
+/**
+ * How far the token endpoint's clock is ahead of this machine's, in whole seconds, from its Date
+ * header (RFC 9110 §6.6.1: whole seconds, so half a second is added back); undefined without a
+ * readable Date header. Client assertions carry iat and exp (RFC 7523 §3), so a large skew makes
+ * servers refuse them.
+ */
+export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined => {
+  const date = exchanged.result.response.headers['date']
+  const dateMs = date === undefined ? Number.NaN : Date.parse(date)
+  if (Number.isNaN(dateMs)) return undefined
+  return Math.round((dateMs + 500 - exchanged.answeredAtMs) / 1000)
 }
 
 /**

@@ -1,51 +1,102 @@
 import type { StepContext } from '../step/StepContext'
+import type { HandedInToken } from './handedInToken'
 import { readJwtTimes } from './jwtExpiry'
 import { forgetAccessToken, obtainAccessToken } from './obtainAccessToken'
 import type { TokenClient } from './TokenClient'
 import { isExpiringSoon } from './tokenLifetime'
+import { resolveTokenReference } from './tokenReferences'
+
+/**
+ * What became of the accessToken field: nothing was handed in (one-step mode), a token, a
+ * reference that resolved to its token, or a reference this process cannot resolve (another
+ * replica, a restart, other settings, an expired token), which makes it one-step mode.
+ */
+type HandedInUse = 'none' | 'token' | 'reference' | 'unresolvedReference'
 
 export interface TokenForCall {
   accessToken: string
+  /** When the token expires, if known (epoch ms). */
+  expiresAtMs: number | undefined
   /** Whether the token differs from the one the designer handed in. */
   replaced: boolean
   /** Whether a token request was sent for it (not reused from the cache). */
   fetched: boolean
+  handedIn: HandedInUse
 }
 
-/** A token handed in by a previous step, and when it expires if the step knows (epoch ms). */
+/** A token (or reference) handed in by a previous step, and when it expires if the step knows. */
 export interface GivenToken {
-  accessToken: string
+  token: HandedInToken
+  /** Epoch ms, from the tokenExpiresAt field. */
   expiresAtMs: number | undefined
 }
 
 /**
- * The token to send: the one handed in by a previous step, unless it is known to expire within
- * the renewal margin (from its JWT exp claim or the step's expiry), or, when none was handed in,
- * one from the token cache (one-step mode).
+ * The token to send: the one handed in (or the one its reference stands for), unless it is known
+ * to expire within the renewal margin (from its JWT exp claim or the step's expiry), or, when
+ * none was handed in or the reference does not resolve here, one from the token cache
+ * (one-step mode).
  */
 export const tokenForCall = async (
   client: TokenClient,
   step: StepContext,
   given: GivenToken | undefined,
 ): Promise<TokenForCall> => {
-  if (given === undefined) {
+  const known = given === undefined ? undefined : knownToken(given, client.cacheKey)
+  if (given === undefined || known === undefined) {
     const { token, source } = await obtainAccessToken(client, step)
-    return { accessToken: token.accessToken, replaced: false, fetched: source !== 'cache' }
+    return {
+      accessToken: token.accessToken,
+      expiresAtMs: token.expiresAtMs,
+      replaced: false,
+      fetched: source !== 'cache',
+      handedIn: given === undefined ? 'none' : 'unresolvedReference',
+    }
   }
-  step.redactor.add(given.accessToken)
-  const jwt = readJwtTimes(given.accessToken)
+  step.redactor.add(known.accessToken)
+  const jwt = readJwtTimes(known.accessToken)
   // The earlier of the two: a JWT that says it has expired has, whatever the field says.
-  const known = [given.expiresAtMs, jwt.expiresAtMs].filter((ms): ms is number => ms !== undefined)
-  const expiresAtMs = known.length > 0 ? Math.min(...known) : undefined
+  const expiries = [known.expiresAtMs, jwt.expiresAtMs].filter(
+    (ms): ms is number => ms !== undefined,
+  )
+  const expiresAtMs = expiries.length > 0 ? Math.min(...expiries) : undefined
   // exp − iat, so that a short-lived token gets a proportional margin.
   const lifetimeMs =
     jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
       ? jwt.expiresAtMs - jwt.issuedAtMs
       : undefined
   if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, lifetimeMs)) {
-    return { accessToken: given.accessToken, replaced: false, fetched: false }
+    return {
+      accessToken: known.accessToken,
+      expiresAtMs,
+      replaced: false,
+      fetched: false,
+      handedIn: given.token.kind,
+    }
   }
-  return renewedToken(client, step, given.accessToken)
+  return renewedToken(client, step, known.accessToken, given.token.kind)
+}
+
+/**
+ * The token a field value stands for: the token itself, or the very token its reference was
+ * issued for when the reference resolves here for this configuration (TokenClient.cacheKey).
+ */
+const knownToken = (
+  given: GivenToken,
+  cacheKey: string,
+): { accessToken: string; expiresAtMs: number | undefined } | undefined => {
+  if (given.token.kind === 'token') {
+    return { accessToken: given.token.accessToken, expiresAtMs: given.expiresAtMs }
+  }
+  const referenced = resolveTokenReference(given.token.reference, cacheKey)
+  if (referenced === undefined) return undefined
+  const expiries = [given.expiresAtMs, referenced.expiresAtMs].filter(
+    (ms): ms is number => ms !== undefined,
+  )
+  return {
+    accessToken: referenced.accessToken,
+    expiresAtMs: expiries.length > 0 ? Math.min(...expiries) : undefined,
+  }
 }
 
 /**
@@ -61,6 +112,7 @@ export const renewedToken = async (
   client: TokenClient,
   step: StepContext,
   refused: string,
+  handedIn: HandedInUse,
 ): Promise<TokenForCall> => {
   forgetAccessToken(client, refused)
   let obtained = await obtainAccessToken(client, step)
@@ -69,7 +121,9 @@ export const renewedToken = async (
   }
   return {
     accessToken: obtained.token.accessToken,
+    expiresAtMs: obtained.token.expiresAtMs,
     replaced: obtained.token.accessToken !== refused,
     fetched: obtained.source !== 'cache',
+    handedIn,
   }
 }

@@ -14,6 +14,8 @@ export interface TokenSet {
   expiresAtMs: number | undefined
   /** The granted scope, or the requested one when the server omits it (§5.1). */
   scope: string | undefined
+  /** The scope as the server stated it; undefined when it did not (§5.1: then as requested). */
+  grantedScope: string | undefined
 }
 
 /** §5.2 error text that the server sends is quoted at most this long. */
@@ -50,8 +52,27 @@ export const parseTokenSuccess = (
   const expiresAtMs = lifetime !== undefined ? now + lifetime * 1000 : readJwtExpiry(accessToken)
   const granted =
     typeof body['scope'] === 'string' && body['scope'] !== '' ? body['scope'] : undefined
-  return { accessToken, tokenType, expiresAtMs, scope: granted ?? requestedScope }
+  return {
+    accessToken,
+    tokenType,
+    expiresAtMs,
+    scope: granted ?? requestedScope,
+    grantedScope: granted,
+  }
 }
+
+/**
+ * The requested scopes the server left out of the token (RFC 6749 §3.3: a space-delimited,
+ * case-sensitive set, in any order; §5.1: "scope" is REQUIRED when it differs from the request).
+ * Nothing is known when the server did not state the scope: then none.
+ */
+export const scopesNotGranted = (token: TokenSet, requestedScope: string | undefined): string[] => {
+  if (requestedScope === undefined || token.grantedScope === undefined) return []
+  const granted = new Set(scopeTokens(token.grantedScope))
+  return [...new Set(scopeTokens(requestedScope))].filter((scope) => !granted.has(scope))
+}
+
+const scopeTokens = (scope: string): string[] => scope.split(/\s+/).filter((part) => part !== '')
 
 /**
  * expires_in is RECOMMENDED (§5.1) and arrives as a number or, from some servers (Azure AD B2C,

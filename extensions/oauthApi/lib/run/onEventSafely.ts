@@ -8,6 +8,7 @@ import type {
 import { describeFailure } from './describeFailure'
 import { errorEvent } from './events'
 import { Redactor } from '../secrets/redactor'
+import { tokenDataPoint, type TokenOutput } from './tokenDataPoint'
 
 export interface RunContext {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fields are validated by each action's schema
@@ -21,9 +22,15 @@ export interface RunContext {
 /** helpers.log, scrubbed, and never throwing. */
 type SafeLog = (data: Record<string, unknown>, message: string) => void
 
+/** The one data point that may carry the token (in `token` mode). */
+const TOKEN_DATA_POINT = 'accessToken'
+
 export interface ActionOutcome<DPKeys extends string> {
-  data_points: Partial<Record<DPKeys, string | null | undefined>>
+  /** Every data point but accessToken, which is made from `token`. */
+  data_points: Partial<Record<Exclude<DPKeys, typeof TOKEN_DATA_POINT>, string | null | undefined>>
   events: ActivityEvent[]
+  /** The token the step obtained or sent: it becomes the accessToken data point (tokenDataPoint.ts). */
+  token?: typeof TOKEN_DATA_POINT extends DPKeys ? TokenOutput : never
 }
 
 export interface OnEventOptions<DPKeys extends string> {
@@ -35,13 +42,10 @@ export interface OnEventOptions<DPKeys extends string> {
   attempt: number
 }
 
-/** Data points that carry the token on purpose; every other value is scrubbed. */
-const TOKEN_DATA_POINTS = new Set(['accessToken'])
-
 /**
  * Wraps an action's work so that every run ends in exactly one onComplete or onError, nothing
  * throws past the handler, and no secret leaves in an event, a log line or a data point other
- * than `accessToken`.
+ * than `accessToken` in `token` mode.
  */
 export const onEventSafely =
   <DPKeys extends string>(
@@ -65,18 +69,22 @@ export const onEventSafely =
     await settle(() => onComplete(scrubbed), log)
   }
 
+/**
+ * Every data point and event scrubbed of the run's secrets; then the accessToken data point made
+ * from the outcome's token — the one value not scrubbed, and only the token in `token` mode (a
+ * reference otherwise). A token put among the other data points would be scrubbed.
+ */
 const scrubOutcome = <DPKeys extends string>(
   outcome: ActionOutcome<DPKeys>,
   redactor: Redactor,
-): ActionOutcome<DPKeys> => {
-  const data_points: Partial<Record<DPKeys, string | null | undefined>> = {}
-  for (const [key, value] of Object.entries(outcome.data_points) as Array<
-    [DPKeys, string | null | undefined]
-  >) {
-    data_points[key] =
-      typeof value === 'string' && !TOKEN_DATA_POINTS.has(key) ? redactor.scrub(value) : value
+): { data_points: Partial<Record<DPKeys, string | null | undefined>>; events: ActivityEvent[] } => {
+  const data_points: Partial<Record<string, string | null | undefined>> = {}
+  for (const [key, value] of Object.entries<string | null | undefined>(outcome.data_points)) {
+    data_points[key] = typeof value === 'string' ? redactor.scrub(value) : value
   }
+  if (outcome.token !== undefined) data_points[TOKEN_DATA_POINT] = tokenDataPoint(outcome.token)
   const events = outcome.events.map((event) => scrubEvent(event, redactor))
+  // DPKeys are the action's declared data point keys; the ones set here are among them.
   return { data_points, events }
 }
 

@@ -14,7 +14,7 @@ import {
 } from '../../../lib/input/valueParsers'
 import { MAX_PAGES } from '../../../lib/api/paging'
 import { BODY_FORMATS, rawText, requestBodyOf } from '../../../lib/api/requestBody'
-import { isSendableBearerToken } from '../../../lib/oauth/bearerToken'
+import { handedInToken } from '../../../lib/oauth/handedInToken'
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -23,7 +23,7 @@ export const fields = {
     id: 'accessToken',
     label: 'Access token',
     description:
-      'Insert the accessToken data point of a "Fetch OAuth token" step. Leave empty to let this step get (and cache) a token itself from the extension settings.',
+      'Insert the accessToken data point of a "Fetch OAuth token" step (a token, or an oauthapi-ref:… reference). Leave empty to let this step get (and cache) a token itself from the extension settings.',
     type: FieldType.TEXT,
     required: false,
   },
@@ -128,17 +128,6 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-/** RFC 6750 §2.1: a token handed in must be sendable as it is. */
-export const accessToken: ValueParser<string | undefined> = (value) => {
-  const token = optionalFieldText(value)
-  if (token !== undefined && !isSendableBearerToken(token)) {
-    throw new InputProblem(
-      'the access token has characters that cannot be sent in a Bearer header (RFC 6750 §2.1)',
-    )
-  }
-  return token
-}
-
 /** The HTTP method, in any letter case; GET when empty. */
 const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
   const text = (optionalFieldText(value) ?? 'GET').toUpperCase()
@@ -177,7 +166,7 @@ export const FIELD_LIMITS = {
 
 export const FieldsValidationSchema = objectOfParsers(
   {
-    accessToken,
+    accessToken: handedInToken,
     tokenExpiresAt: isoDateTime,
     method,
     path: boundedRequiredText(FIELD_LIMITS.pathLength),

@@ -13,11 +13,8 @@ import {
   graphqlRequest,
   graphqlVariables,
 } from '../../../lib/graphql/graphqlDocument'
-import {
-  accessToken,
-  fields as apiCallFields,
-  FIELD_LIMITS,
-} from '../../authenticatedApiCall/config/fields'
+import { handedInToken } from '../../../lib/oauth/handedInToken'
+import { fields as apiCallFields, FIELD_LIMITS } from '../../authenticatedApiCall/config/fields'
 
 export const fields = {
   query: {
@@ -74,7 +71,7 @@ export const FieldsValidationSchema = objectOfParsers(
     variables: graphqlVariables,
     operationName: graphqlOperationName,
     path: (value) => optionalFieldText(value) ?? '',
-    accessToken,
+    accessToken: handedInToken,
     tokenExpiresAt: isoDateTime,
     renewOnStatus: statusList([401]),
     headers: headerPairs(FIELD_LIMITS.headers),

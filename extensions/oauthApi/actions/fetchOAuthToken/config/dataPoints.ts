@@ -6,4 +6,5 @@ export const dataPoints = {
   expiresIn: { key: 'expiresIn', valueType: 'number' },
   expiresAt: { key: 'expiresAt', valueType: 'date' },
   scope: { key: 'scope', valueType: 'string' },
+  scopesNotGranted: { key: 'scopesNotGranted', valueType: 'string' },
 } satisfies Record<string, DataPointDefinition>

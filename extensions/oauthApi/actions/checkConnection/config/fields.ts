@@ -1,0 +1,18 @@
+import { FieldType, type Field } from '@awell-health/extensions-core'
+import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
+import { optionalFieldText } from '../../../lib/input/valueParsers'
+
+export const fields = {
+  path: {
+    id: 'path',
+    label: 'Path to try',
+    description:
+      'Optional: a harmless GET under the API base URL to try the token on, e.g. /metadata on a FHIR server.',
+    type: FieldType.TEXT,
+    required: false,
+  },
+} satisfies Record<string, Field>
+
+export const FieldsValidationSchema = objectOfParsers({
+  path: optionalFieldText,
+} satisfies Record<keyof typeof fields, ValueParser<unknown>>)

@@ -1,0 +1,1 @@
+export { checkConnection } from './checkConnection'
