@@ -11,7 +11,6 @@ import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -33,52 +32,57 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     previewable: false,
     // Retries of the platform could repeat a POST; the action retries safe requests itself.
     supports_automated_retries: false,
-    onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor, helpers }) => {
-      const settings = parseSettings(payload.settings)
-      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-      const plan = buildApiRequest(input, settings.apiBase)
-      const step = startStep(settings, redactor, helpers)
-      const call: ApiCall = {
-        plan,
-        // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
-        // repeated POST or PATCH, so it may be sent again like a PUT.
-        retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
-        notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
-        given:
-          input.accessToken !== undefined
-            ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
-            : undefined,
-        renewOnStatus: input.renewOnStatus,
-      }
-      const first = await callApi(call, settings.client, settings.apiBase, step)
-      const { response } = first.exchange
-      if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
-      }
-      const pages = isSuccess(response.status)
-        ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
-        : { calls: [first], bodies: [decodeResponseBody(response)], nextPageUrl: undefined }
-      const last = pages.calls[pages.calls.length - 1]
-      // A renewal on a later page is what the event tells; else how the first page got its token.
-      const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
-      const replaced = pages.calls.some((page) => page.token.replaced)
-      const note = tokenNote(renewed, input.accessToken !== undefined)
-      const pageNote =
-        pages.calls.length > 1 || pages.nextPageUrl !== undefined
-          ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
-          : ''
-      return {
-        data_points: {
-          statusCode: String(response.status),
-          responseBody: JSON.stringify(mergePages(pages.bodies)),
-          responseHeaders: JSON.stringify(response.headers),
-          accessToken: last.token.accessToken,
-          tokenRefreshed: String(replaced),
-          location: locationOf(response),
-          pageCount: String(pages.calls.length),
-          nextPageUrl: pages.nextPageUrl ?? '',
-        },
-        events: [infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`)],
-      }
-    }),
+    onEvent: onEventSafely(
+      'authenticatedApiCall',
+      async ({ payload, redactor, helpers, startStep }) => {
+        const settings = parseSettings(payload.settings)
+        const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+        const plan = buildApiRequest(input, settings.apiBase)
+        const step = startStep(settings, helpers)
+        const call: ApiCall = {
+          plan,
+          // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
+          // repeated POST or PATCH, so it may be sent again like a PUT.
+          retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
+          notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
+          given:
+            input.accessToken !== undefined
+              ? { accessToken: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+              : undefined,
+          renewOnStatus: input.renewOnStatus,
+        }
+        const first = await callApi(call, settings.client, settings.apiBase, step)
+        const { response } = first.exchange
+        if (!isSuccess(response.status) && input.failOnHttpError) {
+          throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
+        }
+        const pages = isSuccess(response.status)
+          ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
+          : { calls: [first], bodies: [decodeResponseBody(response)], nextPageUrl: undefined }
+        const last = pages.calls[pages.calls.length - 1]
+        // A renewal on a later page is what the event tells; else how the first page got its token.
+        const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
+        const replaced = pages.calls.some((page) => page.token.replaced)
+        const note = tokenNote(renewed, input.accessToken !== undefined)
+        const pageNote =
+          pages.calls.length > 1 || pages.nextPageUrl !== undefined
+            ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
+            : ''
+        return {
+          data_points: {
+            statusCode: String(response.status),
+            responseBody: JSON.stringify(mergePages(pages.bodies)),
+            responseHeaders: JSON.stringify(response.headers),
+            accessToken: last.token.accessToken,
+            tokenRefreshed: String(replaced),
+            location: locationOf(response),
+            pageCount: String(pages.calls.length),
+            nextPageUrl: pages.nextPageUrl ?? '',
+          },
+          events: [
+            infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`),
+          ],
+        }
+      },
+    ),
   }
