@@ -128,6 +128,9 @@ const describeRun = (
   }
 }
 
+/** The local helpers, made once: they hold no state of a run (log discards). */
+const defaultHelpers = createLocalHelpers()
+
 /**
  * Runs the action's handler once with a platform-shaped payload (see payload.ts) and resolves
  * with the description of the run; it never rejects because of the handler.
@@ -140,7 +143,7 @@ export async function runAction(
 ): Promise<ActionRun> {
   const callbacks: CallbackCall[] = []
   const logs: unknown[][] = []
-  const base = options.helpers ?? createLocalHelpers()
+  const base = options.helpers ?? defaultHelpers
   const helpers: Helpers = {
     ...base,
     log: (...args) => {

@@ -33,9 +33,12 @@ export class Redactor {
   }
 
   scrub(text: string): string {
-    this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length)
+    // Prepared once per change of the secrets, i.e. once or twice per run, not per text.
+    const ordered = (this.ordered ??= [...this.secrets].sort((a, b) => b.length - a.length))
+    // Shorter than the shortest form ("200", "false"): nothing to look for.
+    if (ordered.length === 0 || text.length < ordered[ordered.length - 1].length) return text
     let scrubbed = text
-    for (const secret of this.ordered) {
+    for (const secret of ordered) {
       if (scrubbed.includes(secret)) scrubbed = scrubbed.split(secret).join(REDACTED)
     }
     return scrubbed
