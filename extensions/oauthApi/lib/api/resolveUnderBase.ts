@@ -53,9 +53,10 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
     }
   } else {
     const relative = trimmed.replace(/^[\\/]+/, '')
-    url = new URL(`${base.pathPrefix}${relative}`, base.origin)
+    // One parse: the origin written out, rather than parsed again as a base URL.
+    url = new URL(`${base.origin}${base.pathPrefix}${relative}`)
   }
-  url.hash = ''
+  if (url.hash !== '') url.hash = ''
   if (!isUnderBase(url, base)) {
     throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href}`)
   }
