@@ -14,15 +14,19 @@ export interface BenchSettings {
 
 const extension = extensions.find((candidate) => candidate.key === 'oauthApi')
 if (extension === undefined) throw new Error('the registry has no oauthApi extension')
+const actions = extension.actions as Record<string, AnyAction | undefined>
+
+/** Whether the registry has the action (the bench measures actions added later once they exist). */
+export const hasAction = (key: string): boolean => actions[key]?.onEvent !== undefined
 
 const actionByKey = (key: string): AnyAction => {
-  const action = (extension.actions as Record<string, AnyAction>)[key]
+  const action = actions[key]
   if (action?.onEvent === undefined) throw new Error(`oauthApi has no action ${key}`)
   return action
 }
 
 /** The run's data points; a run that did not complete stops the benchmark (it would skew it). */
-const completed = async (
+export const completed = async (
   key: string,
   fields: Record<string, unknown>,
   settings: BenchSettings,

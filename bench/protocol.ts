@@ -5,8 +5,11 @@ export interface ServerCounts {
   apiRequests: number
   /** API requests without a usable Bearer header (answered 401). */
   refusedApiRequests: number
-  /** The last API request's headers as sorted "name: value" lines, to compare clients. */
-  lastApiRequestHeaders: string[]
+  /**
+   * The last API request: its request line ("GET /fhir/Patient/pat-0001"), then its headers as
+   * sorted "name: value" lines (names in lower case), to compare what the clients sent.
+   */
+  lastApiRequest: string[]
 }
 
 export type ParentMessage = { type: 'stats'; id: number } | { type: 'stop' }

@@ -1,69 +1,172 @@
-// The benchmark's result: targets, environment and the table.
+// The benchmark's result: its figures and targets, the environment and the table.
 
 import { cpus, loadavg, platform, release } from 'node:os'
+import type { ContenderKey } from './contenders'
+import type { Repeated } from './measure'
 import type {
+  cpuPerCall,
   heapGrowth,
-  overhead,
+  latency,
+  sameRequests,
   singleFlight,
   throughput,
   tokenRequestsPerMode,
 } from './scenarios'
 
+/** The headline figures (the JSON object's top-level keys); a scenario left out leaves its keys out. */
 export interface Results {
-  tokenRequestsNaive: number
-  tokenRequestsCached: number
-  singleFlightTokenRequests: number
-  overheadRatio: number
-  throughputPerSec: number
-  heapGrowthMB: number
+  tokenRequestsNaive?: number
+  tokenRequestsCached?: number
+  singleFlightTokenRequests?: number
+  /** One-step median ÷ bare axios median (median of the repetitions' ratios). */
+  overheadRatio?: number
+  /** One-step median ÷ bare undici median. */
+  ratioToUndici?: number
+  twoStepRatioToUndici?: number
+  /** Only once the GraphQL action is in the registry. */
+  graphqlRatioToUndici?: number
+  /** One-step calls per second at concurrency 50. */
+  throughputPerSec?: number
+  /** One-step calls/s ÷ bare undici calls/s at concurrency 50. */
+  throughputRatioToUndici?: number
+  /** CPU µs per one-step call, one call after another. */
+  cpuUsPerCall?: number
+  cpuRatioToUndici?: number
+  heapGrowthMB?: number
 }
 
+type Target = { equals: number } | { atMost: number } | { atLeast: number }
+
 export const targets = {
-  tokenRequestsCached: 1,
-  singleFlightTokenRequests: 1,
-  overheadRatio: 1.15,
-  heapGrowthMB: 20,
-} as const
+  tokenRequestsCached: { equals: 1 },
+  singleFlightTokenRequests: { equals: 1 },
+  ratioToUndici: { atMost: 1.6 },
+  twoStepRatioToUndici: { atMost: 1.65 },
+  throughputRatioToUndici: { atLeast: 0.35 },
+  cpuRatioToUndici: { atMost: 3 },
+  heapGrowthMB: { atMost: 20 },
+} as const satisfies Partial<Record<keyof Results, Target>>
 
-export type TargetsMet = Record<keyof typeof targets, boolean>
+type TargetKey = keyof typeof targets
+export type TargetsMet = Partial<Record<TargetKey, boolean>>
 
-export const targetsMet = (results: Results): TargetsMet => ({
-  tokenRequestsCached: results.tokenRequestsCached === targets.tokenRequestsCached,
-  singleFlightTokenRequests:
-    results.singleFlightTokenRequests === targets.singleFlightTokenRequests,
-  overheadRatio: results.overheadRatio <= targets.overheadRatio,
-  heapGrowthMB: results.heapGrowthMB <= targets.heapGrowthMB,
-})
+const meets = (value: number, target: Target): boolean =>
+  'equals' in target
+    ? value === target.equals
+    : 'atMost' in target
+      ? value <= target.atMost
+      : value >= target.atLeast
+
+const targetText = (target: Target): string =>
+  'equals' in target
+    ? `= ${target.equals}`
+    : 'atMost' in target
+      ? `≤ ${target.atMost}`
+      : `≥ ${target.atLeast}`
+
+/** Met or not, for each target whose figure was measured. */
+export const targetsMet = (results: Results): TargetsMet => {
+  const met: TargetsMet = {}
+  for (const [key, target] of Object.entries(targets) as Array<[TargetKey, Target]>) {
+    const value = results[key]
+    if (value !== undefined) met[key] = meets(value, target)
+  }
+  return met
+}
 
 /** 1-minute load average: other processes on the machine skew every timing. */
 export const loadAverage = (): number => Math.round(loadavg()[0] * 100) / 100
 
-export const environment = (loadAtStart: number) => ({
+export const environment = (loadAtStart: number, seed: number) => ({
   node: process.version,
   platform: `${platform()} ${release()}`,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? 'unknown',
   loadAverage1m: { atStart: loadAtStart, atEnd: loadAverage() },
+  seed,
   date: new Date().toISOString(),
 })
 
 export type Environment = ReturnType<typeof environment>
 
 export interface Details {
-  tokens: Awaited<ReturnType<typeof tokenRequestsPerMode>>
-  singleFlight: Awaited<ReturnType<typeof singleFlight>>
-  overhead: Awaited<ReturnType<typeof overhead>>
-  throughput: Record<'oneStep' | 'twoStep', Awaited<ReturnType<typeof throughput>>>
-  heap: Awaited<ReturnType<typeof heapGrowth>>
+  contenders: Partial<Record<ContenderKey, string>>
+  /** Contenders whose action exists but whose warm-up call failed, with the reason. */
+  leftOut: Partial<Record<ContenderKey, string>>
+  tokens?: Awaited<ReturnType<typeof tokenRequestsPerMode>>
+  singleFlight?: Awaited<ReturnType<typeof singleFlight>>
+  latency?: Awaited<ReturnType<typeof latency>>
+  sameRequests?: Awaited<ReturnType<typeof sameRequests>>
+  throughput?: Awaited<ReturnType<typeof throughput>>
+  cpu?: Awaited<ReturnType<typeof cpuPerCall>>
+  heap?: Awaited<ReturnType<typeof heapGrowth>>
 }
 
 interface Row {
   metric: string
   value: string
   /** The target, or a note. */
-  target: string
+  note: string
   /** Set for rows with a target: marked ✓ or ✗. */
   met?: boolean
+}
+
+const spread = (figure: Repeated, unit = ''): string =>
+  `${figure.min}–${figure.max}${unit} over ${figure.each.length} (±${(figure.spreadPct / 2).toFixed(1)}%)`
+
+/** A headline row: the figure, ✓/✗ against its target, and a note. */
+const headline = (
+  results: Results,
+  met: TargetsMet,
+  key: keyof Results,
+  metric: string,
+  note = '',
+): Row[] => {
+  const value = results[key]
+  if (value === undefined) return []
+  const target = (targets as Partial<Record<keyof Results, Target>>)[key]
+  return [
+    {
+      metric: `${metric} — ${key}`,
+      value: String(value),
+      note: [target !== undefined ? targetText(target) : '', note].filter(Boolean).join('  '),
+      met: met[key as TargetKey],
+    },
+  ]
+}
+
+const contenderRows = (details: Details): Row[] => {
+  const rows: Row[] = []
+  const { latency: lat, throughput: through, cpu } = details
+  for (const [key, label] of Object.entries(details.contenders) as Array<[ContenderKey, string]>) {
+    const l = lat?.perContender[key]
+    const t = through?.perContender[key]
+    const c = cpu?.perContender[key]
+    if (l === undefined && t === undefined && c === undefined) continue
+    rows.push({ metric: label, value: '', note: '' })
+    if (l !== undefined) {
+      rows.push({
+        metric: '  median latency, µs (p99)',
+        value: `${l.medianUs.median} (${l.p99Us})`,
+        note: `× undici ${l.toUndici.median}; medians ${spread(l.medianUs, ' µs')}`,
+      })
+    }
+    if (t !== undefined) {
+      rows.push({
+        metric: `  calls/s at concurrency ${through?.concurrency}`,
+        value: String(t.perSec.median),
+        note: `× undici ${t.toUndici.median}; ${spread(t.perSec)}; p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms; CPU ${t.cpuUsPerCall.median} µs/call`,
+      })
+    }
+    if (c !== undefined) {
+      rows.push({
+        metric: '  CPU µs per call, one after another',
+        value: String(c.cpuUsPerCall.median),
+        note: `× undici ${c.toUndici.median}; ${spread(c.cpuUsPerCall, ' µs')}`,
+      })
+    }
+  }
+  return rows
 }
 
 export const resultTable = (
@@ -72,84 +175,55 @@ export const resultTable = (
   details: Details,
   env: Environment,
 ): string => {
-  const { overhead: over, throughput: through, heap } = details
-  const us = (value: number) => `${value} µs`
+  const { heap, sameRequests: wire } = details
   const rows: Row[] = [
-    {
-      metric: 'Token requests, 1,000 care-flow runs, forceRefresh',
-      value: String(results.tokenRequestsNaive),
-      target: '(the old way: one per run)',
-    },
-    {
-      metric: 'Token requests, 1,000 care-flow runs, cached',
-      value: String(results.tokenRequestsCached),
-      target: `= ${targets.tokenRequestsCached}`,
-      met: met.tokenRequestsCached,
-    },
-    {
-      metric: 'Token requests, 500 concurrent runs, cold cache',
-      value: String(results.singleFlightTokenRequests),
-      target: `= ${targets.singleFlightTokenRequests}`,
-      met: met.singleFlightTokenRequests,
-    },
-    {
-      metric: 'Overhead ratio (worse of one-step, two-step)',
-      value: results.overheadRatio.toFixed(3),
-      target: `≤ ${targets.overheadRatio}`,
-      met: met.overheadRatio,
-    },
-    {
-      metric: '  median bare axios GET',
-      value: us(over.bare.medianUs),
-      target: `${over.callsEach} calls each`,
-    },
-    {
-      metric: '  median one-step call (cached token)',
-      value: us(over.oneStep.medianUs),
-      target: `ratio ${over.oneStepRatio.toFixed(3)}`,
-    },
-    {
-      metric: '  median two-step call (token handed in)',
-      value: us(over.twoStep.medianUs),
-      target: `ratio ${over.twoStepRatio.toFixed(3)}`,
-    },
-    {
-      metric: '  same request headers on the wire',
-      value: over.sameRequestHeaders ? 'yes' : 'NO',
-      target: over.requestHeaderNames.join(', '),
-    },
-    {
-      metric: 'Throughput, concurrency 50, one-step (runs/s)',
-      value: String(results.throughputPerSec),
-      target: `p50 ${through.oneStep.p50Ms} ms, p99 ${through.oneStep.p99Ms} ms`,
-    },
-    {
-      metric: 'Throughput, concurrency 50, two-step (runs/s)',
-      value: String(through.twoStep.perSec),
-      target: `p50 ${through.twoStep.p50Ms} ms, p99 ${through.twoStep.p99Ms} ms`,
-    },
-    {
-      metric: 'Heap growth, 100,000 runs over 1,000 clients (MB)',
-      value: results.heapGrowthMB.toFixed(2),
-      target: `≤ ${targets.heapGrowthMB}`,
-      met: met.heapGrowthMB,
-    },
-    {
+    ...headline(
+      results,
+      met,
+      'tokenRequestsNaive',
+      'Token requests, 1,000 care-flow runs, forceRefresh',
+      '(the old way: one per run)',
+    ),
+    ...headline(results, met, 'tokenRequestsCached', 'Token requests, 1,000 runs, cached'),
+    ...headline(
+      results,
+      met,
+      'singleFlightTokenRequests',
+      'Token requests, 500 concurrent runs, cold cache',
+    ),
+    ...headline(results, met, 'ratioToUndici', 'One-step median ÷ bare undici'),
+    ...headline(results, met, 'twoStepRatioToUndici', 'Two-step median ÷ bare undici'),
+    ...headline(results, met, 'graphqlRatioToUndici', 'GraphQL median ÷ bare undici'),
+    ...headline(results, met, 'overheadRatio', 'One-step median ÷ bare axios'),
+    ...headline(results, met, 'throughputPerSec', 'One-step calls/s, concurrency 50'),
+    ...headline(results, met, 'throughputRatioToUndici', '  ÷ bare undici calls/s'),
+    ...headline(results, met, 'cpuUsPerCall', 'CPU µs per one-step call'),
+    ...headline(results, met, 'cpuRatioToUndici', '  ÷ bare undici CPU µs per call'),
+    ...headline(results, met, 'heapGrowthMB', 'Heap growth, 100,000 runs, 1,000 clients (MB)'),
+  ]
+  if (heap !== undefined) {
+    rows.push({
       metric: '  of which in the second 50,000 runs (MB)',
       value: heap.secondHalfGrowthMB.toFixed(2),
-      target: `${heap.runsPerSec} runs/s`,
-    },
-    {
-      metric: '  token requests / tokens cached at the end',
-      value: `${heap.tokenRequests} / ${heap.cachedTokens}`,
-      target: `cache bound ${heap.maxCachedTokens}`,
-    },
-  ]
+      note: `${heap.runsPerSec} runs/s; ${heap.tokenRequests} token requests; ${heap.cachedTokens} cached (bound ${heap.maxCachedTokens})`,
+    })
+  }
+  if (wire !== undefined) {
+    rows.push({
+      metric: 'Same request as bare undici on the wire',
+      value: wire.same ? 'yes' : 'NO',
+      note: wire.same ? wire.request.join(' | ') : JSON.stringify(wire.differences).slice(0, 300),
+    })
+  }
+  rows.push(...contenderRows(details))
+  for (const [key, reason] of Object.entries(details.leftOut)) {
+    rows.push({ metric: `${key} left out`, value: '', note: reason })
+  }
   const load = env.loadAverage1m
   return [
     table(rows),
     '',
-    `Node ${env.node}, ${env.cpus} × ${env.cpuModel}, ${env.platform}, load ${load.atStart} → ${load.atEnd}, ${env.date}`,
+    `Node ${env.node}, ${env.cpus} × ${env.cpuModel}, ${env.platform}, load ${load.atStart} → ${load.atEnd}, seed ${env.seed}, ${env.date}`,
   ].join('\n')
 }
 
@@ -161,7 +235,7 @@ const table = (rows: Row[]): string => {
       row.metric,
       row.value,
       row.met === undefined ? ' ' : row.met ? '✓' : '✗',
-      row.target,
+      row.note,
     ]),
   ]
   const widths = [0, 1].map((column) => Math.max(...cells.map((cell) => cell[column].length)))

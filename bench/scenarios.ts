@@ -1,19 +1,33 @@
-// The measurements. Each takes the servers and the base settings and returns plain numbers.
+// The measurements. Each takes the context (servers, base settings, the contenders) and returns
+// plain numbers.
 
-import axios from 'axios'
 import { clearCaches } from '../extensions/oauthApi/lib/oauth/caches'
 import { MAX_CACHED_TOKENS, tokenCache } from '../extensions/oauthApi/lib/oauth/obtainAccessToken'
 import { authenticatedApiCall, fetchOAuthToken, type BenchSettings } from './actions'
-import { median, now, percentile, round, runPool, settledHeapUsed } from './measure'
+import { PATIENT_PATH, type Contender, type ContenderKey, type Contenders } from './contenders'
+import {
+  collectGarbage,
+  cpuMicrosSince,
+  median,
+  now,
+  percentile,
+  repeated,
+  round,
+  runPool,
+  settle,
+  settledHeapUsed,
+  shuffled,
+  type Repeated,
+} from './measure'
 import type { BenchServers } from './serverProcess'
 
 export interface Context {
   servers: BenchServers
   settings: BenchSettings
   progress: (message: string) => void
+  /** Orders the contenders anew for every round and block (seeded: see --seed). */
+  random: () => number
 }
-
-const PATIENT_PATH = '/Patient/pat-0001'
 
 const tokenRequestsDuring = async (ctx: Context, work: () => Promise<void>): Promise<number> => {
   const before = await ctx.servers.counts()
@@ -23,10 +37,6 @@ const tokenRequestsDuring = async (ctx: Context, work: () => Promise<void>): Pro
     throw new Error('the API refused a request without a Bearer header')
   }
   return after.tokenRequests - before.tokenRequests
-}
-
-const expectStatus200 = (statusCode: string | null | undefined): void => {
-  if (statusCode !== '200') throw new Error(`the API answered ${statusCode}, expected 200`)
 }
 
 /**
@@ -39,7 +49,7 @@ const careFlowRun = async (settings: BenchSettings, forceRefresh: boolean): Prom
     { accessToken: token.accessToken, tokenExpiresAt: token.expiresAt, path: PATIENT_PATH },
     settings,
   )
-  expectStatus200(call.statusCode)
+  if (call.statusCode !== '200') throw new Error(`the API answered ${call.statusCode}`)
 }
 
 /**
@@ -71,114 +81,219 @@ export const singleFlight = async (ctx: Context, runs = 500) => {
   return { runs, requests, distinctTokens }
 }
 
+type PerContender<T> = Partial<Record<ContenderKey, T>>
+
 /**
- * Median latency of authenticatedApiCall (one-step: token from the cache; two-step: token handed
- * in) against a bare axios GET with the same Bearer and Accept headers to the same URL, all three
- * on the default (keep-alive) http agent, alternated call by call with a rotating order so that
- * no variant always goes first. The ratio reported is the worse of the two modes.
+ * A figure of each contender over the repetitions, and its ratio to the baseline's figure in the
+ * same repetition (same load on the machine): bare undici's, or another contender's.
  */
-export const overhead = async (ctx: Context, rounds = 3000, warmupRounds = 600) => {
-  clearCaches()
-  const token = await fetchOAuthToken({}, ctx.settings)
-  const accessToken = token.accessToken as string
-  const url = `${ctx.settings.apiBaseUrl}${PATIENT_PATH}`
-  const headers = { Accept: 'application/json', Authorization: `Bearer ${accessToken}` }
+const summarise = (
+  contenders: readonly Contender[],
+  perRepetition: Array<PerContender<number>>,
+  digits: number,
+  baseline: ContenderKey = 'undici',
+) => {
+  const figures: PerContender<Repeated> = {}
+  const toBaseline: PerContender<Repeated> = {}
+  const at = (rep: PerContender<number>, key: ContenderKey) => rep[key] ?? Number.NaN
+  for (const { key } of contenders) {
+    figures[key] = repeated(
+      perRepetition.map((rep) => at(rep, key)),
+      digits,
+    )
+    toBaseline[key] = repeated(perRepetition.map((rep) => at(rep, key) / at(rep, baseline)))
+  }
+  return { figures, ratios: toBaseline }
+}
 
-  const variants: Array<() => Promise<void>> = [
-    async () => {
-      const response = await axios.get(url, { headers })
-      expectStatus200(String(response.status))
-    },
-    async () => {
-      const call = await authenticatedApiCall({ path: PATIENT_PATH }, ctx.settings)
-      expectStatus200(call.statusCode)
-    },
-    async () => {
-      const call = await authenticatedApiCall(
-        { accessToken, tokenExpiresAt: token.expiresAt, path: PATIENT_PATH },
-        ctx.settings,
-      )
-      expectStatus200(call.statusCode)
-    },
-  ]
-  const samples: number[][] = variants.map(() => [])
+/**
+ * Latency of one call. Every round calls each contender once, in a new random order (so that no
+ * contender always follows the same one), and lets the event loop settle before each timed call
+ * (so that no call pays for the previous one's leftovers). `repetitions` runs of `rounds` rounds
+ * after `warmupRounds`; per contender: the median of the repetitions' medians, the p99 over all
+ * calls, and the spread of the repetitions. A ratio to bare undici is taken within each
+ * repetition (same load on the machine), and the median of those is reported.
+ */
+export const latency = async (
+  ctx: Context,
+  contenders: Contenders,
+  { rounds = 1500, repetitions = 3, warmupRounds = 300 } = {},
+) => {
+  const { list } = contenders
+  const timeRound = async (samples: Map<Contender, number[]> | undefined) => {
+    for (const contender of shuffled(list, ctx.random)) {
+      await settle()
+      const start = now()
+      await contender.call()
+      samples?.get(contender)?.push(now() - start)
+    }
+  }
+  for (let round = 0; round < warmupRounds; round++) await timeRound(undefined)
+
+  const medians: Array<PerContender<number>> = []
+  const pooled = new Map(list.map((contender) => [contender, [] as number[]]))
   let tokenRequests = 0
-  for (const [phase, count] of [
-    ['warm-up', warmupRounds],
-    ['measure', rounds],
-  ] as const) {
-    tokenRequests = await tokenRequestsDuring(ctx, async () => {
-      for (let round = 0; round < count; round++) {
-        for (let k = 0; k < variants.length; k++) {
-          const v = (round + k) % variants.length
-          const start = now()
-          await variants[v]()
-          if (phase === 'measure') samples[v].push(now() - start)
-        }
-      }
+  for (let rep = 0; rep < repetitions; rep++) {
+    ctx.progress(`  latency: repetition ${rep + 1} of ${repetitions}`)
+    const samples = new Map(list.map((contender) => [contender, [] as number[]]))
+    collectGarbage()
+    tokenRequests += await tokenRequestsDuring(ctx, async () => {
+      for (let round = 0; round < rounds; round++) await timeRound(samples)
     })
+    const medianUs: PerContender<number> = {}
+    for (const [contender, values] of samples) {
+      medianUs[contender.key] = median(values) * 1000
+      pooled.get(contender)?.push(...values)
+    }
+    medians.push(medianUs)
   }
-  // Fairness check: the server saw the same request headers from each variant.
-  const seen: string[][] = []
-  for (const variant of variants) {
-    await variant()
-    seen.push((await ctx.servers.counts()).lastApiRequestHeaders)
+  const { figures, ratios: toUndici } = summarise(list, medians, 1)
+  const toAxios = summarise(list, medians, 1, 'axios').ratios
+  const perContender: PerContender<{
+    medianUs: Repeated
+    p99Us: number
+    toUndici: Repeated
+    toAxios: Repeated
+  }> = {}
+  for (const contender of list) {
+    const { key } = contender
+    perContender[key] = {
+      medianUs: figures[key] as Repeated,
+      p99Us: round(percentile(pooled.get(contender) ?? [], 99) * 1000, 1),
+      toUndici: toUndici[key] as Repeated,
+      toAxios: toAxios[key] as Repeated,
+    }
   }
-  const sameRequestHeaders = seen.every((lines) => lines.join('\n') === seen[0].join('\n'))
-  const requestHeaderNames = seen[0].map((line) => line.slice(0, line.indexOf(':'))).sort()
+  return { rounds, repetitions, warmupRounds, perContender, tokenRequests }
+}
 
-  const [bare, oneStep, twoStep] = samples.map((values) => ({
-    medianUs: round(median(values) * 1000, 1),
-    p90Us: round(percentile(values, 90) * 1000, 1),
-    p99Us: round(percentile(values, 99) * 1000, 1),
-  }))
-  const oneStepRatio = round(oneStep.medianUs / bare.medianUs, 3)
-  const twoStepRatio = round(twoStep.medianUs / bare.medianUs, 3)
+/**
+ * Whether the API saw the same request from each contender as from bare undici (method, URL and
+ * headers but Host and the connection-management ones, which the HTTP stacks set themselves):
+ * the comparison is only fair if the server does the same work for each.
+ */
+export const sameRequests = async (ctx: Context, contenders: Contenders) => {
+  const TRANSPORT_HEADERS = new Set(['host', 'connection', 'keep-alive'])
+  const seen = async (contender: Contender): Promise<string[]> => {
+    await contender.call()
+    const { lastApiRequest } = await ctx.servers.counts()
+    return lastApiRequest.filter((line) => !TRANSPORT_HEADERS.has(line.split(':')[0]))
+  }
+  const undici = contenders.byKey('undici')
+  if (undici === undefined) throw new Error('bare undici is the baseline')
+  const baseline = await seen(undici)
+  const differences: PerContender<string[]> = {}
+  for (const contender of contenders.list) {
+    if (!contender.sameRequestAsUndici || contender === undici) continue
+    const lines = await seen(contender)
+    const diff = [
+      ...baseline.filter((line) => !lines.includes(line)).map((line) => `- ${line}`),
+      ...lines.filter((line) => !baseline.includes(line)).map((line) => `+ ${line}`),
+    ]
+    if (diff.length > 0) differences[contender.key] = diff
+  }
   return {
-    callsEach: rounds,
-    bare,
-    oneStep,
-    twoStep,
-    oneStepRatio,
-    twoStepRatio,
-    ratio: Math.max(oneStepRatio, twoStepRatio),
-    tokenRequests,
-    sameRequestHeaders,
-    requestHeaderNames,
+    same: Object.keys(differences).length === 0,
+    request: baseline.map((line) =>
+      line.startsWith('authorization:') ? 'authorization: …' : line,
+    ),
+    differences,
   }
 }
 
-/** Completed authenticatedApiCall runs per second with `concurrency` runs under way at once. */
+/**
+ * Completed calls per second with `concurrency` under way at once, for bare undici and the
+ * extension's calls: `repetitions` blocks each, in a new random order per repetition, each
+ * block after its own warm-up. CPU time is read over each block too.
+ */
 export const throughput = async (
   ctx: Context,
-  mode: 'one-step' | 'two-step',
-  runs = 5000,
-  concurrency = 50,
+  contenders: Contenders,
+  keys: readonly ContenderKey[],
+  { runs = 3000, concurrency = 50, repetitions = 3, warmupRuns = 300 } = {},
 ) => {
-  clearCaches()
-  const token = await fetchOAuthToken({}, ctx.settings)
-  const fields =
-    mode === 'one-step'
-      ? { path: PATIENT_PATH }
-      : { accessToken: token.accessToken, tokenExpiresAt: token.expiresAt, path: PATIENT_PATH }
-  const run = async () =>
-    expectStatus200((await authenticatedApiCall(fields, ctx.settings)).statusCode)
-  await runPool(500, concurrency, run)
-  const latencies: number[] = []
-  const start = now()
-  await runPool(runs, concurrency, async () => {
-    const began = now()
-    await run()
-    latencies.push(now() - began)
-  })
-  const seconds = (now() - start) / 1000
-  return {
-    runs,
-    concurrency,
-    perSec: Math.round(runs / seconds),
-    p50Ms: round(median(latencies), 2),
-    p99Ms: round(percentile(latencies, 99), 2),
+  const list = keys
+    .map((key) => contenders.byKey(key))
+    .filter((contender): contender is Contender => contender !== undefined)
+  const perSec: Array<PerContender<number>> = []
+  const cpuUs: Array<PerContender<number>> = []
+  const latencies = new Map(list.map((contender) => [contender, [] as number[]]))
+  for (let rep = 0; rep < repetitions; rep++) {
+    ctx.progress(`  throughput: repetition ${rep + 1} of ${repetitions}`)
+    const repPerSec: PerContender<number> = {}
+    const repCpu: PerContender<number> = {}
+    for (const contender of shuffled(list, ctx.random)) {
+      await runPool(warmupRuns, concurrency, contender.call)
+      collectGarbage()
+      const cpuStart = process.cpuUsage()
+      const start = now()
+      await runPool(runs, concurrency, async () => {
+        const began = now()
+        await contender.call()
+        latencies.get(contender)?.push(now() - began)
+      })
+      repPerSec[contender.key] = runs / ((now() - start) / 1000)
+      repCpu[contender.key] = cpuMicrosSince(cpuStart) / runs
+    }
+    perSec.push(repPerSec)
+    cpuUs.push(repCpu)
   }
+  const calls = summarise(list, perSec, 0)
+  const cpu = summarise(list, cpuUs, 1)
+  const perContender: PerContender<{
+    perSec: Repeated
+    toUndici: Repeated
+    p50Ms: number
+    p99Ms: number
+    cpuUsPerCall: Repeated
+  }> = {}
+  for (const contender of list) {
+    const { key } = contender
+    const values = latencies.get(contender) ?? []
+    perContender[key] = {
+      perSec: calls.figures[key] as Repeated,
+      toUndici: calls.ratios[key] as Repeated,
+      p50Ms: round(median(values), 2),
+      p99Ms: round(percentile(values, 99), 2),
+      cpuUsPerCall: cpu.figures[key] as Repeated,
+    }
+  }
+  return { runs, concurrency, repetitions, perContender }
+}
+
+/**
+ * CPU time (process.cpuUsage: user + system, all threads, garbage collection included) per call,
+ * one call after another: `repetitions` blocks of `calls` calls per contender, in a new random
+ * order per repetition, after a full collection; the ratio to bare undici per repetition.
+ */
+export const cpuPerCall = async (
+  ctx: Context,
+  contenders: Contenders,
+  { calls = 1000, repetitions = 3 } = {},
+) => {
+  const { list } = contenders
+  const perCall: Array<PerContender<number>> = []
+  for (let rep = 0; rep < repetitions; rep++) {
+    ctx.progress(`  cpu: repetition ${rep + 1} of ${repetitions}`)
+    const repCpu: PerContender<number> = {}
+    for (const contender of shuffled(list, ctx.random)) {
+      for (let i = 0; i < 100; i++) await contender.call()
+      collectGarbage()
+      const start = process.cpuUsage()
+      for (let i = 0; i < calls; i++) await contender.call()
+      repCpu[contender.key] = cpuMicrosSince(start) / calls
+    }
+    perCall.push(repCpu)
+  }
+  const { figures, ratios: toUndici } = summarise(list, perCall, 1)
+  const perContender: PerContender<{ cpuUsPerCall: Repeated; toUndici: Repeated }> = {}
+  for (const { key } of list) {
+    perContender[key] = {
+      cpuUsPerCall: figures[key] as Repeated,
+      toUndici: toUndici[key] as Repeated,
+    }
+  }
+  return { calls, repetitions, perContender }
 }
 
 /**

@@ -11,17 +11,16 @@ const counts: ServerCounts = {
   tokenRequests: 0,
   apiRequests: 0,
   refusedApiRequests: 0,
-  lastApiRequestHeaders: [],
+  lastApiRequest: [],
 }
 
-/** Header lines as received, sorted; Host differs by nothing but is left out all the same. */
-const headerLines = (req: IncomingMessage): string[] => {
+/** The request line, then the header lines as received (names in lower case), sorted. */
+const requestLines = (req: IncomingMessage): string[] => {
   const lines: string[] = []
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i].toLowerCase()
-    if (name !== 'host') lines.push(`${name}: ${req.rawHeaders[i + 1]}`)
+    lines.push(`${req.rawHeaders[i].toLowerCase()}: ${req.rawHeaders[i + 1]}`)
   }
-  return lines.sort()
+  return [`${req.method} ${req.url}`, ...lines.sort()]
 }
 
 const send = (message: ServerMessage): void => {
@@ -46,6 +45,42 @@ const SERVER_OPTIONS: LoopbackServerOptions = {
 }
 
 const PATIENT_PATH = /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/
+const GRAPHQL_PATH = '/fhir/$graphql'
+
+const patient = (id: string) => ({
+  resourceType: 'Patient',
+  id,
+  active: true,
+  name: [{ use: 'official', family: 'Chalmers', given: ['Peter', 'James'] }],
+  gender: 'male',
+  birthDate: '1974-12-25',
+})
+
+/** Whether the request carries a Bearer token (RFC 6750 §2.1); answers 401 if it does not. */
+const bearerChecked = (authorization: string | undefined, res: ServerResponse): boolean => {
+  if (/^Bearer \S+$/.test(authorization ?? '')) return true
+  counts.refusedApiRequests++
+  res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"')
+  json(res, 401, { resourceType: 'OperationOutcome' })
+  return false
+}
+
+/**
+ * POST [base]/$graphql with a JSON body that has a query: a fixed answer of the same size as the
+ * REST one. The server does the same small amount of work for every contender (the benchmark
+ * measures clients); the GraphQL action's tests run queries through the graphql reference
+ * implementation.
+ */
+const graphql = (body: string, res: ServerResponse): void => {
+  let query: unknown
+  try {
+    query = (JSON.parse(body) as { query?: unknown }).query
+  } catch {
+    query = undefined
+  }
+  if (typeof query !== 'string') return json(res, 400, { errors: [{ message: 'no query' }] })
+  json(res, 200, { data: { Patient: patient('pat-0001') } }, 'application/json')
+}
 
 const main = async (): Promise<void> => {
   const [tokenServer, apiServer] = await Promise.all([
@@ -64,30 +99,21 @@ const main = async (): Promise<void> => {
         expires_in: 3600,
       })
     }, SERVER_OPTIONS),
-    /** GET /fhir/Patient/:id with any Bearer token: a small FHIR R4 Patient. */
+    /**
+     * GET /fhir/Patient/:id with any Bearer token: a small FHIR R4 Patient; POST /fhir/$graphql:
+     * the same patient as GraphQL data.
+     */
     startLoopbackServer((recorded, res, req) => {
       counts.apiRequests++
-      counts.lastApiRequestHeaders = headerLines(req)
+      counts.lastApiRequest = requestLines(req)
+      if (recorded.method === 'POST' && recorded.url === GRAPHQL_PATH) {
+        if (bearerChecked(recorded.headers.authorization, res)) graphql(recorded.body, res)
+        return
+      }
       const match = recorded.method === 'GET' ? PATIENT_PATH.exec(recorded.url) : null
       if (match === null) return json(res, 404, { resourceType: 'OperationOutcome' })
-      if (!/^Bearer \S+$/.test(recorded.headers.authorization ?? '')) {
-        counts.refusedApiRequests++
-        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"')
-        return json(res, 401, { resourceType: 'OperationOutcome' })
-      }
-      json(
-        res,
-        200,
-        {
-          resourceType: 'Patient',
-          id: match[1],
-          active: true,
-          name: [{ use: 'official', family: 'Chalmers', given: ['Peter', 'James'] }],
-          gender: 'male',
-          birthDate: '1974-12-25',
-        },
-        'application/fhir+json',
-      )
+      if (!bearerChecked(recorded.headers.authorization, res)) return
+      json(res, 200, patient(match[1]), 'application/fhir+json')
     }, SERVER_OPTIONS),
   ])
 

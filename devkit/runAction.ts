@@ -96,14 +96,24 @@ const describeRun = (
   elapsedMs: number,
   thrown: ActionRun['thrown'],
 ): ActionRun => {
-  const completes = callbacks.filter((call) => call.kind === 'complete')
-  const errors = callbacks.filter((call) => call.kind === 'error')
   const calls = callbacks.length
+  // One call is the contract and the common case: no filtering for it.
+  const firstComplete =
+    calls === 1
+      ? callbacks[0].kind === 'complete'
+        ? callbacks[0]
+        : undefined
+      : callbacks.find((call) => call.kind === 'complete')
   const outcome: Outcome =
-    calls > 1 ? 'both' : completes.length === 1 ? 'complete' : calls === 1 ? 'error' : 'none'
-  const first = paramsOf((completes[0] ?? errors[0])?.args ?? [])
+    calls > 1 ? 'both' : firstComplete !== undefined ? 'complete' : calls === 1 ? 'error' : 'none'
+  const first = paramsOf((firstComplete ?? callbacks[0])?.args ?? [])
   const events = first.events ?? []
   const errorEvent = events.find((event) => event.error !== undefined)
+  let code: string | undefined
+  for (const args of logs) {
+    code = codeOf(args)
+    if (code !== undefined) break
+  }
   let emitted: string | undefined
   return {
     outcome,
@@ -115,18 +125,25 @@ const describeRun = (
     elapsedMs,
     category: errorEvent?.error?.category,
     message: errorEvent?.error?.message ?? '',
-    code: logs.map(codeOf).find((code) => code !== undefined),
+    code,
     thrown,
     get emitted() {
       emitted ??= JSON.stringify({
-        completes: completes.map((call) => withoutToken(call.args)),
-        errors: errors.map((call) => withoutToken(call.args)),
+        completes: callbacks
+          .filter((call) => call.kind === 'complete')
+          .map((call) => withoutToken(call.args)),
+        errors: callbacks
+          .filter((call) => call.kind === 'error')
+          .map((call) => withoutToken(call.args)),
         logs,
       })
       return emitted
     },
   }
 }
+
+/** The local helpers, made once: they hold no state of a run (log discards). */
+const defaultHelpers = createLocalHelpers()
 
 /**
  * Runs the action's handler once with a platform-shaped payload (see payload.ts) and resolves
@@ -140,7 +157,7 @@ export async function runAction(
 ): Promise<ActionRun> {
   const callbacks: CallbackCall[] = []
   const logs: unknown[][] = []
-  const base = options.helpers ?? createLocalHelpers()
+  const base = options.helpers ?? defaultHelpers
   const helpers: Helpers = {
     ...base,
     log: (...args) => {

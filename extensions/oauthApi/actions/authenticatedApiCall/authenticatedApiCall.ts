@@ -16,7 +16,6 @@ import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -38,62 +37,67 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     previewable: false,
     // Retries of the platform could repeat a POST; the action retries safe requests itself.
     supports_automated_retries: false,
-    onEvent: onEventSafely('authenticatedApiCall', async ({ payload, redactor, helpers }) => {
-      const settings = parseSettings(payload.settings)
-      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-      const plan = buildApiRequest(input, settings.apiBase)
-      const step = startStep(settings, redactor, helpers)
-      const call: ApiCall = {
-        plan,
-        // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
-        // repeated POST or PATCH, so it may be sent again like a PUT.
-        retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
-        notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
-        given:
-          input.accessToken !== undefined
-            ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
-            : undefined,
-        renewOnStatus: input.renewOnStatus,
-      }
-      const first = await callApi(call, settings.client, settings.apiBase, step)
-      const { response } = first.exchange
-      if (!isSuccess(response.status) && input.failOnHttpError) {
-        throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
-      }
-      const pages = isSuccess(response.status)
-        ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
-        : {
-            calls: [first],
-            bodies: [decodeResponseBody(response, (text) => redactor.scrub(text))],
-            nextPageUrl: undefined,
-          }
-      const last = pages.calls[pages.calls.length - 1]
-      // A renewal on a later page is what the event tells; else how the first page got its token.
-      const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
-      const replaced = pages.calls.some((page) => page.token.replaced)
-      const note = tokenNote(renewed)
-      const pageNote =
-        pages.calls.length > 1 || pages.nextPageUrl !== undefined
-          ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
-          : ''
-      return {
-        data_points: {
-          statusCode: String(response.status),
-          responseBody: JSON.stringify(mergePages(pages.bodies)),
-          responseHeaders: responseHeadersDataPoint(response.headers, redactor),
-          tokenRefreshed: String(replaced),
-          location: locationOf(response),
-          pageCount: String(pages.calls.length),
-          nextPageUrl: pages.nextPageUrl ?? '',
-        },
-        // The token the last request was sent with: as it is, or as a reference (tokenDataPoints).
-        token: {
-          accessToken: last.token.accessToken,
-          cacheKey: settings.client.cacheKey,
-          expiresAtMs: last.token.expiresAtMs,
-          mode: settings.tokenDataPoints,
-        },
-        events: [infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`)],
-      }
-    }),
+    onEvent: onEventSafely(
+      'authenticatedApiCall',
+      async ({ payload, redactor, helpers, startStep }) => {
+        const settings = parseSettings(payload.settings)
+        const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+        const plan = buildApiRequest(input, settings.apiBase)
+        const step = startStep(settings, helpers)
+        const call: ApiCall = {
+          plan,
+          // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
+          // repeated POST or PATCH, so it may be sent again like a PUT.
+          retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
+          notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
+          given:
+            input.accessToken !== undefined
+              ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+              : undefined,
+          renewOnStatus: input.renewOnStatus,
+        }
+        const first = await callApi(call, settings.client, settings.apiBase, step)
+        const { response } = first.exchange
+        if (!isSuccess(response.status) && input.failOnHttpError) {
+          throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
+        }
+        const pages = isSuccess(response.status)
+          ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
+          : {
+              calls: [first],
+              bodies: [decodeResponseBody(response, (text) => redactor.scrub(text))],
+              nextPageUrl: undefined,
+            }
+        const last = pages.calls[pages.calls.length - 1]
+        // A renewal on a later page is what the event tells; else how the first page got its token.
+        const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
+        const replaced = pages.calls.some((page) => page.token.replaced)
+        const note = tokenNote(renewed)
+        const pageNote =
+          pages.calls.length > 1 || pages.nextPageUrl !== undefined
+            ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
+            : ''
+        return {
+          data_points: {
+            statusCode: String(response.status),
+            responseBody: JSON.stringify(mergePages(pages.bodies)),
+            responseHeaders: responseHeadersDataPoint(response.headers, redactor),
+            tokenRefreshed: String(replaced),
+            location: locationOf(response),
+            pageCount: String(pages.calls.length),
+            nextPageUrl: pages.nextPageUrl ?? '',
+          },
+          // The token the last request was sent with: as it is, or as a reference (tokenDataPoints).
+          token: {
+            accessToken: last.token.accessToken,
+            cacheKey: settings.client.cacheKey,
+            expiresAtMs: last.token.expiresAtMs,
+            mode: settings.tokenDataPoints,
+          },
+          events: [
+            infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`),
+          ],
+        }
+      },
+    ),
   }

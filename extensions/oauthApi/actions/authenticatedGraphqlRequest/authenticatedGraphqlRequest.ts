@@ -15,7 +15,6 @@ import {
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -40,60 +39,63 @@ export const authenticatedGraphqlRequest: Action<
   previewable: false,
   // Retries of the platform could repeat a mutation; the action repeats queries itself.
   supports_automated_retries: false,
-  onEvent: onEventSafely('authenticatedGraphqlRequest', async ({ payload, redactor }) => {
-    const settings = parseSettings(payload.settings)
-    const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-    const call = graphqlCall(
-      {
-        request: input.request,
-        path: input.path,
-        headers: input.headers,
-        given:
-          input.accessToken !== undefined
-            ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
-            : undefined,
-        renewOnStatus: input.renewOnStatus,
-      },
-      settings.apiBase,
-    )
-    const step = startStep(settings, redactor)
-    const result = await callApi(call, settings.client, settings.apiBase, step)
-    const { response } = result.exchange
-    if (!isSuccess(response.status)) {
-      throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor, {
-        describeBody: graphqlErrorsInBody(redactor),
-      })
-    }
-    const { data, errors } = readGraphqlResponse(response, result.what, redactor)
-    if (errors !== undefined && input.failOnGraphqlErrors) {
-      throw graphqlErrorsFailure(response.status, result.what, errors, redactor)
-    }
-    const outcome =
-      errors === undefined
-        ? 'without GraphQL errors'
-        : `with ${describeGraphqlErrors(errors, redactor)}, kept in the errors data point`
-    const note = tokenNote(result)
-    return {
-      data_points: {
-        data: data === null ? null : JSON.stringify(data),
-        errors: errors === undefined ? null : JSON.stringify(errors),
-        statusCode: String(response.status),
-        tokenRefreshed: String(result.token.replaced),
-      },
-      // The token actually sent: as it is, or as a reference (tokenDataPoints).
-      token: {
-        accessToken: result.token.accessToken,
-        cacheKey: settings.client.cacheKey,
-        expiresAtMs: result.token.expiresAtMs,
-        mode: settings.tokenDataPoints,
-      },
-      events: [
-        infoEvent(
-          `${operationLabel(input.request.operation)}: ${result.what} answered HTTP ${response.status} ${outcome} (${note}).`,
-        ),
-      ],
-    }
-  }),
+  onEvent: onEventSafely(
+    'authenticatedGraphqlRequest',
+    async ({ payload, redactor, startStep }) => {
+      const settings = parseSettings(payload.settings)
+      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+      const call = graphqlCall(
+        {
+          request: input.request,
+          path: input.path,
+          headers: input.headers,
+          given:
+            input.accessToken !== undefined
+              ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
+              : undefined,
+          renewOnStatus: input.renewOnStatus,
+        },
+        settings.apiBase,
+      )
+      const step = startStep(settings)
+      const result = await callApi(call, settings.client, settings.apiBase, step)
+      const { response } = result.exchange
+      if (!isSuccess(response.status)) {
+        throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor, {
+          describeBody: graphqlErrorsInBody(redactor),
+        })
+      }
+      const { data, errors } = readGraphqlResponse(response, result.what, redactor)
+      if (errors !== undefined && input.failOnGraphqlErrors) {
+        throw graphqlErrorsFailure(response.status, result.what, errors, redactor)
+      }
+      const outcome =
+        errors === undefined
+          ? 'without GraphQL errors'
+          : `with ${describeGraphqlErrors(errors, redactor)}, kept in the errors data point`
+      const note = tokenNote(result)
+      return {
+        data_points: {
+          data: data === null ? null : JSON.stringify(data),
+          errors: errors === undefined ? null : JSON.stringify(errors),
+          statusCode: String(response.status),
+          tokenRefreshed: String(result.token.replaced),
+        },
+        // The token actually sent: as it is, or as a reference (tokenDataPoints).
+        token: {
+          accessToken: result.token.accessToken,
+          cacheKey: settings.client.cacheKey,
+          expiresAtMs: result.token.expiresAtMs,
+          mode: settings.tokenDataPoints,
+        },
+        events: [
+          infoEvent(
+            `${operationLabel(input.request.operation)}: ${result.what} answered HTTP ${response.status} ${outcome} (${note}).`,
+          ),
+        ],
+      }
+    },
+  ),
 }
 
 /** "Query GetPatient", "Anonymous mutation". */

@@ -18,7 +18,6 @@ import type { TokenClient } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted, type TokenSet } from '../../lib/oauth/tokenResponse'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { startStep } from '../../lib/run/startStep'
 import type { StepContext } from '../../lib/step/StepContext'
 import { apiFailureAdvice, clockWarning, tokenFailureAdvice, withAdvice } from './advice'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
@@ -41,7 +40,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
   // Run from Studio while setting up: it sends a token request and at most one GET.
   previewable: true,
   supports_automated_retries: false,
-  onEvent: onEventSafely('checkConnection', async ({ payload, redactor }) => {
+  onEvent: onEventSafely('checkConnection', async ({ payload, startStep }) => {
     const settings = parseSettings(payload.settings)
     const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
     const plan =
@@ -51,7 +50,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
             { method: 'GET', path: input.path, query: [], headers: [] },
             settings.apiBase,
           )
-    const step = startStep(settings, redactor)
+    const step = startStep(settings)
     const { client } = settings
     const tokenUrl =
       client.endpoint.kind === 'url'

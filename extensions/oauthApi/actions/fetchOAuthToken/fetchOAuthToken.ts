@@ -7,7 +7,6 @@ import { withScope } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted } from '../../lib/oauth/tokenResponse'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { startStep } from '../../lib/run/startStep'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /**
@@ -25,10 +24,10 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
   dataPoints,
   previewable: true,
   supports_automated_retries: false,
-  onEvent: onEventSafely('fetchOAuthToken', async ({ payload, redactor }) => {
+  onEvent: onEventSafely('fetchOAuthToken', async ({ payload, startStep }) => {
     const settings = parseSettings(payload.settings)
     const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-    const step = startStep(settings, redactor)
+    const step = startStep(settings)
     const client = withScope(settings.client, input.scope)
     const { token, source } = await obtainAccessToken(client, step, {
       bypassCache: input.forceRefresh,

@@ -99,9 +99,10 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
     }
   } else {
     const relative = trimmed.replace(/^[\\/]+/, '')
-    url = new URL(`${base.pathPrefix}${relative}`, base.origin)
+    // One parse: the origin written out, rather than parsed again as a base URL.
+    url = new URL(`${base.origin}${base.pathPrefix}${relative}`)
   }
-  url.hash = ''
+  if (url.hash !== '') url.hash = ''
   const verdict = tokenMayGoTo(url, base)
   if (verdict !== true) {
     throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href} (${verdict})`)

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import { pipeline, type Readable } from 'node:stream'
+import { finished, pipeline, type Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import axios, {
   AxiosError,
@@ -228,21 +228,41 @@ const readBody = async (
     }
   }
   const decoded = await decodedStream(body, encoding)
-  const chunks: Buffer[] = []
-  let total = 0
   try {
-    for await (const chunk of decoded as AsyncIterable<Buffer>) {
-      total += chunk.length
-      if (total > limit) throw tooLarge(limit)
-      chunks.push(chunk)
-    }
+    return await collect(decoded, limit)
   } catch (error) {
     discard(decoded)
     discard(body)
     throw error
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
 }
+
+/**
+ * The stream's bytes, failing as soon as they pass `limit`. Plain 'data' listeners rather than
+ * `for await`: an async iterator costs a promise per chunk, which shows in the per-call cost.
+ */
+const collect = (stream: Readable, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let total = 0
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length
+      if (total > limit) {
+        stream.off('data', onData)
+        stream.pause()
+        reject(tooLarge(limit))
+        return
+      }
+      chunks.push(chunk)
+    }
+    stream.on('data', onData)
+    // Ends with the stream: an error, or a close before the end, rejects (no-op after a reject).
+    finished(stream, (error) => {
+      stream.off('data', onData)
+      if (error !== undefined && error !== null) reject(error)
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
+    })
+  })
 
 const decodedStream = async (body: Readable, encoding: Encoding | undefined): Promise<Readable> => {
   switch (encoding) {

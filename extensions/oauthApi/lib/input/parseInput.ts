@@ -1,5 +1,6 @@
 import type { ZodTypeAny, z } from 'zod'
 import { InputFailure } from '../step/StepFailure'
+import { NOT_DIRECT, parseDirectly } from './objectOfParsers'
 
 /** How many of a schema's issues a failure quotes. */
 const MAX_ISSUES = 3
@@ -13,6 +14,8 @@ export const parseInput = <T extends ZodTypeAny>(
   payload: unknown,
   kind: 'setting' | 'field',
 ): z.output<T> => {
+  const direct = parseDirectly(schema, payload ?? {})
+  if (direct !== NOT_DIRECT) return direct
   const result = schema.safeParse(payload ?? {})
   if (result.success) return result.data as z.output<T>
   const { issues } = result.error

@@ -9,6 +9,7 @@ import { describeFailure } from './describeFailure'
 import { errorEvent } from './events'
 import { Redactor } from '../secrets/redactor'
 import { tokenDataPoint, type TokenOutput } from './tokenDataPoint'
+import { stepsOfRun, type StartStep } from './startStep'
 
 export interface RunContext {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fields are validated by each action's schema
@@ -17,6 +18,8 @@ export interface RunContext {
   redactor: Redactor
   /** The runtime's helpers (e.g. `rateLimiter`); may lack some outside the Awell runtime. */
   helpers: Helpers | undefined
+  /** Starts a step with its deadline, which ends with the run (see startStep.ts). */
+  startStep: StartStep
 }
 
 /** helpers.log, scrubbed, and never throwing. */
@@ -55,16 +58,19 @@ export const onEventSafely =
   async ({ payload, onComplete, onError, helpers }: OnEventOptions<DPKeys>): Promise<void> => {
     const redactor = new Redactor()
     const log = safeLogger(helpers, redactor, actionKey)
+    const steps = stepsOfRun(redactor)
     let outcome: ActionOutcome<DPKeys>
     try {
-      outcome = await work({ payload, redactor, helpers })
+      outcome = await work({ payload, redactor, helpers, startStep: steps.startStep })
     } catch (error) {
+      steps.end()
       const failure = describeFailure(error)
       const message = redactor.scrub(failure.message)
       log({ category: failure.category, code: failure.code, expected: failure.expected }, message)
       await settle(() => onError({ events: [errorEvent(failure.category, message)] }), log)
       return
     }
+    steps.end()
     const scrubbed = scrubOutcome(outcome, redactor)
     await settle(() => onComplete(scrubbed), log)
   }

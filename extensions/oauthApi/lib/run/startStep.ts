@@ -4,28 +4,44 @@ import { requestThrottle, type RequestRate } from '../rate/requestRate'
 import type { Redactor } from '../secrets/redactor'
 import type { StepContext } from '../step/StepContext'
 
+/** What a step needs from the parsed settings. */
+interface StepSettings {
+  timeoutSeconds: number
+  maxResponseBytes: number
+  secrets: readonly string[]
+  requestRate?: RequestRate
+}
+
 /**
- * The step's context once its settings are parsed: one deadline for everything it sends, the
- * size cap, the settings' secrets handed to the run's redactor, and the API requests' throttle
- * under the configuration's rate limit (through the runtime's `helpers.rateLimiter` when there
- * is one).
+ * Starts a step once its settings are parsed: one deadline for everything it sends, the size
+ * cap, the settings' secrets handed to the run's redactor, and the API requests' throttle under
+ * the configuration's rate limit (through the runtime's `helpers.rateLimiter` when given).
  */
-export const startStep = (
-  settings: {
-    timeoutSeconds: number
-    maxResponseBytes: number
-    secrets: readonly string[]
-    requestRate?: RequestRate
-  },
-  redactor: Redactor,
+export type StartStep = (
+  settings: StepSettings,
   helpers?: Partial<Pick<Helpers, 'rateLimiter'>>,
-): StepContext => {
-  for (const secret of settings.secrets) redactor.add(secret)
-  const deadline = startDeadline(settings.timeoutSeconds)
+) => StepContext
+
+/**
+ * The steps of one run (onEventSafely hands `startStep` to the action): `end` releases their
+ * deadlines' timers once the run's work has settled, when none of its requests is under way.
+ */
+export const stepsOfRun = (redactor: Redactor): { startStep: StartStep; end: () => void } => {
+  const releases: Array<() => void> = []
   return {
-    deadline,
-    maxResponseBytes: settings.maxResponseBytes,
-    redactor,
-    throttle: requestThrottle(settings.requestRate, helpers?.rateLimiter, deadline),
+    startStep: (settings, helpers) => {
+      for (const secret of settings.secrets) redactor.add(secret)
+      const { deadline, release } = startDeadline(settings.timeoutSeconds)
+      releases.push(release)
+      return {
+        deadline,
+        maxResponseBytes: settings.maxResponseBytes,
+        redactor,
+        throttle: requestThrottle(settings.requestRate, helpers?.rateLimiter, deadline),
+      }
+    },
+    end: () => {
+      for (const release of releases) release()
+    },
   }
 }
