@@ -114,6 +114,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'BAD_REQUEST',
       /API answered HTTP 401 to GET \/api\/v1\/Patient\/123; WWW-Authenticate: .*\[REDACTED\].*token was renewed after HTTP 401 and the retry was refused too/,
+      'API_CLIENT_ERROR',
     )
     expect(tokenRequests()).toHaveLength(2)
     expect(apiRequests().map((request) => bearerOf(request.headers))).toEqual(issuer.issued)
@@ -123,7 +124,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('401 twice (two-step, token handed in): one renewal from the token endpoint', async () => {
     apiAnswers(echoToken(401))
     const run = await call({ accessToken: GIVEN_TOKEN })
-    expectError(run, 'BAD_REQUEST', /HTTP 401 .*renewed after HTTP 401/)
+    expectError(run, 'BAD_REQUEST', /HTTP 401 .*renewed after HTTP 401/, 'API_CLIENT_ERROR')
     expect(tokenRequests()).toHaveLength(1)
     expect(apiRequests().map((request) => bearerOf(request.headers))).toEqual([
       GIVEN_TOKEN,
@@ -149,7 +150,12 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('403: BAD_REQUEST, no renewal (not in renewOnStatus)', async () => {
     apiAnswers(echoToken(403))
     const run = await call({})
-    expectError(run, 'BAD_REQUEST', /API answered HTTP 403 to GET \/api\/v1\/Patient\/123/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /API answered HTTP 403 to GET \/api\/v1\/Patient\/123/,
+      'API_CLIENT_ERROR',
+    )
     expect(apiRequests()).toHaveLength(1)
     expect(tokenRequests()).toHaveLength(1)
     expectCleanRun(run)
@@ -160,7 +166,12 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       sendJson(response, 404, { resourceType: 'OperationOutcome', issue: 'not found' }),
     )
     const run = await call({ accessToken: GIVEN_TOKEN })
-    expectError(run, 'BAD_REQUEST', /HTTP 404 .*Body: \{"resourceType":"OperationOutcome"/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /HTTP 404 .*Body: \{"resourceType":"OperationOutcome"/,
+      'API_CLIENT_ERROR',
+    )
     expectCleanRun(run)
   })
 
@@ -183,7 +194,12 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('500: SERVER_ERROR, not retried', async () => {
     apiAnswers(echoToken(500))
     const run = await call({})
-    expectError(run, 'SERVER_ERROR', /API answered HTTP 500 to GET \/api\/v1\/Patient\/123/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /API answered HTTP 500 to GET \/api\/v1\/Patient\/123/,
+      'API_SERVER_ERROR',
+    )
     expect(apiRequests()).toHaveLength(1)
     expectCleanRun(run)
   })
@@ -191,7 +207,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('503 three times (GET): SERVER_ERROR after 3 attempts', async () => {
     apiAnswers(echoToken(503))
     const run = await call({ accessToken: GIVEN_TOKEN })
-    expectError(run, 'SERVER_ERROR', /HTTP 503 .*tried 3 times/)
+    expectError(run, 'SERVER_ERROR', /HTTP 503 .*tried 3 times/, 'API_SERVER_ERROR')
     expect(apiRequests()).toHaveLength(3)
     expectCleanRun(run)
   })
@@ -203,6 +219,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'SERVER_ERROR',
       /GET \/api\/v1\/Patient\/123 failed: Could not reach .* \(ECONNRESET\); tried 3 times/,
+      'NETWORK',
     )
     expect(apiRequests()).toHaveLength(3)
     expectCleanRun(run)
@@ -215,6 +232,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'SERVER_ERROR',
       /failed: No complete response .* before the step's timeout of 1 s ran out/,
+      'TIMEOUT',
     )
     expect(run.elapsedMs).toBeGreaterThanOrEqual(900)
     expect(apiRequests()).toHaveLength(1)
@@ -224,7 +242,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('a body over maxResponseSizeMB: SERVER_ERROR, not read', async () => {
     apiAnswers(streamBody(200_000))
     const run = await call({ accessToken: GIVEN_TOKEN }, { maxResponseSizeMB: '0.01' })
-    expectError(run, 'SERVER_ERROR', /was larger than 10486 bytes and was not read/)
+    expectError(run, 'SERVER_ERROR', /was larger than 10486 bytes and was not read/, 'TOO_LARGE')
     expectCleanRun(run)
   })
 
@@ -252,6 +270,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'BAD_REQUEST',
       /HTTP 307 .*redirects to http:\/\/127\.0\.0\.1:\d+\/collect, outside the API base URL \(another origin\), so the redirect was not followed/,
+      'API_REDIRECT_REFUSED',
     )
     expect(elsewhere.requests).toEqual([])
     expectCleanRun(run)
@@ -267,6 +286,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'BAD_REQUEST',
       /HTTP 302 .*redirects to .*\/admin\/export, outside the API base/,
+      'API_REDIRECT_REFUSED',
     )
     expect(server.requests.map((request) => request.url)).toEqual(['/api/v1/Patient/123'])
     expectCleanRun(run)
@@ -296,6 +316,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'SERVER_ERROR',
       /HTTP 503 to POST \/api\/v1\/Observation; .*POST is not repeated, so that no record is created twice/,
+      'API_SERVER_ERROR',
     )
     expect(apiRequests()).toHaveLength(1)
     expectCleanRun(run)
@@ -304,7 +325,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('POST with a connection reset: not retried (exactly 1 request)', async () => {
     apiAnswers(resetConnection)
     const run = await call({ method: 'POST', path: '/Observation', body: { status: 'final' } })
-    expectError(run, 'SERVER_ERROR', /\(ECONNRESET\); POST is not repeated/)
+    expectError(run, 'SERVER_ERROR', /\(ECONNRESET\); POST is not repeated/, 'NETWORK')
     expect(apiRequests()).toHaveLength(1)
     expectCleanRun(run)
   })
@@ -312,7 +333,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('PATCH answered 429: not retried either', async () => {
     apiAnswers((_recorded, response) => sendJson(response, 429, {}, { 'Retry-After': '1' }))
     const run = await call({ method: 'PATCH', body: [] })
-    expectError(run, 'BAD_REQUEST', /HTTP 429 to PATCH .*PATCH is not repeated/)
+    expectError(run, 'BAD_REQUEST', /HTTP 429 to PATCH .*PATCH is not repeated/, 'API_CLIENT_ERROR')
     expect(apiRequests()).toHaveLength(1)
     expectCleanRun(run)
   })
@@ -337,7 +358,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
   it('PATCH with an idempotencyKey answered 503 three times: tried 3 times', async () => {
     apiAnswers(echoToken(503))
     const run = await call({ method: 'PATCH', body: [], idempotencyKey: 'k-1' })
-    expectError(run, 'SERVER_ERROR', /HTTP 503 to PATCH .*tried 3 times/)
+    expectError(run, 'SERVER_ERROR', /HTTP 503 to PATCH .*tried 3 times/, 'API_SERVER_ERROR')
     expect(apiRequests()).toHaveLength(3)
     expectCleanRun(run)
   })
@@ -353,6 +374,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'BAD_REQUEST',
       /^The API's link to page 2 \(http:\/\/127\.0\.0\.1:\d+\/api\/v1\/Patient\) is outside the API base URL .*; it was not followed/,
+      'PAGE_OUTSIDE_BASE',
     )
     expect(run.code).toBe('PAGE_OUTSIDE_BASE')
     expect(apiRequests()).toHaveLength(1)
@@ -371,6 +393,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'SERVER_ERROR',
       /^The API answered HTTP 500 to GET \/api\/v1\/Patient \(page 2\)/,
+      'API_SERVER_ERROR',
     )
     expect(apiRequests()).toHaveLength(2)
     expectCleanRun(run)
@@ -385,6 +408,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       second,
       'SERVER_ERROR',
       /^Setting "maxRequestsPerMinute": the limit of 1 requests per minute left no turn for GET \/api\/v1\/Patient\/123 within the step's timeout of 1 s; it was not sent$/,
+      'RATE_LIMITED',
     )
     expect(second.code).toBe('RATE_LIMITED')
     expect(apiRequests()).toHaveLength(1)
@@ -438,6 +462,7 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
       run,
       'BAD_REQUEST',
       /^The API answered HTTP 400 to GET \/api\/v1\/Patient\/123\. Body: OperationOutcome: error invalid: bad token \[REDACTED\]$/,
+      'API_CLIENT_ERROR',
     )
     expectCleanRun(run)
   })
@@ -456,7 +481,12 @@ describe('fault injection: input refused before anything is sent', () => {
   it('a path outside the base: WRONG_INPUT, nothing sent', async () => {
     apiAnswers(echoToken(200))
     const run = await call({ path: '//127.0.0.1/steal' })
-    expectError(run, 'WRONG_INPUT', /^Field "path": refused, a protocol-relative URL/)
+    expectError(
+      run,
+      'WRONG_INPUT',
+      /^Field "path": refused, a protocol-relative URL/,
+      'PATH_OUTSIDE_BASE',
+    )
     expect(server.requests).toEqual([])
     expectCleanRun(run)
   })
@@ -464,7 +494,7 @@ describe('fault injection: input refused before anything is sent', () => {
   it('a missing client secret: MISSING_SETTINGS, nothing sent', async () => {
     apiAnswers(echoToken(200))
     const run = await call({}, { clientSecret: '' })
-    expectError(run, 'MISSING_SETTINGS', /^Setting "clientSecret": is required/)
+    expectError(run, 'MISSING_SETTINGS', /^Setting "clientSecret": is required/, 'INVALID_SETTING')
     expect(server.requests).toEqual([])
     expectCleanRun(run)
   })

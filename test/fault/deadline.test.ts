@@ -17,7 +17,6 @@ import {
 import {
   API_PATH,
   CLIENT_SECRET,
-  codeOf,
   delayed,
   settingsFor,
   TIMEOUT_SECONDS,
@@ -69,8 +68,8 @@ const ok: Responder = (_recorded, response) => sendJson(response, 200, { ok: tru
 
 /** Ran out of time: TIMEOUT, SERVER_ERROR, saying so, within the bound, and no secret emitted. */
 const expectRanOutOfTime = (run: ActionRun): void => {
-  expectError(run, 'SERVER_ERROR', /the step's timeout of 1 s ran out/)
-  expect(codeOf(run)).toBe('TIMEOUT')
+  expectError(run, 'SERVER_ERROR', /the step's timeout of 1 s ran out/, 'TIMEOUT')
+  expect(run.code).toBe('TIMEOUT')
   expect(run.elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_SECONDS * 1000 - 100)
   expect(run.elapsedMs).toBeLessThanOrEqual(STEP_BOUND_MS)
   expectNoSecrets(run, [CLIENT_SECRET, ...issuer.issued])

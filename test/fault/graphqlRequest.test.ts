@@ -127,6 +127,7 @@ describe('fault injection: a GraphQL API (authenticatedGraphqlRequest)', () => {
       run,
       'SERVER_ERROR',
       /HTTP 503 to POST \/api\/v1; tried 3 times\. 1 GraphQL error: "HTTP 503"$/,
+      'API_SERVER_ERROR',
     )
     expect(apiRequests()).toHaveLength(3)
     expectCleanRun(run)
@@ -135,7 +136,12 @@ describe('fault injection: a GraphQL API (authenticatedGraphqlRequest)', () => {
   it('an API that never answers: SERVER_ERROR within the timeout', async () => {
     apiAnswers(neverAnswer)
     const run = await send(QUERY)
-    expectError(run, 'SERVER_ERROR', /POST \/api\/v1 failed: No complete response .*timeout of 1 s/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /POST \/api\/v1 failed: No complete response .*timeout of 1 s/,
+      'TIMEOUT',
+    )
     expectCleanRun(run)
   })
 
@@ -146,7 +152,7 @@ describe('fault injection: a GraphQL API (authenticatedGraphqlRequest)', () => {
       { query: QUERY },
       settingsFor(server, { maxResponseSizeMB: '0.01' }),
     )
-    expectError(run, 'SERVER_ERROR', /larger than 10486 bytes and was not read/)
+    expectError(run, 'SERVER_ERROR', /larger than 10486 bytes and was not read/, 'TOO_LARGE')
     expectCleanRun(run)
   })
 
@@ -158,7 +164,12 @@ describe('fault injection: a GraphQL API (authenticatedGraphqlRequest)', () => {
       })
     apiAnswers(echo)
     const failed = await send(QUERY)
-    expectError(failed, 'BAD_REQUEST', /"token Bearer \[REDACTED\] lacks a scope"/)
+    expectError(
+      failed,
+      'BAD_REQUEST',
+      /"token Bearer \[REDACTED\] lacks a scope"/,
+      'GRAPHQL_ERRORS',
+    )
     expectCleanRun(failed)
 
     apiAnswers(echo)

@@ -18,7 +18,6 @@ import {
 import {
   API_PATH,
   CLIENT_SECRET,
-  codeOf,
   settingsFor,
   TOKEN_PATH,
   type SettingsValues,
@@ -62,8 +61,8 @@ const call = (fields: Record<string, unknown>, settings?: SettingsValues): Promi
 
 /** Refused, naming the field, quickly, and nothing sent. */
 const expectRefused = (run: ActionRun, field: string, says: RegExp, withinMs = 200): void => {
-  expectError(run, 'WRONG_INPUT', new RegExp(`^Field "${field}": ${says.source}`))
-  expect(codeOf(run)).toBe('INVALID_FIELD')
+  expectError(run, 'WRONG_INPUT', new RegExp(`^Field "${field}": ${says.source}`), 'INVALID_FIELD')
+  expect(run.code).toBe('INVALID_FIELD')
   expect(run.elapsedMs).toBeLessThan(withinMs)
   expect(server.requests).toEqual([])
   expectNoSecrets(run, [CLIENT_SECRET, GIVEN_TOKEN])
@@ -174,8 +173,13 @@ describe('fault injection: settings that would be silently altered', () => {
     const [setting] = Object.keys(overrides).filter((key) => overrides[key] !== undefined)
     for (const action of [authenticatedApiCall, fetchOAuthToken]) {
       const run = await runAction(action, { path: '/x' }, settingsFor(server, overrides))
-      expectError(run, 'MISSING_SETTINGS', new RegExp(`^Setting "${setting}": .*${says.source}`))
-      expect(codeOf(run)).toBe('INVALID_SETTING')
+      expectError(
+        run,
+        'MISSING_SETTINGS',
+        new RegExp(`^Setting "${setting}": .*${says.source}`),
+        'INVALID_SETTING',
+      )
+      expect(run.code).toBe('INVALID_SETTING')
     }
     expect(server.requests).toEqual([])
   })

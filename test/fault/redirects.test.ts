@@ -18,7 +18,6 @@ import {
 import {
   API_PATH,
   CLIENT_SECRET,
-  codeOf,
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
@@ -101,8 +100,9 @@ describe('fault injection: API redirects', () => {
       run,
       'BAD_REQUEST',
       /HTTP 302 to GET \/api\/v1\/a; it redirects to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/a, which was already requested \(a redirect loop\)/,
+      'API_REDIRECT_REFUSED',
     )
-    expect(codeOf(run)).toBe('API_REDIRECT_REFUSED')
+    expect(run.code).toBe('API_REDIRECT_REFUSED')
     expect(run.message).not.toMatch(/outside the API base/)
     expect(apiRequests()).toEqual(['GET /api/v1/a', 'GET /api/v1/b'])
     expectClean(run)
@@ -111,7 +111,7 @@ describe('fault injection: API redirects', () => {
   it('a redirect to itself: a loop after one request', async () => {
     api({ '/api/v1/a': redirect(308, (url) => url) })
     const run = await call({})
-    expectError(run, 'BAD_REQUEST', /a redirect loop/)
+    expectError(run, 'BAD_REQUEST', /a redirect loop/, 'API_REDIRECT_REFUSED')
     expect(apiRequests()).toEqual(['GET /api/v1/a'])
     expectClean(run)
   })
@@ -129,7 +129,12 @@ describe('fault injection: API redirects', () => {
       ]),
     )
     const run = await call({})
-    expectError(run, 'BAD_REQUEST', /after 5 redirects \(too many redirects\)/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /after 5 redirects \(too many redirects\)/,
+      'API_REDIRECT_REFUSED',
+    )
     expect(apiRequests()).toHaveLength(6)
     expectClean(run)
   })
@@ -146,6 +151,7 @@ describe('fault injection: API redirects', () => {
       run,
       'BAD_REQUEST',
       /outside the API base URL \(a dot segment with ";" parameters, or an encoded .*\), so the redirect was not followed/,
+      'API_REDIRECT_REFUSED',
     )
     expect(apiRequests()).toEqual(['GET /api/v1/a'])
     expectClean(run)
@@ -193,6 +199,7 @@ describe('fault injection: redirects of a POST or PATCH', () => {
         new RegExp(
           `it redirects again, to http://127\\.0\\.0\\.1:\\d+/api/v1/w2; a ${method} follows at most 1 redirect`,
         ),
+        'API_REDIRECT_REFUSED',
       )
       expect(apiRequests()).toEqual([`${method} /api/v1/a`, `${method} /api/v1/w1`])
       expectClean(run)
@@ -225,8 +232,9 @@ describe('fault injection: token endpoint redirects', () => {
       run,
       'SERVER_ERROR',
       /token endpoint redirected to http:\/\/127\.0\.0\.1:\d+\/oauth\/token, which it had already requested \(a redirect loop\); the redirect was not followed/,
+      'TOKEN_REDIRECT_REFUSED',
     )
-    expect(codeOf(run)).toBe('TOKEN_REDIRECT_REFUSED')
+    expect(run.code).toBe('TOKEN_REDIRECT_REFUSED')
     expect(server.requests).toHaveLength(2)
     expectClean(run)
   })
@@ -235,7 +243,12 @@ describe('fault injection: token endpoint redirects', () => {
     let hop = 0
     server.respondWith(redirect(307, () => `/oauth/hop/${++hop}`))
     const run = await runAction(fetchOAuthToken, {}, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /after 5 redirects \(too many redirects\)/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /after 5 redirects \(too many redirects\)/,
+      'TOKEN_REDIRECT_REFUSED',
+    )
     expect(server.requests).toHaveLength(6)
     expectClean(run)
   })

@@ -16,7 +16,6 @@ import {
 import {
   API_PATH,
   CLIENT_SECRET,
-  codeOf,
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
@@ -72,8 +71,9 @@ const expectNotRenewed = (run: ActionRun, status: number): void => {
     new RegExp(
       `^The API answered HTTP ${status} to GET /api/v1/x; WWW-Authenticate: Bearer error="invalid_token"; the token endpoint returned the refused token again when asked for a new one, so the request was not repeated`,
     ),
+    'TOKEN_NOT_RENEWED',
   )
-  expect(codeOf(run)).toBe('TOKEN_NOT_RENEWED')
+  expect(run.code).toBe('TOKEN_NOT_RENEWED')
   expectEndedWithin(run, RUN_BOUND_MS)
   expectNoSecrets(run, [CLIENT_SECRET, SAME_TOKEN])
 }
@@ -116,7 +116,12 @@ describe('fault injection: a renewal that returns the refused token', () => {
       { path: '/x', method: 'POST', body: { a: 1 } },
       settingsFor(server),
     )
-    expectError(run, 'BAD_REQUEST', /to POST \/api\/v1\/x; .*returned the refused token again/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /to POST \/api\/v1\/x; .*returned the refused token again/,
+      'TOKEN_NOT_RENEWED',
+    )
     expect([tokenRequests(), apiRequests()]).toEqual([2, 1])
   })
 })

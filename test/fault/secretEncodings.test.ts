@@ -108,7 +108,7 @@ describe.each(ENCODINGS)('secret hygiene: a server echoing in %s', (_name, encod
       {},
       settingsFor(server, { clientAuthMethod: 'client_secret_post', clientSecret: SECRET }),
     )
-    expectError(run, 'BAD_REQUEST', /HTTP 401\): .*"got":"\[REDACTED\]"/)
+    expectError(run, 'BAD_REQUEST', /HTTP 401\): .*"got":"\[REDACTED\]"/, 'TOKEN_REQUEST_REFUSED')
     expect(formParam(server.requests[0]?.body ?? '', 'client_secret')).toBe(SECRET)
     expectNoSecrets(run, [SECRET])
   })
@@ -116,7 +116,7 @@ describe.each(ENCODINGS)('secret hygiene: a server echoing in %s', (_name, encod
   it('client_secret_basic: the Basic value and the secret are redacted', async () => {
     server.respondWith(tokenEndpointEchoing(encode, [SECRET]))
     const run = await runAction(fetchOAuthToken, {}, settingsFor(server, { clientSecret: SECRET }))
-    expectError(run, 'BAD_REQUEST', /"got":"\[REDACTED\] \[REDACTED\]"/)
+    expectError(run, 'BAD_REQUEST', /"got":"\[REDACTED\] \[REDACTED\]"/, 'TOKEN_REQUEST_REFUSED')
     const basic = credentialsIn(server.requests[0])[0] ?? 'missing'
     expectNoSecrets(run, [SECRET, basic])
   })
@@ -132,7 +132,7 @@ describe.each(ENCODINGS)('secret hygiene: a server echoing in %s', (_name, encod
         privateKey: PRIVATE_KEY.trim().replace(/\n/g, '\\n'),
       }),
     )
-    expectError(run, 'BAD_REQUEST', /"got":"\[REDACTED\] \[REDACTED\]"/)
+    expectError(run, 'BAD_REQUEST', /"got":"\[REDACTED\] \[REDACTED\]"/, 'TOKEN_REQUEST_REFUSED')
     const assertion = formParam(server.requests[0]?.body ?? '', 'client_assertion') ?? 'missing'
     expectNoSecrets(run, [assertion, PRIVATE_KEY, PRIVATE_KEY_LINE])
   })
@@ -149,7 +149,7 @@ describe.each(ENCODINGS)('secret hygiene: a server echoing in %s', (_name, encod
       ]),
     )
     const run = await runAction(authenticatedApiCall, { path: '/x' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /HTTP 500 .*Body: token \[REDACTED\] bad/)
+    expectError(run, 'SERVER_ERROR', /HTTP 500 .*Body: token \[REDACTED\] bad/, 'API_SERVER_ERROR')
     expectNoSecrets(run, [TOKEN, SECRET])
   })
 

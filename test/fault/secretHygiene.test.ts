@@ -83,7 +83,12 @@ describe('secret hygiene: private_key_jwt', () => {
   it('an error_description echoing the request body: the client assertion is redacted', async () => {
     server.respondWith(echoBodyInErrorDescription)
     const run = await runAction(fetchOAuthToken, {}, jwtSettings())
-    expectError(run, 'BAD_REQUEST', /error "invalid_client", error_description ".*\[REDACTED\]/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /error "invalid_client", error_description ".*\[REDACTED\]/,
+      'TOKEN_REQUEST_REFUSED',
+    )
     const assertion = formParam(server.requests[0]?.body ?? '', 'client_assertion')
     expect(assertion).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/)
     expectClean(run, [assertion ?? 'missing', PRIVATE_KEY, PRIVATE_KEY_SETTING])
@@ -92,7 +97,12 @@ describe('secret hygiene: private_key_jwt', () => {
   it('a text error body echoing the request body: the assertion is redacted there too', async () => {
     server.respondWith(echoEverythingAsText)
     const run = await runAction(fetchOAuthToken, {}, jwtSettings())
-    expectError(run, 'BAD_REQUEST', /refused the request \(HTTP 401\): denied;.*\[REDACTED\]/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /refused the request \(HTTP 401\): denied;.*\[REDACTED\]/,
+      'TOKEN_REQUEST_REFUSED',
+    )
     const assertion = formParam(server.requests[0]?.body ?? '', 'client_assertion')
     expectClean(run, [assertion ?? 'missing', PRIVATE_KEY, PRIVATE_KEY_SETTING])
   })
@@ -100,7 +110,12 @@ describe('secret hygiene: private_key_jwt', () => {
   it('an unreadable private key: MISSING_SETTINGS that does not quote the key', async () => {
     const garbage = `-----BEGIN PRIVATE KEY-----\\nNotAKeyButSecretLooking0123456789abcdef\\n-----END PRIVATE KEY-----`
     const run = await runAction(fetchOAuthToken, {}, { ...jwtSettings(), privateKey: garbage })
-    expectError(run, 'MISSING_SETTINGS', /^Setting "privateKey": could not be read/)
+    expectError(
+      run,
+      'MISSING_SETTINGS',
+      /^Setting "privateKey": could not be read/,
+      'INVALID_SETTING',
+    )
     expect(server.requests).toEqual([])
     expectClean(run, [garbage, 'NotAKeyButSecretLooking0123456789abcdef'])
   })
@@ -114,6 +129,7 @@ describe('secret hygiene: private_key_jwt', () => {
       run,
       'MISSING_SETTINGS',
       /^Setting "privateKey": is not an RSA key \(needed for RS384\)/,
+      'INVALID_SETTING',
     )
     expect(server.requests).toEqual([])
     expectClean(run, [ecKey])
@@ -124,7 +140,7 @@ describe('secret hygiene: client secrets', () => {
   it('client_secret_basic: a server echoing the Authorization header leaks no credentials', async () => {
     server.respondWith(echoEverythingAsText)
     const run = await runAction(fetchOAuthToken, {}, settingsFor(server))
-    expectError(run, 'BAD_REQUEST', /HTTP 401/)
+    expectError(run, 'BAD_REQUEST', /HTTP 401/, 'TOKEN_REQUEST_REFUSED')
     const basic = String(server.requests[0]?.headers['authorization']).replace(/^Basic /, '')
     expect(Buffer.from(basic, 'base64').toString()).toBe(`${CLIENT_ID}:${CLIENT_SECRET}`)
     expectClean(run, [CLIENT_SECRET, basic])
@@ -139,7 +155,7 @@ describe('secret hygiene: client secrets', () => {
       {},
       settingsFor(server, { clientAuthMethod: 'client_secret_post', clientSecret: secret }),
     )
-    expectError(run, 'BAD_REQUEST', /HTTP 400/)
+    expectError(run, 'BAD_REQUEST', /HTTP 400/, 'TOKEN_REQUEST_REFUSED')
     expect(formParam(server.requests[0]?.body ?? '', 'client_secret')).toBe(secret)
     expectClean(run, [secret])
   })
@@ -165,7 +181,7 @@ describe('secret hygiene: the bearer token at the API', () => {
       ]),
     )
     const run = await runAction(authenticatedApiCall, { path: '/x' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /HTTP 500 .*Body: p+/)
+    expectError(run, 'SERVER_ERROR', /HTTP 500 .*Body: p+/, 'API_SERVER_ERROR')
     const token = issuer.issued.at(-1) ?? 'missing'
     // All but the last two characters of the token would be as good as the token.
     expectClean(run, [token, token.slice(0, -2)])
@@ -187,7 +203,7 @@ describe('secret hygiene: the bearer token at the API', () => {
       ]),
     )
     const run = await runAction(authenticatedApiCall, { path: '/x' }, settingsFor(server))
-    expectError(run, 'BAD_REQUEST', /HTTP 403 .*WWW-Authenticate: Bearer/)
+    expectError(run, 'BAD_REQUEST', /HTTP 403 .*WWW-Authenticate: Bearer/, 'API_CLIENT_ERROR')
     const token = issuer.issued.at(-1) ?? 'missing'
     expectClean(run, [token, token.slice(0, -2)])
   })

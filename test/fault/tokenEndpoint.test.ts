@@ -70,7 +70,12 @@ describe('fault injection: the token endpoint', () => {
       sendJson(response, 500, { error: 'server_error', error_description: 'database down' }),
     )
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /token endpoint .*HTTP 500.*server_error.*database down/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /token endpoint .*HTTP 500.*server_error.*database down/,
+      'TOKEN_ENDPOINT_FAILED',
+    )
     expect(tokenRequests()).toBe(1)
     expectCleanRun(run)
   })
@@ -94,6 +99,7 @@ describe('fault injection: the token endpoint', () => {
       run,
       'SERVER_ERROR',
       /token request failed: No complete response .* before the step's timeout of 1 s ran out/,
+      'TIMEOUT',
     )
     expect(run.elapsedMs).toBeGreaterThanOrEqual(900)
     expect(tokenRequests()).toBe(1)
@@ -105,14 +111,24 @@ describe('fault injection: the token endpoint', () => {
       sendText(response, 200, '<html><body>Login</body></html>', { 'Content-Type': 'text/html' }),
     )
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /HTTP 200 with a body that is not a JSON object/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /HTTP 200 with a body that is not a JSON object/,
+      'TOKEN_RESPONSE_INVALID',
+    )
     expectCleanRun(run)
   })
 
   it('an empty 200 body: SERVER_ERROR, an empty body', async () => {
     server.respondWith((_recorded, response) => sendText(response, 200, ''))
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /HTTP 200 with an empty body; expected an access_token/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /HTTP 200 with an empty body; expected an access_token/,
+      'TOKEN_RESPONSE_INVALID',
+    )
     expectCleanRun(run)
   })
 
@@ -121,14 +137,14 @@ describe('fault injection: the token endpoint', () => {
       sendText(response, 200, '{"access_token":"tok_cut', { 'Content-Type': 'application/json' }),
     )
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /not a JSON object/)
+    expectError(run, 'SERVER_ERROR', /not a JSON object/, 'TOKEN_RESPONSE_INVALID')
     expectCleanRun(run)
   })
 
   it('a 200 JSON object without access_token: SERVER_ERROR', async () => {
     server.respondWith((_recorded, response) => sendJson(response, 200, { token_type: 'Bearer' }))
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /no usable "access_token"/)
+    expectError(run, 'SERVER_ERROR', /no usable "access_token"/, 'TOKEN_RESPONSE_INVALID')
     expectCleanRun(run)
   })
 
@@ -137,7 +153,12 @@ describe('fault injection: the token endpoint', () => {
       sendJson(response, 200, { access_token: 'tok_mac_123456', token_type: 'MAC' }),
     )
     const run = await fetchToken()
-    expectError(run, 'SERVER_ERROR', /token of type "MAC"; only Bearer tokens/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /token of type "MAC"; only Bearer tokens/,
+      'TOKEN_TYPE_UNSUPPORTED',
+    )
     expectCleanRun(run, ['tok_mac_123456'])
   })
 
@@ -148,6 +169,7 @@ describe('fault injection: the token endpoint', () => {
       run,
       'SERVER_ERROR',
       /Could not reach http:\/\/127\.0\.0\.1:\d+\/oauth\/token \(ECONNRESET\); tried 3 times/,
+      'NETWORK',
     )
     expect(tokenRequests()).toBe(3)
     expectCleanRun(run)
@@ -158,7 +180,7 @@ describe('fault injection: the token endpoint', () => {
     const tokenUrl = closed.url(TOKEN_PATH)
     await closed.close()
     const run = await fetchToken(settingsFor(server, { tokenUrl }))
-    expectError(run, 'SERVER_ERROR', /\(ECONNREFUSED\); tried 3 times/)
+    expectError(run, 'SERVER_ERROR', /\(ECONNREFUSED\); tried 3 times/, 'NETWORK')
     expectCleanRun(run)
   })
 
@@ -172,6 +194,7 @@ describe('fault injection: the token endpoint', () => {
       run,
       'SERVER_ERROR',
       new RegExp(`redirected to ${escape(elsewhere.origin)}, another origin; .*not followed`),
+      'TOKEN_REDIRECT_REFUSED',
     )
     expect(tokenRequests()).toBe(1)
     expect(elsewhere.requests).toEqual([])
@@ -207,6 +230,7 @@ describe('fault injection: the token endpoint', () => {
       run,
       'BAD_REQUEST',
       /refused the request \(HTTP 401\): error "invalid_client", error_description "client secret "\[REDACTED\]" does not match"/,
+      'TOKEN_REQUEST_REFUSED',
     )
     expectCleanRun(run)
   })
@@ -214,7 +238,7 @@ describe('fault injection: the token endpoint', () => {
   it('400 invalid_scope: BAD_REQUEST, not retried', async () => {
     server.respondWith((_recorded, response) => sendJson(response, 400, { error: 'invalid_scope' }))
     const run = await fetchToken(settingsFor(server, { scope: 'system/Everything.*' }))
-    expectError(run, 'BAD_REQUEST', /HTTP 400\): error "invalid_scope"/)
+    expectError(run, 'BAD_REQUEST', /HTTP 400\): error "invalid_scope"/, 'TOKEN_REQUEST_REFUSED')
     expect(tokenRequests()).toBe(1)
     expectCleanRun(run)
   })
@@ -224,7 +248,12 @@ describe('fault injection: the token endpoint', () => {
       sendJson(response, 429, { error: 'slow_down' }, { 'Retry-After': '120' }),
     )
     const run = await fetchToken()
-    expectError(run, 'BAD_REQUEST', /HTTP 429.*retry after 120 s, longer than the extension waits/)
+    expectError(
+      run,
+      'BAD_REQUEST',
+      /HTTP 429.*retry after 120 s, longer than the extension waits/,
+      'TOKEN_REQUEST_REFUSED',
+    )
     expect(run.elapsedMs).toBeLessThan(900)
     expect(tokenRequests()).toBe(1)
     expectCleanRun(run)
@@ -235,7 +264,12 @@ describe('fault injection: the token endpoint, seen from authenticatedApiCall (o
   it('500 at the token endpoint: SERVER_ERROR, the API receives nothing', async () => {
     server.respondWith((_recorded, response) => sendText(response, 500, 'oops'))
     const run = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /token endpoint failed \(HTTP 500\): oops/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /token endpoint failed \(HTTP 500\): oops/,
+      'TOKEN_ENDPOINT_FAILED',
+    )
     expect(server.requestsTo(API_PATH)).toEqual([])
     expectCleanRun(run)
   })
@@ -243,7 +277,12 @@ describe('fault injection: the token endpoint, seen from authenticatedApiCall (o
   it('no answer at the token endpoint: SERVER_ERROR within the timeout', async () => {
     server.respondWith(neverAnswer)
     const run = await runAction(authenticatedApiCall, { path: '/Patient/1' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /token request failed: .*the step's timeout of 1 s ran out/)
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /token request failed: .*the step's timeout of 1 s ran out/,
+      'TIMEOUT',
+    )
     expect(server.requestsTo(API_PATH)).toEqual([])
     expectCleanRun(run)
   })

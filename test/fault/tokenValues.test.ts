@@ -21,7 +21,6 @@ import {
 import {
   API_PATH,
   CLIENT_SECRET,
-  codeOf,
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
@@ -211,12 +210,22 @@ describe('fault injection: an access token that cannot be sent (RFC 6750 §2.1)'
   ])('with %s: SERVER_ERROR, not cached, the API receives nothing', async (_case, token) => {
     serve(tokenEndpoint(() => ({ access_token: token, expires_in: 3600 })))
     const fetched = await runAction(fetchOAuthToken, {}, settingsFor(server))
-    expectError(fetched, 'SERVER_ERROR', /access_token with characters that cannot be sent/)
-    expect(codeOf(fetched)).toBe('TOKEN_RESPONSE_INVALID')
+    expectError(
+      fetched,
+      'SERVER_ERROR',
+      /access_token with characters that cannot be sent/,
+      'TOKEN_RESPONSE_INVALID',
+    )
+    expect(fetched.code).toBe('TOKEN_RESPONSE_INVALID')
     expect(cachedFor()).toBe(0)
     const called = await runAction(authenticatedApiCall, { path: '/x' }, settingsFor(server))
-    expectError(called, 'SERVER_ERROR', /access_token with characters that cannot be sent/)
-    expect(codeOf(called)).toBe('TOKEN_RESPONSE_INVALID')
+    expectError(
+      called,
+      'SERVER_ERROR',
+      /access_token with characters that cannot be sent/,
+      'TOKEN_RESPONSE_INVALID',
+    )
+    expect(called.code).toBe('TOKEN_RESPONSE_INVALID')
     // Nothing was cached: the second run asked again, and nothing reached the API.
     expect([tokenRequests(), apiRequests()]).toEqual([2, 0])
     expectClean(fetched, [token])
@@ -226,7 +235,7 @@ describe('fault injection: an access token that cannot be sent (RFC 6750 §2.1)'
   it('a JSON body that is not an object, with 200: SERVER_ERROR, nothing sent to the API', async () => {
     serve((_recorded, response) => sendText(response, 200, '"tok-as-a-string"'))
     const run = await runAction(authenticatedApiCall, { path: '/x' }, settingsFor(server))
-    expectError(run, 'SERVER_ERROR', /not a JSON object/)
+    expectError(run, 'SERVER_ERROR', /not a JSON object/, 'TOKEN_RESPONSE_INVALID')
     expect(apiRequests()).toBe(0)
     expectClean(run)
   })

@@ -40,20 +40,6 @@ export const rsaPrivateKeyPem = (): string =>
 export const formParam = (body: string, name: string): string | undefined =>
   new URLSearchParams(body).get(name) ?? undefined
 
-/**
- * The failure code onEventSafely logged with the run's error (helpers.log data
- * `{category, code, expected}`), or undefined when none was logged.
- */
-export const codeOf = (run: { logs: unknown[][] }): string | undefined => {
-  for (const [data] of run.logs) {
-    if (data !== null && typeof data === 'object' && 'code' in data) {
-      const { code } = data
-      if (typeof code === 'string') return code
-    }
-  }
-  return undefined
-}
-
 /** A responder that answers only after `ms`, as a slow server does (each request anew). */
 export const delayed =
   (ms: number, responder: Responder): Responder =>

@@ -135,9 +135,15 @@ export const expectOutcome = (run: ActionRun, outcome: 'complete' | 'error'): vo
   })
 }
 
-export const expectError = (run: ActionRun, category: string, message: RegExp): void => {
+/** One onError with this category, failure code (lib/step/StepFailure.ts) and message. */
+export const expectError = (
+  run: ActionRun,
+  category: string,
+  message: RegExp,
+  code: string,
+): void => {
   expectOutcome(run, 'error')
-  expect(run.category).toBe(category)
+  expect({ category: run.category, code: run.code }).toEqual({ category, code })
   expect(run.message).toMatch(message)
   // The error event also has a text for the care flow's timeline.
   expect(run.events[0]?.text?.en).toBe(run.message)
