@@ -1,8 +1,14 @@
-// Calls the extension's actions the way the Awell runtime does (devkit/runAction.ts): through
-// the registry, with a full payload, plain async onComplete/onError callbacks and helpers.log.
+// Calls the extension's actions the way the Awell runtime does: through the registry, onEvent
+// with a full payload (devkit/payload.ts), plain async onComplete/onError callbacks and helpers.
+// Not through devkit/runAction.ts, which also records every callback and log line and describes
+// the run for the tests: that is the harness's work, not the action's, and the bench measures
+// the action.
 
+import type { ActivityEvent } from '@awell-health/extensions-core'
 import { extensions } from '../extensions'
-import { runAction, type AnyAction, type DataPoints } from '../devkit/runAction'
+import { createLocalHelpers } from '../devkit/localHelpers'
+import { buildPayload } from '../devkit/payload'
+import type { AnyAction, DataPoints } from '../devkit/runAction'
 
 export interface BenchSettings {
   tokenUrl: string
@@ -31,14 +37,33 @@ export const completed = async (
   fields: Record<string, unknown>,
   settings: BenchSettings,
 ): Promise<DataPoints> => {
-  const run = await runAction(actionByKey(key), fields, settings)
-  if (run.thrown !== undefined) throw run.thrown.value
-  if (run.outcome === 'none') throw new Error(`${key} ended without onComplete or onError`)
-  if (run.outcome !== 'complete') {
-    throw new Error(`${key} failed: ${run.message || 'onError without an error event'}`)
+  let dataPoints: DataPoints | undefined
+  let failure: string | undefined
+  let calls = 0
+  await actionByKey(key).onEvent?.({
+    payload: buildPayload(fields, settings),
+    onComplete: (params?: { data_points?: DataPoints }) => {
+      calls++
+      dataPoints = params?.data_points ?? {}
+      return Promise.resolve()
+    },
+    onError: (params?: { events?: ActivityEvent[] }) => {
+      calls++
+      failure = params?.events?.find((event) => event.error !== undefined)?.error?.message ?? ''
+      return Promise.resolve()
+    },
+    helpers,
+    attempt: 1,
+  })
+  if (calls !== 1) throw new Error(`${key} called onComplete/onError ${calls} times, not once`)
+  if (failure !== undefined) {
+    throw new Error(`${key} failed: ${failure || 'onError without an error event'}`)
   }
-  return run.dataPoints
+  return dataPoints ?? {}
 }
+
+/** The runtime's helpers as the local runner has them (log discards). */
+const helpers = createLocalHelpers()
 
 export const fetchOAuthToken = (fields: Record<string, unknown>, settings: BenchSettings) =>
   completed('fetchOAuthToken', fields, settings)

@@ -6,6 +6,7 @@
 import { Agent as HttpAgent } from 'node:http'
 import axios from 'axios'
 import { Agent, request } from 'undici'
+import { POOL_OPTIONS } from '../extensions/oauthApi/lib/http/undiciAdapter'
 import { clearCaches } from '../extensions/oauthApi/lib/oauth/caches'
 import { authenticatedApiCall, completed, fetchOAuthToken, hasAction } from './actions'
 import type { Context } from './scenarios'
@@ -60,10 +61,12 @@ export const createContenders = async (ctx: Context): Promise<Contenders> => {
   // A new settings object per run, as the runtime hands each run its own payload (so that no
   // cache keyed on the object itself flatters the figures).
   const settings = () => ({ ...ctx.settings })
-  // undici's own keep-alive pool, as a developer would set it up.
-  const undiciAgent = new Agent({ keepAliveTimeout: 10_000 })
-  // axios's default (http) adapter on a keep-alive agent.
-  const httpAgent = new HttpAgent({ keepAlive: true })
+  // undici's own keep-alive pool, sized and kept alive as the extension's (POOL_OPTIONS: 32
+  // sockets per origin, one request at a time on each, idle sockets closed after 4 s): at
+  // concurrency 50 both queue the same way, rather than bare undici opening 50 sockets.
+  const undiciAgent = new Agent(POOL_OPTIONS)
+  // axios's default (http) adapter on a keep-alive agent with as many sockets per origin.
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: POOL_OPTIONS.connections })
   const bareAxios = axios.create({ adapter: 'http', httpAgent })
 
   const all: Contender[] = [

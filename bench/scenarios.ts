@@ -210,7 +210,7 @@ export const throughput = async (
   ctx: Context,
   contenders: Contenders,
   keys: readonly ContenderKey[],
-  { runs = 3000, concurrency = 50, repetitions = 3, warmupRuns = 300 } = {},
+  { runs = 3000, concurrency = 50, repetitions = 3, warmupRuns = 1000 } = {},
 ) => {
   const list = keys
     .map((key) => contenders.byKey(key))

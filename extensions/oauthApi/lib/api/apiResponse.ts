@@ -10,16 +10,27 @@ export const MAX_BODY_EXCERPT = 1000
 /** A WWW-Authenticate header is quoted up to this many characters. */
 const MAX_HEADER_EXCERPT = 300
 
-/** The responseHeaders data point: each value scrubbed before the object is serialized. */
+/**
+ * The responseHeaders data point: a value that JSON would escape (a `"`, a `\` or a control
+ * character) is scrubbed before the object is serialized, where an escaped secret would no longer
+ * be one of its forms; any other value stands in the JSON text as it is, and is scrubbed there
+ * with the whole data point (onEventSafely), so it is not searched twice.
+ */
 export const responseHeadersDataPoint = (
   headers: Readonly<Record<string, string>>,
   redactor: Redactor,
-): string =>
-  JSON.stringify(
-    Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, redactor.scrub(value)]),
-    ),
-  )
+): string => {
+  const values: Record<string, string> = {}
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]
+    values[name] = JSON_ESCAPED.test(value) ? redactor.scrub(value) : value
+  }
+  return JSON.stringify(values)
+}
+
+/** What JSON.stringify writes otherwise than as it is (RFC 8259 §7); lone surrogates too. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 

@@ -41,10 +41,20 @@ interface SecretMatcher {
 const MATCHERS_CACHE_SIZE = 1000
 const matchersCache = new LRUCache<string, readonly SecretMatcher[]>({ max: MATCHERS_CACHE_SIZE })
 
+/** Clean texts a Redactor remembers (see `clean`): a run's response body and a few more. */
+const MAX_CLEAN_TEXTS = 4
+/** Shorter texts cost less to scrub again than to compare. */
+const MIN_CLEAN_TEXT_LENGTH = 64
+
 export class Redactor {
   private readonly matchers = new Map<string, SecretMatcher>()
   /** Longest first, so that a secret that contains another is replaced whole; made on demand. */
   private ordered: SecretMatcher[] | undefined
+  /**
+   * The last few texts in which scrub found none of the current secrets (forgotten when a secret
+   * is added): scrubbing one again would return it unchanged, so `scrub` does not.
+   */
+  private readonly cleanTexts: string[] = []
 
   add(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
@@ -52,11 +62,29 @@ export class Redactor {
       if (!this.matchers.has(matcher.raw)) {
         this.matchers.set(matcher.raw, matcher)
         this.ordered = undefined
+        this.cleanTexts.length = 0
       }
     }
   }
 
+  /**
+   * The text with every form of every secret replaced by [REDACTED]. A text equal to one this
+   * redactor found clean since its last new secret is returned at once: e.g. a response body
+   * scrubbed before it is parsed, whose compact JSON is the responseBody data point that
+   * onEventSafely scrubs again — the one place that guarantees no data point carries a secret
+   * keeps checking every data point, and an unchanged text is not searched twice.
+   */
   scrub(text: string): string {
+    if (text.length >= MIN_CLEAN_TEXT_LENGTH && this.cleanTexts.includes(text)) return text
+    const scrubbed = this.search(text)
+    if (scrubbed === text && text.length >= MIN_CLEAN_TEXT_LENGTH) {
+      if (this.cleanTexts.length >= MAX_CLEAN_TEXTS) this.cleanTexts.shift()
+      this.cleanTexts.push(text)
+    }
+    return scrubbed
+  }
+
+  private search(text: string): string {
     this.ordered ??= [...this.matchers.values()].sort((a, b) => b.raw.length - a.raw.length)
     if (this.ordered.length === 0) return text
     // Without an escape character in the text, only raw and whole forms can be in it: a plain
