@@ -7,7 +7,6 @@
 import type { ServerResponse } from 'node:http'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectError,
   expectNoSecrets,
@@ -21,13 +20,13 @@ import {
   settingsFor,
   TIMEOUT_SECONDS,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import {
   inSequence,
   routes,
   sendJson,
   sendText,
-  startLoopbackServer,
   tokenIssuer,
   type LoopbackServer,
   type Responder,
@@ -44,13 +43,10 @@ const JUST_INSIDE_MS = 400
 let server: LoopbackServer
 let issuer: ReturnType<typeof tokenIssuer>
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
+useFaultServer((started) => {
+  server = started
 })
-afterAll(() => server.close())
 beforeEach(() => {
-  clearCaches()
-  server.reset()
   issuer = tokenIssuer()
 })
 

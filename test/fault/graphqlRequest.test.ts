@@ -5,7 +5,6 @@
  * API echoes the token in its GraphQL errors.
  */
 import { authenticatedGraphqlRequest } from '../../extensions/oauthApi/actions/authenticatedGraphqlRequest'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,
@@ -20,7 +19,6 @@ import {
   resetConnection,
   routes,
   sendJson,
-  startLoopbackServer,
   streamBody,
   tokenIssuer,
   type LoopbackServer,
@@ -32,6 +30,7 @@ import {
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
@@ -43,13 +42,10 @@ const MUTATION = 'mutation CreatePatient { createPatient(input: {first_name: "A"
 let server: LoopbackServer
 let issuer: ReturnType<typeof tokenIssuer>
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
+useFaultServer((started) => {
+  server = started
 })
-afterAll(() => server.close())
 beforeEach(() => {
-  clearCaches()
-  server.reset()
   issuer = tokenIssuer()
 })
 

@@ -7,7 +7,6 @@
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { FIELD_LIMITS } from '../../extensions/oauthApi/actions/authenticatedApiCall/config/fields'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectError,
   expectNoSecrets,
@@ -21,14 +20,9 @@ import {
   settingsFor,
   TOKEN_PATH,
   type SettingsValues,
+  useFaultServer,
 } from '../support/faultFixtures'
-import {
-  routes,
-  sendJson,
-  startLoopbackServer,
-  tokenIssuer,
-  type LoopbackServer,
-} from '../../servers/loopbackServer'
+import { routes, sendJson, tokenIssuer, type LoopbackServer } from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
@@ -37,13 +31,10 @@ const GIVEN_TOKEN = 'given-Planted-Token-0d9e8f7a'
 
 let server: LoopbackServer
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
+useFaultServer((started) => {
+  server = started
 })
-afterAll(() => server.close())
 beforeEach(() => {
-  clearCaches()
-  server.reset()
   server.respondWith(
     routes([
       [TOKEN_PATH, tokenIssuer()],

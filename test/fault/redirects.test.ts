@@ -6,7 +6,6 @@
 import type { ServerResponse } from 'node:http'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,
@@ -21,11 +20,11 @@ import {
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import {
   routes,
   sendJson,
-  startLoopbackServer,
   tokenIssuer,
   type LoopbackServer,
   type Responder,
@@ -39,13 +38,10 @@ const GIVEN_TOKEN = 'given-Planted-Token-77b1c0e2'
 let server: LoopbackServer
 let issuer: ReturnType<typeof tokenIssuer>
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
+useFaultServer((started) => {
+  server = started
 })
-afterAll(() => server.close())
 beforeEach(() => {
-  clearCaches()
-  server.reset()
   issuer = tokenIssuer()
 })
 

@@ -5,7 +5,6 @@
  * request.
  */
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,
@@ -19,14 +18,9 @@ import {
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
-import {
-  routes,
-  sendJson,
-  startLoopbackServer,
-  type LoopbackServer,
-  type Responder,
-} from '../../servers/loopbackServer'
+import { routes, sendJson, type LoopbackServer, type Responder } from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
@@ -36,13 +30,8 @@ const SAME_TOKEN = 'same-Planted-Token-4be0c9a1d2'
 
 let server: LoopbackServer
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  clearCaches()
-  server.reset()
+useFaultServer((started) => {
+  server = started
 })
 
 const sameTokenAlways: Responder = (_recorded, response) =>

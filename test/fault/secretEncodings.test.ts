@@ -6,7 +6,6 @@
  */
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectError,
   expectNoSecrets,
@@ -19,12 +18,12 @@ import {
   rsaPrivateKeyPem,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import {
   routes,
   sendJson,
   sendText,
-  startLoopbackServer,
   type LoopbackServer,
   type RecordedRequest,
   type Responder,
@@ -72,13 +71,8 @@ const ENCODINGS: Array<[name: string, encode: (value: string) => string]> = [
 
 let server: LoopbackServer
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  clearCaches()
-  server.reset()
+useFaultServer((started) => {
+  server = started
 })
 
 /** The credentials a request carried: the Authorization value and the form's secrets. */

@@ -8,7 +8,6 @@ import { generateKeyPairSync } from 'node:crypto'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
 import { MAX_BODY_EXCERPT } from '../../extensions/oauthApi/lib/api/apiResponse'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   expectEndedWithin,
   expectError,
@@ -25,12 +24,12 @@ import {
   rsaPrivateKeyPem,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import {
   routes,
   sendJson,
   sendText,
-  startLoopbackServer,
   tokenIssuer,
   type LoopbackServer,
   type Responder,
@@ -45,13 +44,8 @@ const PRIVATE_KEY_SETTING = PRIVATE_KEY.trim().replace(/\n/g, '\\n')
 
 let server: LoopbackServer
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  clearCaches()
-  server.reset()
+useFaultServer((started) => {
+  server = started
 })
 
 const jwtSettings = () =>

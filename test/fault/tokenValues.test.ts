@@ -6,7 +6,6 @@
  */
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
-import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { tokenCache } from '../../extensions/oauthApi/lib/oauth/obtainAccessToken'
 import { UNKNOWN_LIFETIME_REUSE_MS } from '../../extensions/oauthApi/lib/oauth/tokenLifetime'
 import { parseSettings } from '../../extensions/oauthApi/settings'
@@ -24,12 +23,12 @@ import {
   RUN_BOUND_MS,
   settingsFor,
   TOKEN_PATH,
+  useFaultServer,
 } from '../support/faultFixtures'
 import {
   routes,
   sendJson,
   sendText,
-  startLoopbackServer,
   type LoopbackServer,
   type Responder,
 } from '../../servers/loopbackServer'
@@ -39,13 +38,8 @@ trackUnhandledRejections()
 
 let server: LoopbackServer
 
-beforeAll(async () => {
-  server = await startLoopbackServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  clearCaches()
-  server.reset()
+useFaultServer((started) => {
+  server = started
 })
 
 const base64url = (value: unknown): string =>

@@ -1,6 +1,11 @@
 /** Settings and bounds shared by the fault-injection suites. */
 import { generateKeyPairSync } from 'node:crypto'
-import type { LoopbackServer, Responder } from '../../servers/loopbackServer'
+import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Responder,
+} from '../../servers/loopbackServer'
 
 /** Every request is bounded by this (the smallest timeoutSeconds allowed). */
 export const TIMEOUT_SECONDS = 1
@@ -49,3 +54,21 @@ export const delayed =
     }, ms)
     response.on('close', () => clearTimeout(timer))
   }
+
+/**
+ * The loopback server of a fault file: started once and closed at the end; before each test its
+ * recorded requests are forgotten and the process's caches cleared, so that no test sees
+ * another's token. `onStart` hands the server to the file.
+ */
+export const useFaultServer = (onStart: (server: LoopbackServer) => void): void => {
+  let server: LoopbackServer | undefined
+  beforeAll(async () => {
+    server = await startLoopbackServer()
+    onStart(server)
+  })
+  afterAll(() => server?.close())
+  beforeEach(() => {
+    clearCaches()
+    server?.reset()
+  })
+}
