@@ -11,7 +11,6 @@ export type FailureCode =
   | 'INVALID_FIELD'
   | 'PATH_OUTSIDE_BASE'
   | 'HEADER_REFUSED'
-  | 'TOKEN_UNSENDABLE'
   // The authorization server.
   | 'DISCOVERY_FAILED'
   | 'TOKEN_REQUEST_REFUSED'
