@@ -17,6 +17,7 @@ import { readTokenShape, type TokenShape } from '../../lib/oauth/tokenClaims'
 import type { TokenClient } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted, type TokenSet } from '../../lib/oauth/tokenResponse'
 import { infoEvent } from '../../lib/run/events'
+import { secondsUntilExpiry } from '../../lib/oauth/tokenLifetime'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import type { StepContext } from '../../lib/step/StepContext'
 import { apiFailureAdvice, clockWarning, tokenFailureAdvice, withAdvice } from './advice'
@@ -64,10 +65,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         : await tryToken(plan, token.accessToken, shape, settings.apiBase, step)
 
     const notGranted = scopesNotGranted(token, client.scope)
-    const expiresIn =
-      token.expiresAtMs !== undefined
-        ? Math.max(0, Math.round((token.expiresAtMs - Date.now()) / 1000))
-        : undefined
+    const expiresIn = secondsUntilExpiry(token.expiresAtMs)
     return {
       data_points: {
         tokenEndpoint: tokenUrl.href,

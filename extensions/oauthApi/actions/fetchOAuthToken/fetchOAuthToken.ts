@@ -6,6 +6,7 @@ import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
 import { withScope } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted } from '../../lib/oauth/tokenResponse'
 import { infoEvent } from '../../lib/run/events'
+import { secondsUntilExpiry } from '../../lib/oauth/tokenLifetime'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
@@ -32,11 +33,7 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
     const { token, source } = await obtainAccessToken(client, step, {
       bypassCache: input.forceRefresh,
     })
-    const now = Date.now()
-    const expiresIn =
-      token.expiresAtMs !== undefined
-        ? Math.max(0, Math.round((token.expiresAtMs - now) / 1000))
-        : undefined
+    const expiresIn = secondsUntilExpiry(token.expiresAtMs)
     const lifetime =
       expiresIn !== undefined
         ? `valid for ${expiresIn} s`

@@ -86,6 +86,7 @@ export const sendWithToken = async (
   what: string,
 ): Promise<ExchangeResult> => {
   const { plan } = call
+  const { throttle } = step
   try {
     return await exchange(
       {
@@ -102,7 +103,11 @@ export const sendWithToken = async (
           const verdict = tokenMayGoTo(target, base)
           return verdict === true ? undefined : verdict
         },
-        beforeSend: (request) => step.throttle(`${request.method} ${request.url.pathname}`),
+        // Every API request — retries, redirect hops and pages too — waits for its turn.
+        beforeSend:
+          throttle === undefined
+            ? undefined
+            : (request) => throttle(`${request.method} ${request.url.pathname}`),
       },
     )
   } catch (error) {

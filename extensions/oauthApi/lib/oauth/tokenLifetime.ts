@@ -45,3 +45,10 @@ export const isExpiringSoon = (
   lifetimeMs: number | undefined,
   now = Date.now(),
 ): boolean => expiresAtMs - renewalMarginMs(lifetimeMs) <= now
+
+/** The token's remaining lifetime in whole seconds (never negative), for expiresIn data points. */
+export const secondsUntilExpiry = (
+  expiresAtMs: number | undefined,
+  now = Date.now(),
+): number | undefined =>
+  expiresAtMs === undefined ? undefined : Math.max(0, Math.round((expiresAtMs - now) / 1000))

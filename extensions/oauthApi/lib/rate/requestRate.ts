@@ -36,14 +36,14 @@ export const clearRateSchedules = (): void => schedules.clear()
 /**
  * The throttle of one step: waits for the request's turn under `rate` — through the runtime's
  * `helpers.rateLimiter` when it has one, else the in-process schedule — and counts the wait
- * against the step's deadline. Without a rate, every request goes at once.
+ * against the step's deadline. Without a rate there is no throttle: every request goes at once.
  */
 export const requestThrottle = (
   rate: RequestRate | undefined,
   helper: RateLimiterHelper | undefined,
   deadline: Deadline,
-): Throttle => {
-  if (rate === undefined) return () => Promise.resolve()
+): Throttle | undefined => {
+  if (rate === undefined) return undefined
   let limiter: ConfigurableRateLimiter | undefined | null
   return async (what) => {
     limiter ??= runtimeLimiter(rate, helper)

@@ -3,7 +3,7 @@ import type { Redactor } from '../secrets/redactor'
 
 /**
  * Waits until the request `what` ("GET /fhir/Patient/1") may go out under the configuration's
- * rate limit, within the step's deadline; resolves at once when there is no limit. Throws a
+ * rate limit, within the step's deadline. Throws a
  * StepFailure (RATE_LIMITED) when no turn comes before the deadline.
  */
 export type Throttle = (what: string) => Promise<void>
@@ -14,6 +14,9 @@ export interface StepContext {
   maxResponseBytes: number
   /** Knows the run's secrets; every text that leaves the run is scrubbed with it. */
   redactor: Redactor
-  /** The API requests' turn under the rate limit (token requests do not take one). */
-  throttle: Throttle
+  /**
+   * The API requests' turn under the rate limit (token requests do not take one); undefined when
+   * no limit is set, so that an unlimited call does no throttling work at all.
+   */
+  throttle: Throttle | undefined
 }
