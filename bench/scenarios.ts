@@ -203,37 +203,51 @@ export const sameRequests = async (ctx: Context, contenders: Contenders) => {
 
 /**
  * Completed calls per second with `concurrency` under way at once, for bare undici and the
- * extension's calls: `repetitions` blocks each, in a new random order per repetition, each
- * block after its own warm-up. CPU time is read over each block too.
+ * extension's calls. Each repetition is `rounds` rounds; a round runs a block of `runsPerRound`
+ * calls of each contender, in a new random order per round, each block after a full collection
+ * and a settled event loop. A contender's calls/s in a repetition is all its calls over all its
+ * blocks' time, and its ratio to bare undici is taken within the repetition: short blocks taken
+ * in turns see the same load on a shared machine, where one long block each would not (a busy
+ * neighbour during one contender's block would decide the ratio). CPU time is read per block too.
  */
 export const throughput = async (
   ctx: Context,
   contenders: Contenders,
   keys: readonly ContenderKey[],
-  { runs = 3000, concurrency = 50, repetitions = 3, warmupRuns = 1000 } = {},
+  { rounds = 10, runsPerRound = 1000, concurrency = 50, repetitions = 3, warmupRuns = 2000 } = {},
 ) => {
   const list = keys
     .map((key) => contenders.byKey(key))
     .filter((contender): contender is Contender => contender !== undefined)
+  for (const contender of list) await runPool(warmupRuns, concurrency, contender.call)
   const perSec: Array<PerContender<number>> = []
   const cpuUs: Array<PerContender<number>> = []
   const latencies = new Map(list.map((contender) => [contender, [] as number[]]))
   for (let rep = 0; rep < repetitions; rep++) {
     ctx.progress(`  throughput: repetition ${rep + 1} of ${repetitions}`)
+    const elapsedMs = new Map(list.map((contender) => [contender, 0]))
+    const cpuMicros = new Map(list.map((contender) => [contender, 0]))
+    for (let round = 0; round < rounds; round++) {
+      for (const contender of shuffled(list, ctx.random)) {
+        collectGarbage()
+        await settle()
+        const cpuStart = process.cpuUsage()
+        const start = now()
+        await runPool(runsPerRound, concurrency, async () => {
+          const began = now()
+          await contender.call()
+          latencies.get(contender)?.push(now() - began)
+        })
+        elapsedMs.set(contender, (elapsedMs.get(contender) ?? 0) + (now() - start))
+        cpuMicros.set(contender, (cpuMicros.get(contender) ?? 0) + cpuMicrosSince(cpuStart))
+      }
+    }
+    const runs = rounds * runsPerRound
     const repPerSec: PerContender<number> = {}
     const repCpu: PerContender<number> = {}
-    for (const contender of shuffled(list, ctx.random)) {
-      await runPool(warmupRuns, concurrency, contender.call)
-      collectGarbage()
-      const cpuStart = process.cpuUsage()
-      const start = now()
-      await runPool(runs, concurrency, async () => {
-        const began = now()
-        await contender.call()
-        latencies.get(contender)?.push(now() - began)
-      })
-      repPerSec[contender.key] = runs / ((now() - start) / 1000)
-      repCpu[contender.key] = cpuMicrosSince(cpuStart) / runs
+    for (const contender of list) {
+      repPerSec[contender.key] = runs / ((elapsedMs.get(contender) ?? 0) / 1000)
+      repCpu[contender.key] = (cpuMicros.get(contender) ?? 0) / runs
     }
     perSec.push(repPerSec)
     cpuUs.push(repCpu)
@@ -258,7 +272,7 @@ export const throughput = async (
       cpuUsPerCall: cpu.figures[key] as Repeated,
     }
   }
-  return { runs, concurrency, repetitions, perContender }
+  return { rounds, runsPerRound, concurrency, repetitions, perContender }
 }
 
 /**

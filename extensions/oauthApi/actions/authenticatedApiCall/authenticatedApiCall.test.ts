@@ -116,6 +116,12 @@ describe('authenticatedApiCall: the request', () => {
   it.each([
     ['text', 'plain text', JSON.stringify('plain text')],
     ['empty', '', 'null'],
+    // A JSON body is kept as the server wrote it (parsed once, not serialized again).
+    [
+      'pretty-printed JSON',
+      '\n{\n  "id": "1",\n  "tags": ["a"]\n}\n',
+      '{\n  "id": "1",\n  "tags": ["a"]\n}',
+    ],
   ])('saves a %s body as JSON', async (_case, body, expected) => {
     api.on('DELETE', '/fhir/R4/Patient/1', [200, body])
     const run = await runAction(

@@ -10,7 +10,7 @@ import {
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
-import { mergePages, readPages } from '../../lib/api/paging'
+import { pagesJson, readPages } from '../../lib/api/paging'
 import { decodeResponseBody } from '../../lib/api/responseBody'
 import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
@@ -80,7 +80,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         return {
           data_points: {
             statusCode: String(response.status),
-            responseBody: JSON.stringify(mergePages(pages.bodies)),
+            responseBody: pagesJson(pages.bodies),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
             location: locationOf(response),

@@ -82,7 +82,7 @@ export const apiHttpFailure = (
  * narrative, the size and type of a binary body rather than its bytes, else the text.
  */
 const bodyExcerpt = (response: HttpResponse): string => {
-  const decoded = decodeResponseBody(response)
+  const decoded = decodeResponseBody(response).value
   if (isBinaryBody(decoded)) {
     return `(${response.bytes.length} bytes of ${decoded.contentType}, not quoted)`
   }

@@ -4,7 +4,7 @@ import { StepFailure } from '../step/StepFailure'
 import { isPlainObject } from '../input/valueParsers'
 import { apiHttpFailure, isSuccess } from './apiResponse'
 import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callApi'
-import { decodeResponseBody } from './responseBody'
+import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
 import type { HttpResponse } from '../http/sendRequest'
 
@@ -15,7 +15,7 @@ export interface Pages {
   /** The call of each page, in order; the first is the designer's request. */
   calls: ApiCallResult[]
   /** Each page's body, decoded (see decodeResponseBody). */
-  bodies: unknown[]
+  bodies: DecodedBody[]
   /** The next link that was not followed because maxPages pages were read. */
   nextPageUrl: string | undefined
 }
@@ -44,7 +44,7 @@ export const readPages = async (
   let usedBytes = first.exchange.response.bytes.length
   for (;;) {
     const last = calls[calls.length - 1]
-    const next = nextPageLink(last.exchange.response, bodies[bodies.length - 1])
+    const next = nextPageLink(last.exchange.response, bodies[bodies.length - 1].value)
     if (next === undefined) return { calls, bodies, nextPageUrl: undefined }
     if (calls.length >= Math.min(maxPages, MAX_PAGES)) {
       return { calls, bodies, nextPageUrl: next.href }
@@ -162,6 +162,12 @@ type Bundle = Record<string, unknown> & { resourceType: 'Bundle' }
 
 const isBundle = (value: unknown): value is Bundle =>
   isPlainObject(value) && value['resourceType'] === 'Bundle'
+
+/** The responseBody data point: one page's JSON as it came, or the pages merged (mergePages). */
+export const pagesJson = (bodies: readonly DecodedBody[]): string =>
+  bodies.length === 1
+    ? bodies[0].json
+    : JSON.stringify(mergePages(bodies.map((body) => body.value)))
 
 /**
  * The pages as one responseBody: FHIR Bundles as one Bundle with the first page's fields (type,

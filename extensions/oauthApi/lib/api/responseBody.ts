@@ -7,6 +7,16 @@ export interface BinaryBody {
   base64: string
 }
 
+/** A response body as a JSON value, and its JSON text. */
+export interface DecodedBody {
+  value: unknown
+  /**
+   * The value as JSON text: a JSON body's own text (trimmed, scrubbed), so that it is not
+   * serialized again; else the value serialized.
+   */
+  json: string
+}
+
 /**
  * The response body as a JSON value for the responseBody data point: JSON parsed; other text
  * as a JSON string; an empty body as null; a body that is not text — by its media type, or
@@ -18,20 +28,23 @@ export interface BinaryBody {
 export const decodeResponseBody = (
   response: HttpResponse,
   scrub: (text: string) => string = (text) => text,
-): unknown => {
-  if (response.bytes.length === 0) return null
+): DecodedBody => {
+  if (response.bytes.length === 0) return { value: null, json: 'null' }
   const contentType = response.headers['content-type']
   const media = parseMediaType(contentType)
-  if (media !== undefined && !isTextual(media)) return binaryBody(response, contentType)
+  if (media !== undefined && !isTextual(media)) return serialized(binaryBody(response, contentType))
   const decoded = decodeText(response, media?.charset)
-  if (decoded === undefined) return binaryBody(response, contentType)
+  if (decoded === undefined) return serialized(binaryBody(response, contentType))
   const text = scrub(decoded)
   try {
-    return JSON.parse(text) as unknown
+    // Parsed, the text is JSON: only JSON whitespace can surround it (RFC 8259 §2).
+    return { value: JSON.parse(text) as unknown, json: text.trim() }
   } catch {
-    return text
+    return serialized(text)
   }
 }
+
+const serialized = (value: unknown): DecodedBody => ({ value, json: JSON.stringify(value) })
 
 export const isBinaryBody = (value: unknown): value is BinaryBody =>
   value !== null &&
@@ -54,6 +67,10 @@ interface MediaType {
 /** RFC 9110 §8.3.1: type "/" subtype *( OWS ";" OWS parameter ). */
 const parseMediaType = (value: string | undefined): MediaType | undefined => {
   if (value === undefined) return undefined
+  if (!value.includes(';')) {
+    const essence = value.trim().toLowerCase()
+    return essence === '' ? undefined : { essence, charset: undefined }
+  }
   const [essence, ...parameters] = value.split(';')
   const charset = parameters
     .map((parameter) => /^\s*charset\s*=\s*"?([^";\s]+)"?\s*$/i.exec(parameter)?.[1])

@@ -85,12 +85,14 @@ export const exchange = async (
   options: ExchangeOptions,
 ): Promise<ExchangeResult> => {
   let current = request
-  const visited = new Set([visitKey(request.method, request.url)])
+  // The requests of this exchange, made at the first redirect (most exchanges have none).
+  let visited: Set<string> | undefined
   let bodyRedirects = 0
   for (let redirects = 0; ; redirects++) {
     const result = await sendWithRetries(current, options)
     const target = redirectTarget(result.response)
     if (target === undefined) return result
+    visited ??= new Set([visitKey(request.method, request.url)])
     const refuse = (refusedRedirect: RefusedRedirect): ExchangeResult => ({
       ...result,
       refusedRedirect,

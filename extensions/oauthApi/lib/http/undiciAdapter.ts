@@ -1,14 +1,15 @@
 import { STATUS_CODES } from 'node:http'
-import { finished, pipeline, type Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import axios, {
   AxiosError,
+  AxiosHeaders,
   CanceledError,
   type AxiosAdapter,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
 const ABOVE_MAX_DEADLINE_MS = 310_000
@@ -86,10 +87,13 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
   }
   try {
     if (signal?.aborted) throw new CanceledError(undefined, config, {})
-    const url = requestUrl(config)
+    const url = new URL(requestUrl(config))
     const method = (config.method ?? 'get').toUpperCase()
-    const response = await request(url, {
-      dispatcher: agent,
+    // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
+    // again and copy the options into a new object.
+    const response = await agent.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method,
       headers: requestHeaders(config),
       body: requestBody(config),
@@ -107,7 +111,9 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
     return {
       status: response.statusCode,
       statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
-      headers,
+      // As AxiosHeaders already: axios would otherwise build them twice (its response transform
+      // and dispatchRequest each make AxiosHeaders of a plain object).
+      headers: new AxiosHeaders(headers),
       data,
       config,
       request: {},
@@ -206,15 +212,18 @@ const knownEncoding = (header: string | string[] | undefined): Encoding | undefi
   }
 }
 
-/** Lower-case names; set-cookie stays an array, other repeated headers are joined with ", ". */
+/**
+ * Lower-case names (as undici gives them); set-cookie stays an array, other repeated headers are
+ * joined with ", ". undici's object is this request's own: it is completed in place.
+ */
 const responseHeaders = (
   raw: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> => {
-  const headers: Record<string, string | string[]> = {}
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue
-    const lower = name.toLowerCase()
-    headers[lower] = Array.isArray(value) && lower !== 'set-cookie' ? value.join(', ') : value
+  const headers = raw as Record<string, string | string[]>
+  for (const name of Object.keys(raw)) {
+    const value = raw[name]
+    if (value === undefined) delete headers[name]
+    else if (Array.isArray(value) && name !== 'set-cookie') headers[name] = value.join(', ')
   }
   return headers
 }
@@ -236,7 +245,8 @@ const readBody = async (
       throw tooLarge(limit)
     }
   }
-  const decoded = await decodedStream(body, encoding)
+  // Only deflate waits (for its first byte); an undecoded body is read at once.
+  const decoded = encoding === undefined ? body : await decodedStream(body, encoding)
   try {
     return await collect(decoded, limit)
   } catch (error) {
@@ -247,8 +257,9 @@ const readBody = async (
 }
 
 /**
- * The stream's bytes, failing as soon as they pass `limit`. Plain 'data' listeners rather than
- * `for await`: an async iterator costs a promise per chunk, which shows in the per-call cost.
+ * The stream's bytes, failing as soon as they pass `limit`. Plain listeners rather than
+ * `for await` or `stream.finished`: an async iterator costs a promise per chunk, and `finished`
+ * a dozen listeners per stream, which shows in the per-call cost.
  */
 const collect = (stream: Readable, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -265,13 +276,21 @@ const collect = (stream: Readable, limit: number): Promise<Buffer> =>
       chunks.push(chunk)
     }
     stream.on('data', onData)
-    // Ends with the stream: an error, or a close before the end, rejects (no-op after a reject).
-    finished(stream, (error) => {
-      stream.off('data', onData)
-      if (error !== undefined && error !== null) reject(error)
-      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
+    // The first of these settles: the end, an error, or a close before the end.
+    let ended = false
+    stream.once('end', () => {
+      ended = true
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
+    })
+    stream.once('error', reject)
+    stream.once('close', () => {
+      if (!ended) reject(prematureClose())
     })
   })
+
+/** What stream.finished reports for a stream closed before its end. */
+const prematureClose = (): Error =>
+  Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })
 
 const decodedStream = async (body: Readable, encoding: Encoding | undefined): Promise<Readable> => {
   switch (encoding) {

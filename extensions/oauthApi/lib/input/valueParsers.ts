@@ -196,10 +196,12 @@ export interface JsonDocument {
  * is serialized (JSON.stringify overflows the stack on a deep enough value), and the walk stops
  * as soon as a bound is passed: linear time in the input, whatever its shape.
  */
-export const boundedJson =
-  (limits: { maxBytes: number; maxDepth: number }): ValueParser<JsonDocument | undefined> =>
-  (value) => {
-    const tooLarge = `is larger than ${formatSize(limits.maxBytes)}`
+export const boundedJson = (limits: {
+  maxBytes: number
+  maxDepth: number
+}): ValueParser<JsonDocument | undefined> => {
+  const tooLarge = `is larger than ${formatSize(limits.maxBytes)}`
+  return (value) => {
     if (typeof value === 'string' && value.length > limits.maxBytes) return problem(tooLarge)
     const parsed = jsonValue(value)
     if (parsed === undefined) return undefined
@@ -216,6 +218,7 @@ export const boundedJson =
     if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
     return { value: parsed, text }
   }
+}
 
 /**
  * Walks a JSON value without recursion: 'TOO_DEEP' past maxDepth containers, 'TOO_LARGE' once
