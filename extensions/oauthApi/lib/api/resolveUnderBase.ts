@@ -38,7 +38,10 @@ export const tokenMayGoTo = (url: URL, base: ApiBase): true | string => {
   if (!url.pathname.startsWith(base.pathPrefix) && `${url.pathname}/` !== base.pathPrefix) {
     return 'a path outside the base path'
   }
-  if (url.pathname.split('/').some(isClimbingSegment)) {
+  // Without "%" or ";" no segment can climb: the parser has resolved the plain dot segments.
+  const { pathname } = url
+  const mayClimb = pathname.includes('%') || pathname.includes(';')
+  if (mayClimb && pathname.split('/').some(isClimbingSegment)) {
     return 'a dot segment with ";" parameters, or an encoded "/", "\\" or dot segment, that servers which decode it could climb with'
   }
   return true

@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose'
+import { LRUCache } from 'lru-cache'
 import { plausibleExpiry } from './tokenLifetime'
 
 export interface JwtTimes {
@@ -10,19 +11,45 @@ export interface JwtTimes {
 
 const NO_TIMES: JwtTimes = { expiresAtMs: undefined, issuedAtMs: undefined }
 
+/** A JWT's exp and iat claims in epoch ms, as written (undefined when absent or not a number). */
+interface JwtClaimTimes {
+  expMs: number | undefined
+  iatMs: number | undefined
+}
+
+const NO_CLAIMS: JwtClaimTimes = { expMs: undefined, iatMs: undefined }
+
+/**
+ * The claims of the tokens seen lately (handed in by an earlier step, or from the cache): they
+ * depend on the token alone, so a token's JWT is decoded once, not on every call that sends it.
+ * Bounded like the token cache it mirrors.
+ */
+const MAX_CACHED_CLAIMS = 1000
+const claimsCache = new LRUCache<string, JwtClaimTimes>({ max: MAX_CACHED_CLAIMS })
+
 /**
  * The exp and iat claims of a token that is a JWT, read without verifying the signature: the
  * resource server verifies; this only decides whether the token is worth sending. Opaque tokens
- * give no times.
+ * give no times. A time too far out to believe counts as none (see plausibleExpiry); one in the
+ * past stays.
  */
 export const readJwtTimes = (token: string): JwtTimes => {
-  if (token.split('.').length !== 3) return NO_TIMES
+  let claims = claimsCache.get(token)
+  if (claims === undefined) {
+    claims = decodeClaimTimes(token)
+    claimsCache.set(token, claims)
+  }
+  if (claims === NO_CLAIMS) return NO_TIMES
+  return { expiresAtMs: plausibleExpiry(claims.expMs), issuedAtMs: plausibleExpiry(claims.iatMs) }
+}
+
+const decodeClaimTimes = (token: string): JwtClaimTimes => {
+  if (token.split('.').length !== 3) return NO_CLAIMS
   try {
     const { exp, iat } = decodeJwt(token)
-    // An exp too far out to believe counts as none (see plausibleExpiry); one in the past stays.
-    return { expiresAtMs: plausibleExpiry(epochMs(exp)), issuedAtMs: plausibleExpiry(epochMs(iat)) }
+    return { expMs: epochMs(exp), iatMs: epochMs(iat) }
   } catch {
-    return NO_TIMES
+    return NO_CLAIMS
   }
 }
 

@@ -87,6 +87,9 @@ export class Redactor {
   private search(text: string): string {
     this.ordered ??= [...this.matchers.values()].sort((a, b) => b.raw.length - a.raw.length)
     if (this.ordered.length === 0) return text
+    // Every form of a secret is at least as long as the secret: a shorter text holds none (a
+    // status code, "true", a page count).
+    if (text.length < this.ordered[this.ordered.length - 1].raw.length) return text
     // Without an escape character in the text, only raw and whole forms can be in it: a plain
     // substring search, much faster than the pattern on large response bodies.
     const escaped = text.includes('\\') || text.includes('%')
