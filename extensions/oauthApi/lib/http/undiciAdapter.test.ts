@@ -493,6 +493,13 @@ describe('undiciAdapter: network failures', () => {
     expect(server.received).toHaveLength(0)
   })
 
+  it('refuses a URL it cannot parse, before sending, without quoting it', async () => {
+    const error = await failureOf(client.get('http://planted-token-3f9c1e77@[::1'))
+    expect(error.code).toBe('ERR_BAD_REQUEST')
+    expect(error.message).not.toContain('planted-token')
+    expect(server.received).toHaveLength(0)
+  })
+
   it('rejects a config timeout with ETIMEDOUT (clarifyTimeoutError) or ECONNABORTED', async () => {
     server.handle(() => undefined)
     const plain = await failureOf(client.get(`${server.origin}/t`, { timeout: 50 }))

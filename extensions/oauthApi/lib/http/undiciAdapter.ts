@@ -282,7 +282,7 @@ const collect = (stream: Readable, limit: number): Promise<Buffer> =>
       ended = true
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
     })
-    stream.once('error', reject)
+    stream.on('error', reject)
     stream.once('close', () => {
       if (!ended) reject(prematureClose())
     })
@@ -346,7 +346,7 @@ const tooLarge = (limit: number): AxiosError =>
 const badRequest = (what: string, config: InternalAxiosRequestConfig): AxiosError =>
   new AxiosError(`Request not sent: ${what}`, AxiosError.ERR_BAD_REQUEST, config, {})
 
-/** undici's codes, as the Node http stack would have named the same failure. */
+/** undici's codes (and the URL parser's), as the Node http stack would have named the same failure. */
 const UNDICI_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'ECONNRESET',
   UND_ERR_CLOSED: 'ECONNRESET',
@@ -361,6 +361,8 @@ const UNDICI_CODES: Record<string, string> = {
   UND_ERR_INVALID_ARG: 'ERR_BAD_REQUEST',
   UND_ERR_NOT_SUPPORTED: 'ERR_BAD_REQUEST',
   UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'ERR_BAD_REQUEST',
+  // Node's URL parser (the adapter parses the URL itself): a request that cannot be sent.
+  ERR_INVALID_URL: 'ERR_BAD_REQUEST',
 }
 
 const DESCRIPTIONS: Record<string, string> = {
