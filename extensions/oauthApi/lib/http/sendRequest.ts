@@ -1,4 +1,4 @@
-import { Axios, type AxiosResponse } from 'axios'
+import { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
 import { createUndiciAdapter } from './undiciAdapter'
 import { networkError, timeoutError, tooLargeError, type HttpError } from './HttpError'
@@ -49,14 +49,16 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
   if (signal.aborted) throw timeoutError(request.url, request.deadline.seconds)
   let response: AxiosResponse<ArrayBuffer>
   try {
-    response = await client.request<ArrayBuffer>({
+    const config: AxiosRequestConfig = {
       method: request.method,
       url: request.url.href,
       headers: request.headers,
-      data: request.body,
       signal,
       maxContentLength: request.maxResponseBytes,
-    })
+    }
+    // No `data` key at all without a body: axios's pipeline works through every key given.
+    if (request.body !== undefined) config.data = request.body
+    response = await client.request<ArrayBuffer>(config)
   } catch (error) {
     throw toHttpError(error, request)
   }
