@@ -165,7 +165,8 @@ const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, stri
   const headers: Record<string, string | string[]> = {}
   let hasAcceptEncoding = false
   let hasUserAgent = false
-  for (const [name, value] of Object.entries(plain)) {
+  for (const name of Object.keys(plain)) {
+    const value = plain[name]
     if (value === undefined || value === null || value === false) continue
     headers[name] = Array.isArray(value) ? value.map(headerText) : headerText(value)
     const lower = name.toLowerCase()

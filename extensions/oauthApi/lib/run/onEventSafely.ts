@@ -85,7 +85,9 @@ const scrubOutcome = <DPKeys extends string>(
   redactor: Redactor,
 ): { data_points: Partial<Record<DPKeys, string | null | undefined>>; events: ActivityEvent[] } => {
   const data_points: Partial<Record<string, string | null | undefined>> = {}
-  for (const [key, value] of Object.entries<string | null | undefined>(outcome.data_points)) {
+  const given: Partial<Record<string, string | null | undefined>> = outcome.data_points
+  for (const key of Object.keys(given)) {
+    const value = given[key]
     data_points[key] = typeof value === 'string' ? redactor.scrub(value) : value
   }
   if (outcome.token !== undefined) data_points[TOKEN_DATA_POINT] = tokenDataPoint(outcome.token)
@@ -96,13 +98,18 @@ const scrubOutcome = <DPKeys extends string>(
 
 const scrubEvent = (event: ActivityEvent, redactor: Redactor): ActivityEvent => ({
   ...event,
-  text: Object.fromEntries(
-    Object.entries(event.text).map(([lang, text]) => [lang, redactor.scrub(text)]),
-  ),
+  text: scrubTexts(event.text, redactor),
   ...(event.error !== undefined
     ? { error: { ...event.error, message: redactor.scrub(event.error.message) } }
     : {}),
 })
+
+/** An event's text in each language, scrubbed. */
+const scrubTexts = (texts: Record<string, string>, redactor: Redactor): Record<string, string> => {
+  const scrubbed: Record<string, string> = {}
+  for (const lang of Object.keys(texts)) scrubbed[lang] = redactor.scrub(texts[lang])
+  return scrubbed
+}
 
 /** The platform's callback is called once; if it fails itself, that is logged, not retried. */
 const settle = async (callback: () => Promise<void>, log: SafeLog): Promise<void> => {

@@ -47,9 +47,11 @@ const MAX_CLEAN_TEXTS = 4
 const MIN_CLEAN_TEXT_LENGTH = 64
 
 export class Redactor {
-  private readonly matchers = new Map<string, SecretMatcher>()
-  /** Longest first, so that a secret that contains another is replaced whole; made on demand. */
-  private ordered: SecretMatcher[] | undefined
+  /**
+   * The run's secrets, longest first (so that a secret that contains another is replaced whole),
+   * kept in order as they are added: a run has a handful (a PEM key a few dozen lines).
+   */
+  private readonly ordered: SecretMatcher[] = []
   /**
    * The last few texts in which scrub found none of the current secrets (forgotten when a secret
    * is added): scrubbing one again would return it unchanged, so `scrub` does not.
@@ -59,11 +61,10 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
     for (const matcher of matchersOf(secret)) {
-      if (!this.matchers.has(matcher.raw)) {
-        this.matchers.set(matcher.raw, matcher)
-        this.ordered = undefined
-        this.cleanTexts.length = 0
-      }
+      if (this.ordered.some((known) => known.raw === matcher.raw)) continue
+      const shorter = this.ordered.findIndex((known) => known.raw.length < matcher.raw.length)
+      this.ordered.splice(shorter === -1 ? this.ordered.length : shorter, 0, matcher)
+      this.cleanTexts.length = 0
     }
   }
 
@@ -85,7 +86,6 @@ export class Redactor {
   }
 
   private search(text: string): string {
-    this.ordered ??= [...this.matchers.values()].sort((a, b) => b.raw.length - a.raw.length)
     if (this.ordered.length === 0) return text
     // Every form of a secret is at least as long as the secret: a shorter text holds none (a
     // status code, "true", a page count).
