@@ -203,26 +203,29 @@ export const sameRequests = async (ctx: Context, contenders: Contenders) => {
 
 /**
  * Completed calls per second with `concurrency` under way at once, for bare undici and the
- * extension's calls. Each repetition is `rounds` rounds; a round runs a block of `runsPerRound`
- * calls of each contender, in a new random order per round, each block after a settled event
- * loop. A contender's calls/s in a repetition is all its calls over all its blocks' time, and its
- * ratio to bare undici is taken within the repetition: short blocks taken in turns see the same
- * load on a shared machine, where one long block each would not (a busy neighbour during one
- * contender's block would decide the ratio). A full collection runs once per repetition, not
- * before each block: after one, the young generation starts small again and the next few
- * thousand calls pay for growing it back — bare undici's CPU per call doubled on 1,000-call
- * blocks, which flattered the ratio (0.45 instead of 0.33). CPU time is read per block too.
+ * extension's calls. After 3,000 calls of each (both processes' compilers done), each repetition
+ * is `rounds` rounds; a round runs a block of each contender, in a new random order per round:
+ * `warmupRuns` untimed calls (they pay for what the previous contender left: its garbage, cold
+ * caches), a settled event loop, then `runsPerRound` timed calls. A contender's calls/s in a
+ * repetition is all its timed calls over all its blocks' time, and its ratio to bare undici is
+ * taken within the repetition: short blocks taken in turns see the same load on a shared machine,
+ * where one long block each would not (a busy neighbour during one contender's block would decide
+ * the ratio). No full collection is forced: after one, the young generation starts small again
+ * and the next few thousand calls pay for growing it back — on short blocks bare undici's CPU per
+ * call doubled, which flattered the ratio (0.45 where steady state reads 0.33). CPU time is read
+ * per block too.
  */
 export const throughput = async (
   ctx: Context,
   contenders: Contenders,
   keys: readonly ContenderKey[],
-  { rounds = 6, runsPerRound = 2000, concurrency = 50, repetitions = 3, warmupRuns = 3000 } = {},
+  { rounds = 10, runsPerRound = 1500, concurrency = 50, repetitions = 3, warmupRuns = 300 } = {},
 ) => {
   const list = keys
     .map((key) => contenders.byKey(key))
     .filter((contender): contender is Contender => contender !== undefined)
-  for (const contender of list) await runPool(warmupRuns, concurrency, contender.call)
+  // Both processes warm (the compilers done with the client's and the server's code) first.
+  for (const contender of list) await runPool(3000, concurrency, contender.call)
   const perSec: Array<PerContender<number>> = []
   const cpuUs: Array<PerContender<number>> = []
   const latencies = new Map(list.map((contender) => [contender, [] as number[]]))
@@ -230,10 +233,9 @@ export const throughput = async (
     ctx.progress(`  throughput: repetition ${rep + 1} of ${repetitions}`)
     const elapsedMs = new Map(list.map((contender) => [contender, 0]))
     const cpuMicros = new Map(list.map((contender) => [contender, 0]))
-    collectGarbage()
-    for (const contender of list) await runPool(runsPerRound, concurrency, contender.call)
     for (let round = 0; round < rounds; round++) {
       for (const contender of shuffled(list, ctx.random)) {
+        await runPool(warmupRuns, concurrency, contender.call)
         await settle()
         const cpuStart = process.cpuUsage()
         const start = now()

@@ -180,11 +180,25 @@ export const FieldsValidationSchema = objectOfParsers(
     failOnHttpError: booleanValue(true),
     renewOnStatus: statusList([401]),
   } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
-  ({ body, bodyText, ...parsed }) => {
+  (parsed) => {
     if (parsed.maxPages > 1 && parsed.method !== 'GET') {
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
     }
-    // The body in the shape of its format, or the field that does not fit it.
-    return { ...parsed, body: requestBodyOf(parsed.bodyFormat, body?.value, bodyText) }
+    // Written out rather than spread: a rest and a spread of a dozen keys cost a few µs per run.
+    return {
+      accessToken: parsed.accessToken,
+      tokenExpiresAt: parsed.tokenExpiresAt,
+      method: parsed.method,
+      path: parsed.path,
+      query: parsed.query,
+      headers: parsed.headers,
+      bodyFormat: parsed.bodyFormat,
+      // The body in the shape of its format, or the field that does not fit it.
+      body: requestBodyOf(parsed.bodyFormat, parsed.body?.value, parsed.bodyText),
+      idempotencyKey: parsed.idempotencyKey,
+      maxPages: parsed.maxPages,
+      failOnHttpError: parsed.failOnHttpError,
+      renewOnStatus: parsed.renewOnStatus,
+    }
   },
 )
