@@ -122,6 +122,8 @@ describe('authenticatedApiCall: the request', () => {
       '\n{\n  "id": "1",\n  "tags": ["a"]\n}\n',
       '{\n  "id": "1",\n  "tags": ["a"]\n}',
     ],
+    // An integer beyond double precision keeps its digits (JSON.stringify would round it).
+    ['64-bit id', '{"id":12345678901234567891}', '{"id":12345678901234567891}'],
   ])('saves a %s body as JSON', async (_case, body, expected) => {
     api.on('DELETE', '/fhir/R4/Patient/1', [200, body])
     const run = await runAction(
