@@ -24,7 +24,8 @@ export type StartStep = (
 
 /**
  * The steps of one run (onEventSafely hands `startStep` to the action): `end` releases their
- * deadlines' timers once the run's work has settled, when none of its requests is under way.
+ * deadlines once the run's work has settled, when none of its requests is under way (a deadline's
+ * timer is cleared once no step that shares it is under way; see http/deadline.ts).
  */
 export const stepsOfRun = (redactor: Redactor): { startStep: StartStep; end: () => void } => {
   const releases: Array<() => void> = []
