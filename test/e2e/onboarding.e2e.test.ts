@@ -10,7 +10,7 @@ import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { resolveTokenReference } from '../../extensions/oauthApi/lib/oauth/tokenReferences'
 import { parseSettings } from '../../extensions/oauthApi/settings'
-import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
+import { errorOf, runAction } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { runRoundTrip } from '../../demo/roundTrip'
 import { UNGRANTED_SCOPE } from '../../servers/clients'
 import {

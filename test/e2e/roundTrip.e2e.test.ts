@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
+import { errorOf, runAction } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { runRoundTrip } from '../../demo/roundTrip'
 import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 

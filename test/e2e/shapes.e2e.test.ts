@@ -5,7 +5,11 @@
  */
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { errorOf, runAction, type ActionRun } from '../../extensions/oauthApi/testing/actionRun'
+import {
+  errorOf,
+  runAction,
+  type ActionRun,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { SAMPLE_PDF } from '../../servers/protectedApi'
 import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { Helpers, RateLimitResult } from '@awell-health/extensions-core'
-import { SignJWT } from 'jose'
-import { createLocalHelpers } from '../../../../devkit/localHelpers'
-import { errorOf, runAction, type ActionRun } from '../../testing/actionRun'
-import { useStubServer, type StubRequest } from '../../testing/stubServer'
+import { errorOf, runAction, type ActionRun } from '../../__mocks__/oauthApiTestKit/actionRun'
+import { useStubServer, type StubRequest } from '../../__mocks__/oauthApiTestKit/stubServer'
+import { signJwt } from '../../lib/oauth/jws'
 import { fetchOAuthToken } from '../fetchOAuthToken'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
@@ -42,13 +41,14 @@ const tokenEndpoint = (times = 5): { requests: () => number; issued: string[] } 
 }
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-const jwtExpiringIn = (seconds: number): Promise<string> => {
+const jwtExpiringIn = (seconds: number): string => {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ scope: 'patient.read' })
-    .setProtectedHeader({ alg: 'RS256' })
-    .setIssuedAt(now - 3600)
-    .setExpirationTime(now + seconds)
-    .sign(signingKey)
+  return signJwt({
+    header: {},
+    claims: { scope: 'patient.read', iat: now - 3600, exp: now + seconds },
+    key: signingKey,
+    algorithm: 'RS256',
+  })
 }
 
 describe('authenticatedApiCall: the request', () => {
@@ -285,7 +285,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
   it('replaces a JWT whose exp has passed, with exactly one token request', async () => {
     const tokens = tokenEndpoint()
     const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}])
-    const expired = await jwtExpiringIn(-10)
+    const expired = jwtExpiringIn(-10)
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: expired, path: '/Patient/1' },
@@ -974,7 +974,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
   }
   const read = (
     overrides: Record<string, string | undefined>,
-    helpers?: Helpers,
+    helpers?: Partial<Helpers>,
     fields: Record<string, unknown> = { accessToken: TOKEN },
   ): Promise<ActionRun> =>
     runAction(
@@ -1030,8 +1030,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
     const created: unknown[][] = []
     const keys: string[] = []
     const answers = [{ success: false, msBeforeNext: 300 }]
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: (...args) => {
         created.push(args)
         return {
@@ -1074,8 +1073,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
 
   it('ends within the timeout when the runtime limiter never answers', async () => {
     const arrivals = timedPatient(1)
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: () => ({
         limit: () => new Promise<RateLimitResult>(() => undefined),
         reset: () => Promise.resolve(),
@@ -1089,8 +1087,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
 
   it('falls back to the in-process limiter when the runtime limiter fails', async () => {
     const arrivals = timedPatient(2)
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: () => ({
         limit: () => Promise.reject(new Error('store down')),
         reset: () => Promise.resolve(),

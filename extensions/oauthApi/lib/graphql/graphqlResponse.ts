@@ -47,8 +47,8 @@ export const readGraphqlResponse = (
       response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object',
     )
   }
-  const hasData = Object.hasOwn(body, 'data')
-  const hasErrors = Object.hasOwn(body, 'errors')
+  const hasData = Object.prototype.hasOwnProperty.call(body, 'data')
+  const hasErrors = Object.prototype.hasOwnProperty.call(body, 'errors')
   if (!hasData && !hasErrors) throw invalid('a JSON object without "data" or "errors"')
   const { errors } = body
   if (hasErrors && errors !== null && !Array.isArray(errors)) {

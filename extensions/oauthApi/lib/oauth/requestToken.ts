@@ -53,8 +53,8 @@ export const sendTokenRequest = async (
   tokenUrl: URL,
   step: StepContext,
 ): Promise<TokenExchange> => {
-  const buildRequest = async (url: URL): Promise<HttpRequest> => {
-    const { form, headers } = await tokenRequestContent(client, tokenUrl, step)
+  const buildRequest = (url: URL): HttpRequest => {
+    const { form, headers } = tokenRequestContent(client, tokenUrl, step)
     return {
       method: 'POST',
       url,
@@ -66,12 +66,13 @@ export const sendTokenRequest = async (
   }
   const requestedAtMs = Date.now()
   try {
-    const result = await exchange(await buildRequest(tokenUrl), {
+    const result = await exchange(buildRequest(tokenUrl), {
       retryable: true,
       redirectRefusal: (target) =>
         target.origin === tokenUrl.origin ? undefined : 'another origin',
       // A fresh client assertion for each attempt: RFC 7523 §3 item 7 lets servers refuse a jti twice.
-      renewForRetry: (previous) => buildRequest(previous.url),
+      // (A signing failure then rejects, as it throws on the first attempt.)
+      renewForRetry: (previous) => new Promise((resolve) => resolve(buildRequest(previous.url))),
     })
     return { tokenUrl, result, requestedAtMs, answeredAtMs: Date.now() }
   } catch (error) {
@@ -119,11 +120,11 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
  * The form and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
  * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
  */
-const tokenRequestContent = async (
+const tokenRequestContent = (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): Promise<{ form: URLSearchParams; headers: Record<string, string> }> => {
+): { form: URLSearchParams; headers: Record<string, string> } => {
   const form = new URLSearchParams({ grant_type: 'client_credentials' })
   if (client.scope !== undefined) form.set('scope', client.scope)
   if (client.audience !== undefined) form.set('audience', client.audience)
@@ -133,7 +134,7 @@ const tokenRequestContent = async (
     Accept: 'application/json',
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
-  await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
+  authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
   return { form, headers }
 }
 

@@ -1,6 +1,6 @@
 import type { StepContext } from '../step/StepContext'
 import type { HandedInToken } from './handedInToken'
-import { readJwtTimes } from './jwtExpiry'
+import { readJwtTimes } from './tokenClaims'
 import { forgetAccessToken, obtainAccessToken } from './obtainAccessToken'
 import type { TokenClient } from './TokenClient'
 import { isExpiringSoon } from './tokenLifetime'
@@ -60,12 +60,7 @@ export const tokenForCall = async (
     (ms): ms is number => ms !== undefined,
   )
   const expiresAtMs = expiries.length > 0 ? Math.min(...expiries) : undefined
-  // exp − iat, so that a short-lived token gets a proportional margin.
-  const lifetimeMs =
-    jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
-      ? jwt.expiresAtMs - jwt.issuedAtMs
-      : undefined
-  if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, lifetimeMs)) {
+  if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, jwt.lifetimeMs)) {
     return {
       accessToken: known.accessToken,
       expiresAtMs,

@@ -3,7 +3,7 @@ import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
 import { StepFailure } from '../step/StepFailure'
 import { isSendableBearerToken } from './bearerToken'
-import { readJwtExpiry } from './jwtExpiry'
+import { readJwtTimes } from './tokenClaims'
 import { MAX_TOKEN_LIFETIME_MS } from './tokenLifetime'
 
 export interface TokenSet {
@@ -49,7 +49,8 @@ export const parseTokenSuccess = (
     )
   }
   const lifetime = parseExpiresIn(body['expires_in'])
-  const expiresAtMs = lifetime !== undefined ? now + lifetime * 1000 : readJwtExpiry(accessToken)
+  const expiresAtMs =
+    lifetime !== undefined ? now + lifetime * 1000 : readJwtTimes(accessToken).expiresAtMs
   const granted =
     typeof body['scope'] === 'string' && body['scope'] !== '' ? body['scope'] : undefined
   return {

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { secretForms } from '../../testing/actionRun'
+import { secretForms } from '../../__mocks__/oauthApiTestKit/actionRun'
 import { Redactor } from './redactor'
 
 const lowerHex = (text: string): string =>
