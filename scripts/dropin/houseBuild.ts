@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export const HOUSE_COMPILER_OPTIONS = {
+const HOUSE_COMPILER_OPTIONS = {
   strict: true,
   target: 'es2018',
   module: 'commonjs',

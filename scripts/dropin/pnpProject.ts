@@ -25,7 +25,7 @@ export const readPackageJson = (dir: string): PackageJson =>
  * of them brings (the house has them: e.g. extensions-core's @awell-health/awell-sdk), at the
  * version installed here.
  */
-export const dropInDependencies = (repo: string): Record<string, string> => {
+const dropInDependencies = (repo: string): Record<string, string> => {
   const dependencies = { ...readPackageJson(repo).dependencies }
   for (const name of Object.keys(dependencies)) {
     const installed = readPackageJson(join(repo, 'node_modules', name))

@@ -85,7 +85,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
             tokenRefreshed: String(replaced),
             location: locationOf(response),
             pageCount: String(pages.calls.length),
-            nextPageUrl: pages.nextPageUrl ?? '',
+            nextPageUrl: pages.nextPageUrl,
           },
           // The token the last request was sent with: as it is, or as a reference (tokenDataPoints).
           token: {
