@@ -28,6 +28,11 @@ export interface LocalServersOptions {
    * `jwks`, or as a `jwks_uri` the authorization server fetches).
    */
   extraClients?: ClientMetadata[]
+  /**
+   * The API's audience (RFC 8707 resource indicator), for a second system beside the first:
+   * its own authorization server, clients and API, whose tokens the first API refuses.
+   */
+  audience?: string
 }
 
 export interface LocalServers {
@@ -113,12 +118,16 @@ function stopper(authorizationServer: AuthorizationServerProcess, api: Protected
   return () => (stopping ??= stopBoth())
 }
 
+/** The audience of the second system's API (see LocalServersOptions.audience). */
+export const SECOND_API_AUDIENCE = 'urn:oauthapi:sample-lab'
+
 export async function startLocalServers(options: LocalServersOptions = {}): Promise<LocalServers> {
   const accessTokenTtlSeconds = accessTokenTtlFrom(options)
+  const audience = options.audience ?? SAMPLE_API_AUDIENCE
   const { clients, metadata } = await generateClients()
   const authorizationServer = await startAuthorizationServer(
     {
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       scopes: [READ_SCOPE, WRITE_SCOPE],
       ungrantedScopes: [UNGRANTED_SCOPE],
       accessTokenTtlSeconds,
@@ -132,7 +141,7 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     api = await startProtectedApi({
       issuer: authorizationServer.issuer,
       jwksUri: authorizationServer.jwksUri,
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       clockSkewSeconds: options.apiClockSkewSeconds,
     })
   } catch (error) {
@@ -144,7 +153,7 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     issuer: authorizationServer.issuer,
     tokenUrl: authorizationServer.tokenEndpoint,
     apiBaseUrl: api.baseUrl,
-    apiAudience: SAMPLE_API_AUDIENCE,
+    apiAudience: audience,
     clients,
     settingsFor: settingsFactory(clients, authorizationServer.tokenEndpoint, api.baseUrl),
     stats: async () => {
