@@ -4,6 +4,7 @@
  * are the connection "default"; the `connections` setting holds "lab" (and, where a test needs
  * them, more entries). Each step's token goes to its own API only.
  */
+import { runRoundTrip } from '../../demo/roundTrip'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
@@ -88,6 +89,21 @@ describe('two systems in one installation', () => {
     expect(JSON.parse(String(run.dataPoints.tokenClaims))).toMatchObject({
       aud: SECOND_API_AUDIENCE,
     })
+  })
+})
+
+describe('the demo care flow', () => {
+  it('runs one care flow against two systems, each token to its own API', async () => {
+    const before = await counts()
+    const trip = await runRoundTrip(extensions, settingsWith(), 'example', {
+      otherConnection: 'lab',
+    })
+    expect(trip.failedStep).toBeUndefined()
+    const labStep = trip.steps.find((step) => step.request === 'GET /Patient/example (lab)')
+    expect(labStep?.result.data_points.statusCode).toBe('200')
+    const after = await counts()
+    // The lab system: its own token request and the one API request of its step.
+    expect([after[2] - before[2], after[3] - before[3]]).toEqual([1, 1])
   })
 })
 

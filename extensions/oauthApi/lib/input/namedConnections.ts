@@ -51,9 +51,9 @@ export const readConnections = (
 }
 
 /**
- * The entry a step asked for. An unknown name is the `connection` field's fault (WRONG_INPUT,
- * listing the names there are); a `connections` setting that cannot be read is the setting's
- * (MISSING_SETTINGS) — either way before anything is sent.
+ * The entry a step asked for. An unknown name is the `connection` field's fault (listing the
+ * names there are); a `connections` setting that cannot be read is the setting's — either way
+ * found before anything is sent.
  */
 export const connectionEntry = (text: unknown, name: string): Record<string, unknown> => {
   const read = readConnections(text)
