@@ -11,6 +11,10 @@ export function obfuscatedValues(
   const obfuscated = Object.values(extension.settings).filter((setting) => setting.obfuscated)
   const values = obfuscated
     .map((setting) => settings[setting.key])
+    // A connections entry may hold numbers and booleans, which the extension reads as text.
+    .map((value) =>
+      typeof value === 'number' || typeof value === 'boolean' ? String(value) : value,
+    )
     .filter((value): value is string => typeof value === 'string' && value !== '')
   // The obfuscated settings of each named connection, inside the connections setting's JSON.
   const inConnections = connectionEntries(settings['connections']).flatMap((entry) =>
