@@ -73,7 +73,20 @@ describe('named connections: one schema for the flat settings and every entry', 
     },
   )
 
-  it('reads numbers and booleans as their text, with the same defaults as the flat settings', () => {
+  it('reads an entry\'s "__proto__" key as a key, not as a prototype to inherit from', () => {
+    const connections = `{"east": {"__proto__": {"clientSecret": "x"}, "tokenUrl": "${valid.tokenUrl}", "clientId": "id", "apiBaseUrl": "${valid.apiBaseUrl}"}}`
+    expect(messageOf(() => parseSettings({ ...valid, connections }, 'east'))).toBe(
+      'Setting "connections.east.clientSecret": is required for client_secret_basic',
+    )
+  })
+
+  it('refuses a number where the flat settings have text (Studio sends strings)', () => {
+    expect(messageOf(() => parseSettings({ ...valid, timeoutSeconds: 5 }))).toBe(
+      'Setting "timeoutSeconds": must be text, not a number',
+    )
+  })
+
+  it('reads numbers and booleans in an entry as their text, with the same defaults', () => {
     const parsed = parseSettings(
       withConnections({ east: { ...valid, clientId: 42, timeoutSeconds: 5, scope: true } }),
       'east',

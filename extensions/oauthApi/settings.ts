@@ -273,10 +273,11 @@ const connectionSchema = (name: string) => z.object(CONNECTION_SHAPE).transform(
 
 /**
  * The flat settings' schema (the house's SettingsValidationSchema): the connection `default`.
- * `connections` is not read here: a step reads only the entry it uses (parseSettings).
+ * Of `connections` only its type (text) is checked here: a step reads only the entry it uses
+ * (parseSettings).
  */
 export const SettingsValidationSchema = z
-  .object({ ...CONNECTION_SHAPE, connections: z.unknown() })
+  .object({ ...CONNECTION_SHAPE, connections: optionalSecret })
   .transform(builtFor(DEFAULT_CONNECTION))
 
 const buildConnection = (name: string, value: ConnectionValues): OAuthApiSettings => {
@@ -412,7 +413,7 @@ const connectionNameOf = (connection: unknown): string => {
 const parseNamed = (name: string, connections: unknown): OAuthApiSettings => {
   const entry = connectionEntry(connections, name)
   try {
-    return parseInput(connectionSchema(name), entry, 'setting')
+    return parseInput(connectionSchema(name), asSettingsText(entry), 'setting')
   } catch (error) {
     if (!(error instanceof InputFailure)) throw error
     throw new InputFailure(
@@ -420,6 +421,19 @@ const parseNamed = (name: string, connections: unknown): OAuthApiSettings => {
       error.issues.map((issue) => ({ ...issue, key: `connections.${name}.${issue.key}` })),
     )
   }
+}
+
+/**
+ * A connection entry's values as settings are: text. JSON numbers and booleans are read as their
+ * text (`"timeoutSeconds": 60` is "60"); anything else is left for the schema to refuse.
+ */
+const asSettingsText = (entry: Record<string, unknown>): Record<string, unknown> => {
+  // No prototype: an entry's "__proto__" key stays a key like any other.
+  const values = Object.create(null) as Record<string, unknown>
+  for (const [key, value] of Object.entries(entry)) {
+    values[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+  }
+  return values
 }
 
 /**

@@ -2,29 +2,28 @@ import { z } from 'zod'
 import { endpointUrlProblem } from '../http/transportPolicy'
 
 /**
- * Zod schemas of single setting values. A setting is text (Studio sends strings; a connections
- * entry may hold numbers and booleans, read as their text); '' and blanks mean "not set", as
- * Studio sends an emptied input as ''. Each message says what is wrong without quoting the value.
+ * Zod schemas of single setting values. A setting is text (Studio sends strings); '' and blanks
+ * mean "not set", as Studio sends an emptied input as ''. Each message says what is wrong without
+ * quoting the value.
  */
 
-/** Numbers and booleans as their text; other values as they are. */
-const asText = (value: unknown): unknown =>
-  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
-
-/** The text trimmed, blank text as undefined ("not set"). */
+/** The text trimmed, blank text as undefined ("not set"); anything else as it is. */
 const trimmedOrUnset = (value: unknown): unknown => {
-  const text = asText(value)
-  if (typeof text !== 'string') return text
-  const trimmed = text.trim()
+  if (typeof value !== 'string') return value
+  const trimmed = value.trim()
   return trimmed === '' ? undefined : trimmed
 }
+
+/** Zod's name of a value's type, as a message says it: "an array", "null", "a number". */
+const typeName = (received: string): string =>
+  received === 'array' ? 'an array' : received === 'null' ? 'null' : `a ${received}`
 
 const text = z.string({
   errorMap: (issue) => ({
     message:
       issue.code === 'invalid_type' && issue.received === 'undefined'
         ? 'is required'
-        : `must be text, not ${issue.code === 'invalid_type' ? issue.received : 'this'}`,
+        : `must be text, not ${issue.code === 'invalid_type' ? typeName(issue.received) : 'this'}`,
   }),
 })
 
@@ -35,10 +34,10 @@ export const optionalText = z.preprocess(trimmedOrUnset, text.optional())
 export const requiredText = z.preprocess(trimmedOrUnset, text)
 
 /** A secret is taken as it is (spaces may belong to it); only '' means "not set". */
-export const optionalSecret = z.preprocess((value) => {
-  const secret = asText(value)
-  return secret === '' ? undefined : secret
-}, text.optional())
+export const optionalSecret = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  text.optional(),
+)
 
 /** One of `values`; `fallback` when not set. */
 export const oneOf = <T extends string>(values: readonly [T, ...T[]], fallback: T) =>
@@ -115,44 +114,37 @@ export const optionalResourceIndicator = z.preprocess(
 
 /**
  * A JSON object of name → string (numbers and booleans read as their text), `{}` when not set;
- * `reserved` names are refused with the reason given.
+ * `reserved` names are refused with the reason given. The entries are read from JSON.parse's own
+ * object, so that a "__proto__" name is an entry like any other (and refused: not a string).
  */
 export const jsonStringRecord = (reserved: ReadonlySet<string>, reservedReason: string) =>
   z.preprocess(
     trimmedOrUnset,
     text
-      .transform((json, ctx): unknown => {
-        try {
-          return JSON.parse(json) as unknown
-        } catch {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object' })
+      .transform((json, ctx): Readonly<Record<string, string>> => {
+        const issue = (message: string): never => {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message })
           return z.NEVER
         }
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(json)
+        } catch {
+          return issue('must be a JSON object')
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          return issue('must be a JSON object')
+        }
+        const strings: Record<string, string> = {}
+        for (const [name, value] of Object.entries(parsed)) {
+          const shown = name.slice(0, 60)
+          if (reserved.has(name)) return issue(`may not set "${shown}" (${reservedReason})`)
+          if (!['string', 'number', 'boolean'].includes(typeof value)) {
+            return issue(`value of "${shown}" must be a string`)
+          }
+          strings[name] = String(value)
+        }
+        return strings
       })
-      .pipe(
-        z
-          .record(z.unknown(), { errorMap: () => ({ message: 'must be a JSON object' }) })
-          .superRefine((record, ctx) => {
-            for (const [name, value] of Object.entries(record)) {
-              const shown = name.slice(0, 60)
-              if (reserved.has(name)) {
-                ctx.addIssue({
-                  code: z.ZodIssueCode.custom,
-                  message: `may not set "${shown}" (${reservedReason})`,
-                })
-              } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
-                ctx.addIssue({
-                  code: z.ZodIssueCode.custom,
-                  message: `value of "${shown}" must be a string`,
-                })
-              }
-            }
-          })
-          .transform((record): Readonly<Record<string, string>> => {
-            const strings: Record<string, string> = {}
-            for (const [name, value] of Object.entries(record)) strings[name] = String(value)
-            return strings
-          }),
-      )
       .default('{}'),
   )
