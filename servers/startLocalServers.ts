@@ -69,6 +69,8 @@ export interface LocalServers {
     assertionJtis: string[]
     /** The JOSE header (alg, kid, typ, jku) of every client assertion. */
     assertionHeaders: Array<Record<string, unknown>>
+    /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
+    grants: Array<{ clientId: string | null; error: string | null }>
   }>
   /** kills the authorization server, closes the API server; idempotent */
   stop(): Promise<void>
@@ -157,8 +159,15 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     clients,
     settingsFor: settingsFactory(clients, authorizationServer.tokenEndpoint, api.baseUrl),
     stats: async () => {
-      const { tokenRequests, assertionJtis, assertionHeaders } = await authorizationServer.stats()
-      return { tokenRequests, apiRequests: api.requestCount(), assertionJtis, assertionHeaders }
+      const { tokenRequests, assertionJtis, assertionHeaders, grants } =
+        await authorizationServer.stats()
+      return {
+        tokenRequests,
+        apiRequests: api.requestCount(),
+        assertionJtis,
+        assertionHeaders,
+        grants,
+      }
     },
     stop: stopper(authorizationServer, api),
   }

@@ -347,3 +347,31 @@ describe('the CLI', () => {
     expect((await lab.stats()).apiRequests).toBeGreaterThan(0)
   })
 })
+
+describe('after everything above', () => {
+  it("each authorization server authenticated only its own client: never the other's credentials", async () => {
+    const [a, b] = await Promise.all([main.stats(), lab.stats()])
+    for (const stats of [a, b]) {
+      expect(stats.grants.length).toBeGreaterThan(3)
+      expect(
+        stats.grants.filter((grant) => grant.error !== null || grant.clientId === null),
+      ).toEqual([])
+    }
+  })
+
+  it('(the check above would see it: the lab server records main credentials as a failed authentication)', async () => {
+    const { clientId, clientSecret } = main.clients.basic
+    const response = await fetch(lab.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+      }),
+    })
+    expect(response.status).toBe(401)
+    const { grants } = await lab.stats()
+    expect(grants[grants.length - 1]).toEqual({ clientId, error: 'invalid_client' })
+  })
+})
