@@ -19,6 +19,8 @@ export interface AuthorizationServerConfig {
 interface AuthorizationServerStats {
   tokenRequests: number
   assertionJtis: string[]
+  /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
+  grants: Array<{ clientId: string | null; error: string | null }>
   /** The JOSE header of each client assertion: alg, kid, typ, jku. */
   assertionHeaders: Array<Record<string, unknown>>
 }

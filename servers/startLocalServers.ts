@@ -28,6 +28,11 @@ export interface LocalServersOptions {
    * `jwks`, or as a `jwks_uri` the authorization server fetches).
    */
   extraClients?: ClientMetadata[]
+  /**
+   * The API's audience (RFC 8707 resource indicator), for a second system beside the first:
+   * its own authorization server, clients and API, whose tokens the first API refuses.
+   */
+  audience?: string
 }
 
 export interface LocalServers {
@@ -64,6 +69,8 @@ export interface LocalServers {
     assertionJtis: string[]
     /** The JOSE header (alg, kid, typ, jku) of every client assertion. */
     assertionHeaders: Array<Record<string, unknown>>
+    /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
+    grants: Array<{ clientId: string | null; error: string | null }>
   }>
   /** kills the authorization server, closes the API server; idempotent */
   stop(): Promise<void>
@@ -113,12 +120,16 @@ function stopper(authorizationServer: AuthorizationServerProcess, api: Protected
   return () => (stopping ??= stopBoth())
 }
 
+/** The audience of the second system's API (see LocalServersOptions.audience). */
+export const SECOND_API_AUDIENCE = 'urn:oauthapi:sample-lab'
+
 export async function startLocalServers(options: LocalServersOptions = {}): Promise<LocalServers> {
   const accessTokenTtlSeconds = accessTokenTtlFrom(options)
+  const audience = options.audience ?? SAMPLE_API_AUDIENCE
   const { clients, metadata } = await generateClients()
   const authorizationServer = await startAuthorizationServer(
     {
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       scopes: [READ_SCOPE, WRITE_SCOPE],
       ungrantedScopes: [UNGRANTED_SCOPE],
       accessTokenTtlSeconds,
@@ -132,7 +143,7 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     api = await startProtectedApi({
       issuer: authorizationServer.issuer,
       jwksUri: authorizationServer.jwksUri,
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       clockSkewSeconds: options.apiClockSkewSeconds,
     })
   } catch (error) {
@@ -144,12 +155,19 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     issuer: authorizationServer.issuer,
     tokenUrl: authorizationServer.tokenEndpoint,
     apiBaseUrl: api.baseUrl,
-    apiAudience: SAMPLE_API_AUDIENCE,
+    apiAudience: audience,
     clients,
     settingsFor: settingsFactory(clients, authorizationServer.tokenEndpoint, api.baseUrl),
     stats: async () => {
-      const { tokenRequests, assertionJtis, assertionHeaders } = await authorizationServer.stats()
-      return { tokenRequests, apiRequests: api.requestCount(), assertionJtis, assertionHeaders }
+      const { tokenRequests, assertionJtis, assertionHeaders, grants } =
+        await authorizationServer.stats()
+      return {
+        tokenRequests,
+        apiRequests: api.requestCount(),
+        assertionJtis,
+        assertionHeaders,
+        grants,
+      }
     },
     stop: stopper(authorizationServer, api),
   }

@@ -1,19 +1,29 @@
 import type { Setting } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
+import { z, type ZodTypeAny } from 'zod'
 import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
-import { endpointUrlProblem } from './lib/http/transportPolicy'
-import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
+import { InputProblem, type ValueParser } from './lib/input/objectOfParsers'
 import { parseInput } from './lib/input/parseInput'
 import {
-  isPlainObject,
+  connectionEntry,
+  DEFAULT_CONNECTION,
+  isConnectionName,
+  NAME_RULE,
+} from './lib/input/namedConnections'
+import {
+  jsonStringRecord,
   numberInRange,
   oneOf,
-  wholeNumberInRange,
+  optionalEndpointUrl,
+  optionalResourceIndicator,
   optionalSecret,
   optionalText,
+  optionalWholeNumber,
+  requiredEndpointUrl,
   requiredText,
-} from './lib/input/valueParsers'
+} from './lib/input/settingValues'
+import { optionalFieldText } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
 import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
@@ -27,11 +37,14 @@ import {
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
 import { TOKEN_DATA_POINT_MODES, type TokenDataPointMode } from './lib/oauth/tokenReferences'
+import { InputFailure } from './lib/step/StepFailure'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
  * registry test checks that every key here is in the schema and that each required one is
- * refused when missing. Settings values are single-line strings or undefined.
+ * refused when missing. Settings values are single-line strings or undefined. Every setting but
+ * `connections` is also a key of each named connection: adding a setting here and to
+ * CONNECTION_SHAPE makes it valid in `connections` too.
  */
 export const settings = {
   tokenUrl: {
@@ -171,162 +184,160 @@ export const settings = {
     description:
       'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
   },
+  connections: {
+    key: 'connections',
+    label: 'Named connections',
+    obfuscated: true,
+    required: false,
+    description:
+      'Optional, for several systems: a JSON object whose keys are connection names (1 to 40 characters of A-Z a-z 0-9 _ - .) and whose values are objects with the same keys as these settings, e.g. {"lab": {"tokenUrl": "https://lab.example.com/token", "clientId": "…", "clientSecret": "…", "apiBaseUrl": "https://lab.example.com/api"}}. Each connection stands on its own (nothing is inherited from these settings) with the same defaults and rules; a step picks one with its Connection field, and the settings above are the connection "default".',
+  },
 } satisfies Record<string, Setting>
 
-export type SettingKey = keyof typeof settings
+type SettingKey = keyof typeof settings
 
-/** An endpoint URL (see endpointUrlProblem); only the token URL may have a query string. */
-const endpointUrl =
-  (options: { allowQuery: boolean }): ValueParser<URL | undefined> =>
-  (value) => {
-    const text = optionalText(value)
-    if (text === undefined) return undefined
-    const problem = endpointUrlProblem(text, options)
-    if (problem !== undefined) throw new InputProblem(problem)
-    return new URL(text)
-  }
-const tokenUrl = endpointUrl({ allowQuery: true })
-/** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
-const issuerUrl = endpointUrl({ allowQuery: false })
-const apiBaseUrl: ValueParser<URL> = (value) =>
-  endpointUrl({ allowQuery: false })(value) ?? new URL(requiredText(value))
+/** The keys of one connection: every setting but `connections` itself. */
+type ConnectionSettingKey = Exclude<SettingKey, 'connections'>
 
-const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
+/**
+ * The rules of each setting of one connection — the flat settings (the connection `default`) and
+ * every entry of `connections` alike. Rules that span several keys are in buildConnection.
+ */
+const CONNECTION_SHAPE = {
+  tokenUrl: optionalEndpointUrl({ allowQuery: true }),
+  /** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
+  issuerUrl: optionalEndpointUrl({ allowQuery: false }),
+  clientId: requiredText,
+  clientSecret: optionalSecret,
+  clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
+  // Read in buildConnection, with the method and algorithm it is for.
+  privateKey: optionalText,
+  privateKeyId: optionalText,
+  jwksUrl: optionalEndpointUrl({ allowQuery: true }),
+  signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
+  scope: optionalText,
+  audience: optionalText,
+  resource: optionalResourceIndicator,
+  /** Extra form parameters; they may not override what the extension sets. */
+  extraTokenParams: jsonStringRecord(
+    RESERVED_TOKEN_PARAMS,
+    'it has its own setting or is set by the extension',
+  ),
+  apiBaseUrl: requiredEndpointUrl,
+  timeoutSeconds: numberInRange(30, 1, 300),
+  maxResponseSizeMB: numberInRange(10, 0.001, 100),
+  maxRequestsPerMinute: optionalWholeNumber(1, 100_000),
+  tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
+} satisfies Record<ConnectionSettingKey, ZodTypeAny>
 
-/** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
-const resourceIndicator: ValueParser<string | undefined> = (value) => {
-  const text = optionalText(value)
-  if (text === undefined) return undefined
-  if (!URL.canParse(text) || text.includes('#')) {
-    throw new InputProblem('must be an absolute URI without a fragment')
-  }
-  return text
-}
+type ConnectionValues = z.output<z.ZodObject<typeof CONNECTION_SHAPE>>
 
-/** A JSON object of extra form parameters; it may not override what the extension sets. */
-const extraTokenParams: ValueParser<Readonly<Record<string, string>>> = (value) => {
-  const text = optionalText(value)
-  if (text === undefined) return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
-  if (!isPlainObject(parsed)) throw new InputProblem('must be a JSON object')
-  const params: Record<string, string> = {}
-  for (const [name, param] of Object.entries(parsed)) {
-    if (RESERVED_TOKEN_PARAMS.has(name)) {
-      throw new InputProblem(
-        `may not set "${name}" (it has its own setting or is set by the extension)`,
-      )
-    }
-    if (!['string', 'number', 'boolean'].includes(typeof param)) {
-      throw new InputProblem(`value of "${name.slice(0, 60)}" must be a string`)
-    }
-    params[name] = String(param)
-  }
-  return params
-}
-
-/** The settings as the actions use them: each rule already applied, nothing left to check. */
+/** The settings of one connection as the actions use them: each rule already applied. */
 export interface OAuthApiSettings {
+  /** The connection's name: `default` for the flat settings. */
+  connection: string
   client: TokenClient
   apiBase: ApiBase
   timeoutSeconds: number
   maxResponseBytes: number
   /** The client secret or private key, for the run's redactor. */
   secrets: readonly string[]
-  /** The API request budget of this configuration, when maxRequestsPerMinute is set. */
+  /** The API request budget of this connection, when maxRequestsPerMinute is set. */
   requestRate: RequestRate | undefined
   /** What the accessToken data points hold: the token, or a reference to it. */
   tokenDataPoints: TokenDataPointMode
 }
 
-export const SettingsValidationSchema = objectOfParsers(
-  {
-    tokenUrl,
-    issuerUrl,
-    clientId: requiredText,
-    clientSecret: optionalSecret,
-    clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
-    privateKey: optionalText,
-    privateKeyId: optionalText,
-    jwksUrl: endpointUrl({ allowQuery: true }),
-    signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
-    scope: optionalText,
-    audience: optionalText,
-    resource: resourceIndicator,
-    extraTokenParams,
-    apiBaseUrl,
-    timeoutSeconds: numberInRange(30, 1, 300),
-    maxResponseSizeMB: numberInRange(10, 0.001, 100),
-    // Settings are text: anything else (null too) is refused by optionalText.
-    maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
-    tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
-  } satisfies Record<SettingKey, ValueParser<unknown>>,
-  (value): OAuthApiSettings => {
-    const endpoint: TokenEndpoint | undefined =
-      value.tokenUrl !== undefined
-        ? { kind: 'url', url: value.tokenUrl }
-        : value.issuerUrl !== undefined
-          ? { kind: 'issuer', issuer: value.issuerUrl }
-          : undefined
-    if (endpoint === undefined) {
-      throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
+/** Thrown by buildConnection for the key at fault; the schema makes it an issue. */
+class KeyProblem extends InputProblem {
+  constructor(message: string, key: ConnectionSettingKey) {
+    super(message, key)
+  }
+}
+
+/** A connection's values built into what the actions use; a rule across keys names its key. */
+const builtFor =
+  (name: string) =>
+  (value: ConnectionValues, ctx: z.RefinementCtx): OAuthApiSettings => {
+    try {
+      return buildConnection(name, value)
+    } catch (error) {
+      if (!(error instanceof KeyProblem)) throw error
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [error.key ?? ''], message: error.message })
+      return z.NEVER
     }
-    const { auth, credential } = clientAuth(value)
-    const client = tokenClient(
-      {
-        endpoint,
-        auth,
-        scope: value.scope,
-        audience: value.audience,
-        resource: value.resource,
-        extraParams: value.extraTokenParams,
-      },
-      credential,
-    )
-    const apiBase = parseApiBase(value.apiBaseUrl.href)
-    return {
-      client,
-      apiBase,
-      timeoutSeconds: value.timeoutSeconds,
-      maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-      secrets: [credential],
-      requestRate:
-        value.maxRequestsPerMinute === undefined
-          ? undefined
-          : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
-      tokenDataPoints: value.tokenDataPoints,
-    }
-  },
-)
+  }
+
+/** A named connection's schema: the same rules as the flat settings'. */
+const connectionSchema = (name: string) => z.object(CONNECTION_SHAPE).transform(builtFor(name))
 
 /**
- * One configuration's key for the rate limit: the token client (token URL or issuer, client,
- * credential digest, …) and the API base URL, hashed — it may be sent to the runtime's limiter.
+ * The flat settings' schema (the house's SettingsValidationSchema): the connection `default`.
+ * Of `connections` only its type (text) is checked here: a step reads only the entry it uses
+ * (parseSettings).
+ */
+export const SettingsValidationSchema = z
+  .object({ ...CONNECTION_SHAPE, connections: optionalSecret })
+  .transform(builtFor(DEFAULT_CONNECTION))
+
+const buildConnection = (name: string, value: ConnectionValues): OAuthApiSettings => {
+  const endpoint: TokenEndpoint | undefined =
+    value.tokenUrl !== undefined
+      ? { kind: 'url', url: value.tokenUrl }
+      : value.issuerUrl !== undefined
+        ? { kind: 'issuer', issuer: value.issuerUrl }
+        : undefined
+  if (endpoint === undefined) {
+    throw new KeyProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
+  }
+  const { auth, credential } = clientAuth(value)
+  const apiBase = parseApiBase(value.apiBaseUrl.href)
+  const client = tokenClient(
+    {
+      // Tokens of one connection go to its API base URL only.
+      connection: JSON.stringify([name, apiBase.href]),
+      endpoint,
+      auth,
+      scope: value.scope,
+      audience: value.audience,
+      resource: value.resource,
+      extraParams: value.extraTokenParams,
+    },
+    credential,
+  )
+  return {
+    connection: name,
+    client,
+    apiBase,
+    timeoutSeconds: value.timeoutSeconds,
+    maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
+    secrets: [credential],
+    requestRate:
+      value.maxRequestsPerMinute === undefined
+        ? undefined
+        : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
+    tokenDataPoints: value.tokenDataPoints,
+  }
+}
+
+/**
+ * One connection's key for the rate limit: the token client (connection, token URL or issuer,
+ * client, credential digest, …) and the API base URL, hashed — it may be sent to the runtime's
+ * limiter.
  */
 const rateKey = (client: TokenClient, apiBase: ApiBase): string =>
   createHash('sha256').update(`${client.cacheKey}\n${apiBase.href}`).digest('hex')
 
 /** The client authentication method with exactly what it needs; the private key parsed. */
-const clientAuth = (value: {
-  clientId: string
-  clientAuthMethod: (typeof CLIENT_AUTH_METHODS)[number]
-  clientSecret: string | undefined
-  privateKey: string | undefined
-  privateKeyId: string | undefined
-  jwksUrl: URL | undefined
-  signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number]
-}): { auth: ClientAuth; credential: string } => {
+const clientAuth = (value: ConnectionValues): { auth: ClientAuth; credential: string } => {
   const { clientId, clientAuthMethod: method } = value
   if (method === 'private_key_jwt') {
     if (value.privateKey === undefined) {
-      throw new InputProblem('is required for private_key_jwt', 'privateKey')
+      throw new KeyProblem('is required for private_key_jwt', 'privateKey')
     }
+    // What Zod cannot say: whether the text is a private key of the algorithm's type.
     const read = readPrivateKey(value.privateKey, value.signingAlgorithm)
-    if ('problem' in read) throw new InputProblem(read.problem, 'privateKey')
+    if ('problem' in read) throw new KeyProblem(read.problem, 'privateKey')
     return {
       auth: {
         method,
@@ -340,11 +351,11 @@ const clientAuth = (value: {
     }
   }
   if (value.clientSecret === undefined) {
-    throw new InputProblem(`is required for ${method}`, 'clientSecret')
+    throw new KeyProblem(`is required for ${method}`, 'clientSecret')
   }
   if (method === 'client_secret_basic_unencoded' && clientId.includes(':')) {
     // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon.
-    throw new InputProblem('cannot contain ":" with client_secret_basic_unencoded', 'clientId')
+    throw new KeyProblem('cannot contain ":" with client_secret_basic_unencoded', 'clientId')
   }
   return {
     auth: { method, clientId, clientSecret: value.clientSecret },
@@ -353,26 +364,85 @@ const clientAuth = (value: {
 }
 
 /**
- * Parsed settings per distinct settings value: a tenant's settings are parsed (and its private
- * key read) once, not on every run. Bounded; failures are not kept.
+ * The Connection field: a connection name, `default` when empty. Its value may come from a data
+ * point (e.g. the patient's hospital), so it is checked at run time.
+ */
+export const connectionName: ValueParser<string> = (value) => {
+  const name = optionalFieldText(value) ?? DEFAULT_CONNECTION
+  if (!isConnectionName(name)) throw new InputProblem(NAME_RULE)
+  return name
+}
+
+/**
+ * Parsed connections per distinct settings value: a connection's settings are parsed (and its
+ * private key read) once, not on every run. Bounded; failures are not kept.
  */
 const MAX_CACHED_SETTINGS = 100
 const settingsCache = new LRUCache<string, OAuthApiSettings>({ max: MAX_CACHED_SETTINGS })
 
-/** Settings at fault end the run in MISSING_SETTINGS, naming the setting. */
-export const parseSettings = (raw: unknown): OAuthApiSettings => {
-  const key = cacheKeyOf(raw)
+/**
+ * The settings of the connection a step uses (`connection`: the Connection field's value; empty
+ * or `default` for the flat settings). Only that connection is read and validated. Settings at
+ * fault end the run in MISSING_SETTINGS naming the setting — `connections.<name>.<key>` inside a
+ * named connection; an unknown name in WRONG_INPUT naming the Connection field.
+ */
+export const parseSettings = (raw: unknown, connection?: unknown): OAuthApiSettings => {
+  const name = connectionNameOf(connection)
+  const flat = (raw ?? {}) as Record<string, unknown>
+  const key = cacheKeyOf(name, name === DEFAULT_CONNECTION ? flat : flat.connections)
   const cached = key !== undefined ? settingsCache.get(key) : undefined
   if (cached !== undefined) return cached
-  const parsed = parseInput(SettingsValidationSchema, raw, 'setting')
+  const parsed =
+    name === DEFAULT_CONNECTION
+      ? parseInput(SettingsValidationSchema, raw, 'setting')
+      : parseNamed(name, flat.connections)
   if (key !== undefined) settingsCache.set(key, parsed)
   return parsed
 }
 
-/** Settings are an object of strings; anything that cannot be JSON is parsed without a cache. */
-const cacheKeyOf = (raw: unknown): string | undefined => {
+const connectionNameOf = (connection: unknown): string => {
   try {
-    return JSON.stringify(raw ?? {})
+    return connectionName(connection)
+  } catch (error) {
+    if (!(error instanceof InputProblem)) throw error
+    throw new InputFailure('field', [{ key: 'connection', problem: error.message }])
+  }
+}
+
+/** A named connection's entry, parsed with the same rules; issues name connections.<name>.<key>. */
+const parseNamed = (name: string, connections: unknown): OAuthApiSettings => {
+  const entry = connectionEntry(connections, name)
+  try {
+    return parseInput(connectionSchema(name), asSettingsText(entry), 'setting')
+  } catch (error) {
+    if (!(error instanceof InputFailure)) throw error
+    throw new InputFailure(
+      'setting',
+      error.issues.map((issue) => ({ ...issue, key: `connections.${name}.${issue.key}` })),
+    )
+  }
+}
+
+/**
+ * A connection entry's values as settings are: text. JSON numbers and booleans are read as their
+ * text (`"timeoutSeconds": 60` is "60"); anything else is left for the schema to refuse.
+ */
+const asSettingsText = (entry: Record<string, unknown>): Record<string, unknown> => {
+  // No prototype: an entry's "__proto__" key stays a key like any other.
+  const values = Object.create(null) as Record<string, unknown>
+  for (const [key, value] of Object.entries(entry)) {
+    values[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+  }
+  return values
+}
+
+/**
+ * The cache's key: the connection's name and its settings (the flat settings, or the text of
+ * `connections`); anything that cannot be JSON is parsed without a cache.
+ */
+const cacheKeyOf = (name: string, settingsValue: unknown): string | undefined => {
+  try {
+    return JSON.stringify([name, settingsValue ?? {}])
   } catch {
     return undefined
   }

@@ -220,6 +220,7 @@ describe('the CLI', () => {
       ['renewOnStatus', 'text', false],
       ['headers', 'json', false],
       ['failOnGraphqlErrors', 'boolean', false],
+      ['connection', 'text', false],
     ])
     expect(description.dataPoints).toEqual([
       { key: 'data', valueType: 'json' },

@@ -230,7 +230,7 @@ describe('tokenDataPoints = reference', () => {
     expect(call.dataPoints.statusCode).toBe('200')
     expect(call.dataPoints.accessToken).toMatch(REFERENCE)
     expect(call.events[0].text.en).toContain(
-      '(another server or a restart, other settings, or its token expired)',
+      '(another server or a restart, other settings or another connection, or its token expired)',
     )
   })
 })

@@ -1164,7 +1164,7 @@ describe('authenticatedApiCall: token references (tokenDataPoints = reference)',
     expect(run.outcome).toBe('complete')
     expect(tokens.requests()).toBe(1)
     expect(run.events[0].text.en).toContain(
-      'the token reference is not known here (another server or a restart, other settings, or its token expired), so a token was obtained from the settings: new token fetched',
+      'the token reference is not known here (another server or a restart, other settings or another connection, or its token expired), so a token was obtained from the settings: new token fetched',
     )
     // Token mode: the data point holds the token obtained.
     expect(run.dataPoints.accessToken).toBe(tokens.issued[0])

@@ -40,7 +40,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     onEvent: onEventSafely(
       'authenticatedApiCall',
       async ({ payload, redactor, helpers, startStep }) => {
-        const settings = parseSettings(payload.settings)
+        const settings = parseSettings(payload.settings, payload.fields?.connection)
         const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
         const plan = buildApiRequest(input, settings.apiBase)
         const step = startStep(settings, helpers)

@@ -42,7 +42,7 @@ export const authenticatedGraphqlRequest: Action<
   onEvent: onEventSafely(
     'authenticatedGraphqlRequest',
     async ({ payload, redactor, startStep }) => {
-      const settings = parseSettings(payload.settings)
+      const settings = parseSettings(payload.settings, payload.fields?.connection)
       const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
       const call = graphqlCall(
         {

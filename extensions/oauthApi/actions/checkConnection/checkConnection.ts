@@ -42,7 +42,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
   previewable: true,
   supports_automated_retries: false,
   onEvent: onEventSafely('checkConnection', async ({ payload, startStep }) => {
-    const settings = parseSettings(payload.settings)
+    const settings = parseSettings(payload.settings, payload.fields?.connection)
     const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
     const plan =
       input.path === undefined
@@ -56,7 +56,9 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
     const tokenUrl =
       client.endpoint.kind === 'url'
         ? client.endpoint.url
-        : await discoverTokenEndpoint(client.endpoint.issuer, step, { fresh: true })
+        : await discoverTokenEndpoint(client.endpoint.issuer, client.connection, step, {
+            fresh: true,
+          })
     const { token, skewSeconds } = await freshToken(client, tokenUrl, step)
     const shape = readTokenShape(token.accessToken)
     const apiStatusCode =

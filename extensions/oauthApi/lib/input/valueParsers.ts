@@ -24,13 +24,6 @@ export const requiredText: ValueParser<string> = (value) =>
 export const optionalFieldText: ValueParser<string | undefined> = (value) =>
   value === null ? undefined : optionalText(value)
 
-/** A secret is taken as it is (spaces may belong to it); only '' means "not set". */
-export const optionalSecret: ValueParser<string | undefined> = (value) => {
-  if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string') return problem(`must be text, not ${typeName(value)}`)
-  return value
-}
-
 export const oneOf =
   <T extends string>(values: readonly T[], fallback: T): ValueParser<T> =>
   (value) => {

@@ -33,8 +33,17 @@ export type ClientAuth =
 /** Where tokens come from: a token URL, or an issuer whose metadata names it. */
 export type TokenEndpoint = { kind: 'url'; url: URL } | { kind: 'issuer'; issuer: URL }
 
-/** Everything a token request depends on; the token cache's key is made from all of it. */
+/**
+ * Everything a token request depends on, and the connection it is for; the token cache's key is
+ * made from all of it.
+ */
 export interface TokenClient {
+  /**
+   * The named connection (settings.ts) these tokens are for, with its API base URL: tokens,
+   * single-flight, references, discovery and the rate limit are kept apart per connection, so
+   * that a token obtained for one connection is never sent to another's API.
+   */
+  connection: string
   endpoint: TokenEndpoint
   auth: ClientAuth
   scope: string | undefined
@@ -69,6 +78,7 @@ const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): stri
   const { auth, endpoint } = client
   return sha256(
     JSON.stringify([
+      client.connection,
       endpoint.kind === 'url' ? endpoint.url.href : `issuer:${endpoint.issuer.href}`,
       auth.clientId,
       credentialDigest,

@@ -1,6 +1,7 @@
 import { clearRateSchedules } from '../rate/requestRate'
 import { metadataCache } from './discovery'
 import { tokenCache } from './obtainAccessToken'
+import { clearTokenOrigins } from './tokenOrigins'
 import { clearTokenReferences } from './tokenReferences'
 
 /** For tests and the benchmark: start from cold caches (and no rate-limit schedule). */
@@ -9,4 +10,5 @@ export const clearCaches = (): void => {
   metadataCache.clear()
   clearRateSchedules()
   clearTokenReferences()
+  clearTokenOrigins()
 }

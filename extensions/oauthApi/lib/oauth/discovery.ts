@@ -21,15 +21,21 @@ const METADATA_REUSE_MS = 3_600_000
 const MAX_METADATA_BYTES = 1024 * 1024
 const MAX_CACHED_METADATA = 100
 
+interface MetadataLoad {
+  issuer: URL
+  step: StepContext
+}
+
 /**
- * The metadata found by discovery, per issuer: bounded, reused for an hour, loaded once for all
- * concurrent runs (single-flight), failures never kept.
+ * The metadata found by discovery, per connection and issuer (TokenClient.connection: each
+ * connection discovers for itself): bounded, reused for an hour, loaded once for all concurrent
+ * runs (single-flight), failures never kept.
  */
-export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, StepContext>({
+export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, MetadataLoad>({
   max: MAX_CACHED_METADATA,
   ttl: METADATA_REUSE_MS,
   ignoreFetchAbort: true,
-  fetchMethod: (issuer, _stale, { context }) => fetchMetadata(new URL(issuer), context),
+  fetchMethod: (_key, _stale, { context }) => fetchMetadata(context.issuer, context.step),
 })
 
 interface Candidate {
@@ -47,16 +53,18 @@ interface Candidate {
  */
 export const discoverTokenEndpoint = async (
   issuer: URL,
+  connection: string,
   step: StepContext,
   options: { fresh?: boolean } = {},
 ): Promise<URL> => {
+  const key = JSON.stringify([connection, issuer.href])
   // fresh: read the metadata now, neither from the cache nor into it (a connection check).
-  const cached = options.fresh === true ? undefined : metadataCache.get(issuer.href)
+  const cached = options.fresh === true ? undefined : metadataCache.get(key)
   if (cached !== undefined) return cached.tokenEndpoint
   const metadata = await raceDeadline(
     options.fresh === true
       ? fetchMetadata(issuer, step)
-      : metadataCache.forceFetch(issuer.href, { context: step }),
+      : metadataCache.forceFetch(key, { context: { issuer, step } }),
     step.deadline,
     () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
   )

@@ -7,6 +7,7 @@ import { discoverTokenEndpoint } from './discovery'
 import { requestToken } from './requestToken'
 import type { TokenClient } from './TokenClient'
 import { reusableUntilMs } from './tokenLifetime'
+import { recordTokenOrigin } from './tokenOrigins'
 import type { TokenSet } from './tokenResponse'
 
 /** Where a token came from: the cache, this run's request, or a concurrent run's request. */
@@ -45,9 +46,10 @@ export const tokenCache = new LRUCache<string, TokenSet, TokenLoad>({
     const tokenUrl =
       client.endpoint.kind === 'url'
         ? client.endpoint.url
-        : await discoverTokenEndpoint(client.endpoint.issuer, step)
+        : await discoverTokenEndpoint(client.endpoint.issuer, client.connection, step)
     const obtainedAtMs = Date.now()
     const token = await requestToken(client, tokenUrl, step)
+    recordTokenOrigin(token.accessToken, client.connection, token.expiresAtMs)
     // Each token is kept until its own renewal margin; at least 1 ms, as 0 would mean "forever".
     options.ttl = Math.max(1, reusableUntilMs(token.expiresAtMs, obtainedAtMs) - Date.now())
     return token

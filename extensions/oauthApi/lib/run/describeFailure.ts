@@ -50,13 +50,18 @@ export interface FailureDescription {
   expected: boolean
 }
 
+/** The flat settings' connection: its settings are named by their own keys. */
+const DEFAULT_CONNECTION = 'default'
+
 /**
  * Turns anything thrown inside a handler into a code, a category and a message that names the
  * setting or field at fault. Only this project's own failures are described by their text; any
  * other error is a bug of ours and is described by its class name alone, as its message could
- * hold a secret (e.g. a raw HTTP-client error).
+ * hold a secret (e.g. a raw HTTP-client error). `connection`: the named connection the step
+ * used, once its settings were read: a setting found at fault while the step ran (the issuer's
+ * discovery, the rate limit) is then named `connections.<name>.<key>`, as the schema's issues are.
  */
-export const describeFailure = (error: unknown): FailureDescription => {
+export const describeFailure = (error: unknown, connection?: string): FailureDescription => {
   if (error instanceof InputFailure) {
     const kind = error.kind === 'setting' ? 'Setting' : 'Field'
     const message = error.issues
@@ -70,7 +75,7 @@ export const describeFailure = (error: unknown): FailureDescription => {
       subject === undefined
         ? error.detail
         : 'setting' in subject
-          ? `Setting "${subject.setting}": ${error.detail}`
+          ? `Setting "${settingName(subject.setting, connection)}": ${error.detail}`
           : `Field "${subject.field}": ${error.detail}`
     return described(error.code, message)
   }
@@ -83,6 +88,11 @@ export const describeFailure = (error: unknown): FailureDescription => {
     expected: false,
   }
 }
+
+const settingName = (key: string, connection: string | undefined): string =>
+  connection === undefined || connection === DEFAULT_CONNECTION
+    ? key
+    : `connections.${connection}.${key}`
 
 const described = (code: FailureCode, message: string): FailureDescription => ({
   code,

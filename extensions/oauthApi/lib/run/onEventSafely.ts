@@ -64,7 +64,7 @@ export const onEventSafely =
       outcome = await work({ payload, redactor, helpers, startStep: steps.startStep })
     } catch (error) {
       steps.end()
-      const failure = describeFailure(error)
+      const failure = describeFailure(error, steps.connection())
       const message = redactor.scrub(failure.message)
       log({ category: failure.category, code: failure.code, expected: failure.expected }, message)
       await settle(() => onError({ events: [errorEvent(failure.category, message)] }), log)
