@@ -1,7 +1,10 @@
 import type { Setting } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
+import { apiAccess, type ApiAccess } from './lib/api/apiAccess'
+import { apiHeaderValues, apiHeaders } from './lib/api/apiHeaders'
 import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
+import { tokenHeader, tokenPlacement, tokenQueryParameter } from './lib/api/tokenPlacement'
 import { endpointUrlProblem } from './lib/http/transportPolicy'
 import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
 import { parseInput } from './lib/input/parseInput'
@@ -15,6 +18,14 @@ import {
   requiredText,
 } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
+import {
+  expiresAtPath,
+  expiresInPath,
+  tokenDialect,
+  tokenLifetimeSeconds,
+  tokenPath,
+  tokenRequestFormat,
+} from './lib/oauth/dialect'
 import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
@@ -171,6 +182,70 @@ export const settings = {
     description:
       'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
   },
+  tokenPath: {
+    key: 'tokenPath',
+    label: 'Token path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token is in the token response: a dotted path of member names, e.g. "data.token" or "idToken". Default "access_token" (RFC 6749 §5.1).',
+  },
+  expiresInPath: {
+    key: 'expiresInPath',
+    label: 'Lifetime path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token\'s lifetime in seconds is in the token response: a dotted path, default "expires_in". A number or a numeric string ("3600") is accepted.',
+  },
+  expiresAtPath: {
+    key: 'expiresAtPath',
+    label: 'Expiry path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional: where an absolute expiry is in the token response (an ISO 8601 date-time with a time zone, or epoch seconds; 1e11 and more are read as epoch milliseconds), used when the response gives no lifetime.',
+  },
+  tokenLifetimeSeconds: {
+    key: 'tokenLifetimeSeconds',
+    label: 'Token lifetime (seconds)',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, 1 to 31536000: the lifetime to assume when the token response gives none and the token is not a JWT with "exp" (e.g. Salesforce). Without it such a token is reused for at most 5 minutes. An API answer of 401 renews the token in every case.',
+  },
+  tokenHeader: {
+    key: 'tokenHeader',
+    label: 'Token header',
+    obfuscated: false,
+    required: false,
+    description:
+      'How the token is sent to the API: a header line with {token}, default "Authorization: Bearer {token}" (RFC 6750 §2.1); e.g. "Authorization: Token token={token}", "Authorization: {token}", "X-Access-Token: {token}". With another template, token types other than Bearer are accepted.',
+  },
+  tokenQueryParameter: {
+    key: 'tokenQueryParameter',
+    label: 'Token query parameter',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, a last resort (RFC 6750 §2.3; URLs end up in logs): send the token as this query parameter, e.g. access_token, instead of a header. Not together with Token header. The token is scrubbed from every URL the step reports and only sent under the API base URL.',
+  },
+  apiHeaders: {
+    key: 'apiHeaders',
+    label: 'API headers',
+    obfuscated: true,
+    required: false,
+    description:
+      'Optional: a JSON object of headers sent with every API request (every page, retry and repeat after a token renewal), never with token requests and never outside the API base URL, e.g. {"x-api-key":"…"}. Values are treated as secrets. A step\'s own Headers field wins over an entry of the same name. May not set Host, Content-Length, Transfer-Encoding or the token header.',
+  },
+  tokenRequestFormat: {
+    key: 'tokenRequestFormat',
+    label: 'Token request format',
+    obfuscated: false,
+    required: false,
+    description:
+      '"form" (default; application/x-www-form-urlencoded, RFC 6749 §4.4.2) or "json": the token request\'s parameters (grant type, scope, audience, resource, extra parameters, and with client_secret_post the client id and secret) as one JSON object, for token endpoints that take only JSON.',
+  },
 } satisfies Record<string, Setting>
 
 export type SettingKey = keyof typeof settings
@@ -241,6 +316,8 @@ export interface OAuthApiSettings {
   requestRate: RequestRate | undefined
   /** What the accessToken data points hold: the token, or a reference to it. */
   tokenDataPoints: TokenDataPointMode
+  /** Where the token goes in API requests, and the fixed headers beside it. */
+  apiAccess: ApiAccess
 }
 
 export const SettingsValidationSchema = objectOfParsers(
@@ -264,6 +341,14 @@ export const SettingsValidationSchema = objectOfParsers(
     // Settings are text: anything else (null too) is refused by optionalText.
     maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
     tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
+    tokenPath,
+    expiresInPath,
+    expiresAtPath,
+    tokenLifetimeSeconds: (value) => tokenLifetimeSeconds(optionalText(value)),
+    tokenHeader,
+    tokenQueryParameter,
+    apiHeaders,
+    tokenRequestFormat,
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
     const endpoint: TokenEndpoint | undefined =
@@ -276,6 +361,8 @@ export const SettingsValidationSchema = objectOfParsers(
       throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
     }
     const { auth, credential } = clientAuth(value)
+    const placement = tokenPlacement(value.tokenHeader, value.tokenQueryParameter)
+    const access = apiAccess(placement, value.apiHeaders)
     const client = tokenClient(
       {
         endpoint,
@@ -284,6 +371,16 @@ export const SettingsValidationSchema = objectOfParsers(
         audience: value.audience,
         resource: value.resource,
         extraParams: value.extraTokenParams,
+        dialect: tokenDialect(
+          {
+            tokenPath: value.tokenPath,
+            expiresInPath: value.expiresInPath,
+            expiresAtPath: value.expiresAtPath,
+            lifetimeSeconds: value.tokenLifetimeSeconds,
+            requestFormat: value.tokenRequestFormat,
+          },
+          placement.kind === 'header' && placement.isDefault,
+        ),
       },
       credential,
     )
@@ -293,12 +390,13 @@ export const SettingsValidationSchema = objectOfParsers(
       apiBase,
       timeoutSeconds: value.timeoutSeconds,
       maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-      secrets: [credential],
+      secrets: [credential, ...apiHeaderValues(access.headers)],
       requestRate:
         value.maxRequestsPerMinute === undefined
           ? undefined
           : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
       tokenDataPoints: value.tokenDataPoints,
+      apiAccess: access,
     }
   },
 )

@@ -10,6 +10,7 @@ import {
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
+import { reportedUrl } from '../../lib/api/tokenPlacement'
 import { pagesJson, readPages } from '../../lib/api/paging'
 import { decodeResponseBody } from '../../lib/api/responseBody'
 import { isIdempotent } from '../../lib/http/retryPolicy'
@@ -42,7 +43,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       async ({ payload, redactor, helpers, startStep }) => {
         const settings = parseSettings(payload.settings)
         const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-        const plan = buildApiRequest(input, settings.apiBase)
+        const plan = buildApiRequest(input, settings.apiBase, settings.apiAccess)
         const step = startStep(settings, helpers)
         const call: ApiCall = {
           plan,
@@ -83,7 +84,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
             responseBody: pagesJson(pages.bodies),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
-            location: locationOf(response),
+            location: reportedUrl(locationOf(response), plan.tokenPlacement),
             pageCount: String(pages.calls.length),
             nextPageUrl: pages.nextPageUrl ?? '',
           },

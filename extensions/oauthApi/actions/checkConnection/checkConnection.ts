@@ -50,6 +50,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         : buildApiRequest(
             { method: 'GET', path: input.path, query: [], headers: [] },
             settings.apiBase,
+            settings.apiAccess,
           )
     const step = startStep(settings)
     const { client } = settings

@@ -6,3 +6,9 @@ const MAX_TOKEN_LENGTH = 16_384
 
 export const isSendableBearerToken = (token: string): boolean =>
   token.length <= MAX_TOKEN_LENGTH && B64TOKEN.test(token)
+
+/** RFC 9110 §5.5 and RFC 3986: visible ASCII goes into a header value or a URL unchanged. */
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/
+
+export const isSendableToken = (token: string): boolean =>
+  token.length <= MAX_TOKEN_LENGTH && VISIBLE_ASCII.test(token)

@@ -54,12 +54,12 @@ export const sendTokenRequest = async (
   step: StepContext,
 ): Promise<TokenExchange> => {
   const buildRequest = async (url: URL): Promise<HttpRequest> => {
-    const { form, headers } = await tokenRequestContent(client, tokenUrl, step)
+    const { body, headers } = await tokenRequestContent(client, tokenUrl, step)
     return {
       method: 'POST',
       url,
       headers,
-      body: form.toString(),
+      body,
       deadline: step.deadline,
       maxResponseBytes: step.maxResponseBytes,
     }
@@ -94,7 +94,10 @@ export const readTokenExchange = (
     )
   }
   if (response.status >= 200 && response.status < 300) {
-    const token = assertSendable(parseTokenSuccess(response, client.scope, exchanged.requestedAtMs))
+    const token = assertSendable(
+      parseTokenSuccess(response, client.scope, exchanged.requestedAtMs, client.dialect),
+      client.dialect,
+    )
     step.redactor.add(token.accessToken)
     return token
   }
@@ -116,14 +119,16 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
 }
 
 /**
- * The form and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
- * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
+ * The body and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
+ * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials — as a
+ * form (§4.4.2), or, for token endpoints that take only JSON (tokenRequestFormat "json"), the same
+ * parameters as one JSON object.
  */
 const tokenRequestContent = async (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): Promise<{ form: URLSearchParams; headers: Record<string, string> }> => {
+): Promise<{ body: string; headers: Record<string, string> }> => {
   const form = new URLSearchParams({ grant_type: 'client_credentials' })
   if (client.scope !== undefined) form.set('scope', client.scope)
   if (client.audience !== undefined) form.set('audience', client.audience)
@@ -134,7 +139,11 @@ const tokenRequestContent = async (
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
   await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
-  return { form, headers }
+  if (client.dialect.requestFormat === 'form') return { body: form.toString(), headers }
+  headers['Content-Type'] = 'application/json'
+  const params: Record<string, string> = {}
+  for (const [name, value] of form) params[name] = value
+  return { body: JSON.stringify(params), headers }
 }
 
 /** Where a refused redirect of the token endpoint went, and why it was not followed. */
