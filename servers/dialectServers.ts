@@ -76,6 +76,8 @@ export interface DialectServersOptions {
 
 export interface DialectServers {
   origin: string
+  /** The server's URL of a path, e.g. url('/api/query/echo'). */
+  url: (path: string) => string
   clientId: string
   clientSecret: string
   /** The fixed headers Dock Health and Healthie modes expect, by mode. */
@@ -356,6 +358,7 @@ export const startDialectServers = async (
   const apiBaseUrl = (mode: DialectApiMode): string => server.url(`/api/${mode}`)
   return {
     origin: server.origin,
+    url: server.url,
     clientId: CLIENT_ID,
     clientSecret,
     fixedHeaders,
