@@ -36,7 +36,7 @@ import {
   type RecordedRequest,
 } from './loopbackServer'
 
-export const DIALECT_TOKEN_ENDPOINTS = [
+const DIALECT_TOKEN_ENDPOINTS = [
   'salesforce',
   'bcda',
   'nested',
@@ -44,9 +44,9 @@ export const DIALECT_TOKEN_ENDPOINTS = [
   'json',
   'typed',
 ] as const
-export type DialectTokenEndpoint = (typeof DIALECT_TOKEN_ENDPOINTS)[number]
+type DialectTokenEndpoint = (typeof DIALECT_TOKEN_ENDPOINTS)[number]
 
-export const DIALECT_API_MODES = [
+const DIALECT_API_MODES = [
   'bearer',
   'freshsales',
   'stedi',

@@ -10,7 +10,7 @@ import { isHeaderName, isSendableHeaderValue } from './tokenPlacement'
  */
 export type ApiHeaders = ReadonlyMap<string, readonly [name: string, value: string]>
 
-export const NO_API_HEADERS: ApiHeaders = new Map()
+export const NO_API_HEADERS: ReadonlyMap<string, readonly [string, string]> = new Map()
 
 /** Framing is the HTTP client's (RFC 9112 §6); hop-by-hop headers are not the API's. */
 const FORBIDDEN: ReadonlySet<string> = new Set([

@@ -20,7 +20,7 @@ export type TokenPlacement =
     }
   | { kind: 'query'; parameter: string }
 
-export const DEFAULT_TOKEN_HEADER = 'Authorization: Bearer {token}'
+const DEFAULT_TOKEN_HEADER = 'Authorization: Bearer {token}'
 
 export const BEARER_PLACEMENT: TokenPlacement = {
   kind: 'header',
@@ -154,7 +154,7 @@ export const placeToken = (
  * A URL the step reports (a Location, a next link), or sends the token to, without the token's
  * query parameter: a copy, the rest of the query as it was.
  */
-export const withoutTokenParameter = (url: URL, placement: TokenPlacement): URL => {
+const withoutTokenParameter = (url: URL, placement: TokenPlacement): URL => {
   const copy = new URL(url.href)
   if (placement.kind !== 'query' || copy.search === '') return copy
   const kept = copy.search

@@ -27,15 +27,15 @@ export interface TokenDialect {
   bearerOnly: boolean
 }
 
-export const TOKEN_REQUEST_FORMATS = ['form', 'json'] as const
-export type TokenRequestFormat = (typeof TOKEN_REQUEST_FORMATS)[number]
+const TOKEN_REQUEST_FORMATS = ['form', 'json'] as const
+type TokenRequestFormat = (typeof TOKEN_REQUEST_FORMATS)[number]
 
 /** Where the lifetime of a token came from (Check OAuth connection reports it). */
 export type LifetimeSource =
   'expiresIn' | 'expiresAt' | 'jwtExp' | 'tokenLifetimeSeconds' | 'unknown'
 
-export const DEFAULT_TOKEN_PATH = 'access_token'
-export const DEFAULT_EXPIRES_IN_PATH = 'expires_in'
+const DEFAULT_TOKEN_PATH = 'access_token'
+const DEFAULT_EXPIRES_IN_PATH = 'expires_in'
 
 export const RFC6749_DIALECT: TokenDialect = {
   tokenPath: [DEFAULT_TOKEN_PATH],
