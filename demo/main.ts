@@ -6,6 +6,7 @@ import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
 import { GRAPHQL_PATH } from '../servers/graphqlApi'
 import { startLocalServers } from '../servers/startLocalServers'
+import { runDialects } from './dialects'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
 
@@ -49,7 +50,10 @@ const main = async (): Promise<number> => {
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; ${tokenRequests} token request(s), ${apiRequests} API request(s).`,
     )
-    return 0
+    const dialects = await runDialects(extensions, servers.dialects)
+    console.log('Vendor dialects (servers/dialectServers.ts), checked with Check OAuth connection:')
+    for (const line of dialects) console.log(`  ${line.ok ? '✓' : '✗'} ${line.text}`)
+    return dialects.every((line) => line.ok) ? 0 : 1
   } finally {
     await servers.stop()
   }
