@@ -35,10 +35,11 @@ export interface TokenExchange {
 }
 
 /**
- * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request with
- * grant_type=client_credentials (and scope, audience, resource and any extra parameters) to the
- * token endpoint, authenticating the client by its configured method, and reads the §5.1
- * response or the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
+ * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request (or, in the JSON
+ * dialect, a JSON object) with grant_type=client_credentials (and scope, audience, resource and
+ * any extra parameters) to the token endpoint, authenticating the client by its configured
+ * method, and reads the §5.1 response (in the client's dialect: see dialect.ts) or the §5.2
+ * error. Token requests are safe to repeat, so 429/5xx are retried.
  */
 export const requestToken = async (
   client: TokenClient,
