@@ -220,7 +220,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'How the token is sent to the API: a header line with {token}, default "Authorization: Bearer {token}" (RFC 6750 §2.1); e.g. "Authorization: Token token={token}", "Authorization: {token}", "X-Access-Token: {token}". With another template, token types other than Bearer are accepted.',
+      'How the token is sent to the API: a header line with {token}, default "Authorization: Bearer {token}" (RFC 6750 §2.1); e.g. "Authorization: Token token={token}", "Authorization: {token}", "X-Access-Token: {token}". With another template, token types other than Bearer are accepted. {token} must appear exactly once; the name must be a valid header name (not Host, Content-Length, Content-Type, Accept or another framing header) and the line has no CR/LF.',
   },
   tokenQueryParameter: {
     key: 'tokenQueryParameter',
