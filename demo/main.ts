@@ -8,6 +8,7 @@ import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
 import { GRAPHQL_PATH } from '../servers/graphqlApi'
 import { SECOND_API_AUDIENCE, startLocalServers } from '../servers/startLocalServers'
+import { runDialects } from './dialects'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
 
@@ -63,7 +64,10 @@ const main = async (): Promise<number> => {
     console.log(
       `Round trip complete in ${seconds} s: ${statuses.join(', ')}; default connection: ${main.tokenRequests} token request(s), ${main.apiRequests} API request(s); "${OTHER_CONNECTION}": ${other.tokenRequests} token request(s), ${other.apiRequests} API request(s), each token to its own API.`,
     )
-    return 0
+    const dialects = await runDialects(extensions, servers.dialects)
+    console.log('Vendor dialects (servers/dialectServers.ts), checked with Check OAuth connection:')
+    for (const line of dialects) console.log(`  ${line.ok ? '✓' : '✗'} ${line.text}`)
+    return dialects.every((line) => line.ok) ? 0 : 1
   } finally {
     await Promise.all([servers.stop(), lab.stop()])
   }

@@ -46,6 +46,12 @@ function printSettings(servers: LocalServers, lab: LocalServers): void {
   console.log(shellAssignments(basic))
   console.log('\nSettings for the other clients:')
   console.log(JSON.stringify(otherClientsSettings(servers), null, 2))
+  console.log('\nVendor dialects (servers/dialectServers.ts), e.g. a Salesforce-shaped token for a')
+  console.log('Dock Health-like API (fixed headers beside the token):')
+  const dialect = servers.dialects.settingsFor('salesforce', 'dock', {
+    tokenLifetimeSeconds: '7200',
+  })
+  console.log(JSON.stringify(dialect, null, 2))
   console.log('\nRunning. Press Ctrl+C to stop.')
 }
 

@@ -1,8 +1,9 @@
 // Real local servers for the demo, the end-to-end tests and `npm run servers`:
 // - an OAuth 2.0 authorization server (oidc-provider, in a child process) issuing JWT access
 //   tokens (RFC 9068) with the client credentials grant (RFC 6749 §4.4);
-// - a FHIR-flavoured sample API protected by those bearer tokens (RFC 6750).
-// Both listen on free ports on 127.0.0.1.
+// - a FHIR-flavoured sample API protected by those bearer tokens (RFC 6750);
+// - token endpoints and an API in vendor dialects (servers/dialectServers.ts).
+// All listen on free ports on 127.0.0.1.
 
 import {
   startAuthorizationServer,
@@ -17,6 +18,7 @@ import {
   type ClientName,
   type LocalClients,
 } from './clients'
+import { startDialectServers, type DialectServers } from './dialectServers'
 import { READ_SCOPE, startProtectedApi, WRITE_SCOPE, type ProtectedApi } from './protectedApi'
 
 export interface LocalServersOptions {
@@ -63,6 +65,8 @@ export interface LocalServers {
    * privateKeyId and signingAlgorithm instead of clientSecret.
    */
   settingsFor(client: keyof LocalServers['clients']): Record<string, string>
+  /** Token endpoints and an API in vendor dialects (Salesforce, BCDA, Freshsales, Dock Health…). */
+  dialects: DialectServers
   stats(): Promise<{
     tokenRequests: number
     apiRequests: number
@@ -110,10 +114,18 @@ function settingsFactory(clients: LocalClients, tokenUrl: string, apiBaseUrl: st
   }
 }
 
-function stopper(authorizationServer: AuthorizationServerProcess, api: ProtectedApi) {
+function stopper(
+  authorizationServer: AuthorizationServerProcess,
+  api: ProtectedApi,
+  dialects: DialectServers,
+) {
   let stopping: Promise<void> | undefined
   const stopBoth = async () => {
-    const results = await Promise.allSettled([authorizationServer.stop(), api.close()])
+    const results = await Promise.allSettled([
+      authorizationServer.stop(),
+      api.close(),
+      dialects.close(),
+    ])
     const failure = results.find((result) => result.status === 'rejected')
     if (failure) throw failure.reason
   }
@@ -150,6 +162,10 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     await authorizationServer.stop()
     throw error
   }
+  const dialects = await startDialectServers().catch(async (error: unknown) => {
+    await Promise.allSettled([authorizationServer.stop(), api.close()])
+    throw error
+  })
 
   return {
     issuer: authorizationServer.issuer,
@@ -169,6 +185,7 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
         grants,
       }
     },
-    stop: stopper(authorizationServer, api),
+    dialects,
+    stop: stopper(authorizationServer, api, dialects),
   }
 }

@@ -2,7 +2,15 @@ import type { Setting } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
 import { z, type ZodTypeAny } from 'zod'
+import { apiAccess, type ApiAccess } from './lib/api/apiAccess'
+import { apiHeaderValues, apiHeaders } from './lib/api/apiHeaders'
 import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
+import {
+  tokenHeader,
+  tokenPlacement,
+  tokenQueryParameter,
+  type TokenPlacement,
+} from './lib/api/tokenPlacement'
 import { InputProblem, type ValueParser } from './lib/input/objectOfParsers'
 import { parseInput } from './lib/input/parseInput'
 import {
@@ -20,14 +28,23 @@ import {
   optionalSecret,
   optionalText,
   optionalWholeNumber,
+  readBy,
   requiredEndpointUrl,
   requiredText,
 } from './lib/input/settingValues'
 import { optionalFieldText } from './lib/input/valueParsers'
 import { readPrivateKey } from './lib/oauth/clientAssertion'
+import {
+  expiresAtPath,
+  expiresInPath,
+  TOKEN_REQUEST_FORMATS,
+  tokenDialect,
+  tokenPath,
+} from './lib/oauth/dialect'
 import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
+import { MAX_TOKEN_LIFETIME_MS } from './lib/oauth/tokenLifetime'
 import {
   CLIENT_AUTH_METHODS,
   SIGNING_ALGORITHMS,
@@ -184,6 +201,70 @@ export const settings = {
     description:
       'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
   },
+  tokenPath: {
+    key: 'tokenPath',
+    label: 'Token path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token is in the token response: a dotted path of member names, e.g. "data.token" or "idToken". Default "access_token" (RFC 6749 §5.1).',
+  },
+  expiresInPath: {
+    key: 'expiresInPath',
+    label: 'Lifetime path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token\'s lifetime in seconds is in the token response: a dotted path, default "expires_in". A number or a numeric string ("3600") is accepted.',
+  },
+  expiresAtPath: {
+    key: 'expiresAtPath',
+    label: 'Expiry path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional: where an absolute expiry is in the token response (an ISO 8601 date-time with a time zone, or epoch seconds; 1e11 and more are read as epoch milliseconds), used when the response gives no lifetime.',
+  },
+  tokenLifetimeSeconds: {
+    key: 'tokenLifetimeSeconds',
+    label: 'Token lifetime (seconds)',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, 1 to 31536000: the lifetime to assume when the token response gives none and the token is not a JWT with "exp" (e.g. Salesforce). Without it such a token is reused for at most 5 minutes. An API answer of 401 renews the token in every case.',
+  },
+  tokenHeader: {
+    key: 'tokenHeader',
+    label: 'Token header',
+    obfuscated: false,
+    required: false,
+    description:
+      'How the token is sent to the API: a header line with {token}, default "Authorization: Bearer {token}" (RFC 6750 §2.1); e.g. "Authorization: Token token={token}", "Authorization: {token}", "X-Access-Token: {token}". With another template, token types other than Bearer are accepted. {token} must appear exactly once; the name must be a valid header name (not Host, Content-Length, Content-Type, Accept or another framing header) and the line has no CR/LF.',
+  },
+  tokenQueryParameter: {
+    key: 'tokenQueryParameter',
+    label: 'Token query parameter',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, a last resort (RFC 6750 §2.3; URLs end up in logs): send the token as this query parameter, e.g. access_token, instead of a header. Not together with Token header. The token is scrubbed from every URL the step reports and only sent under the API base URL.',
+  },
+  apiHeaders: {
+    key: 'apiHeaders',
+    label: 'API headers',
+    obfuscated: true,
+    required: false,
+    description:
+      'Optional: a JSON object of headers sent with every API request (every page, retry and repeat after a token renewal), never with token requests and never outside the API base URL, e.g. {"x-api-key":"…"}. Values are treated as secrets. A step\'s own Headers field wins over an entry of the same name. May not set Host, Content-Length, Transfer-Encoding or the token header.',
+  },
+  tokenRequestFormat: {
+    key: 'tokenRequestFormat',
+    label: 'Token request format',
+    obfuscated: false,
+    required: false,
+    description:
+      '"form" (default; application/x-www-form-urlencoded, RFC 6749 §4.4.2) or "json": the token request\'s parameters (grant type, scope, audience, resource, extra parameters, and with client_secret_post the client id and secret) as one JSON object, for token endpoints that take only JSON.',
+  },
   connections: {
     key: 'connections',
     label: 'Named connections',
@@ -228,6 +309,15 @@ const CONNECTION_SHAPE = {
   maxResponseSizeMB: numberInRange(10, 0.001, 100),
   maxRequestsPerMinute: optionalWholeNumber(1, 100_000),
   tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
+  tokenPath: readBy(tokenPath),
+  expiresInPath: readBy(expiresInPath),
+  expiresAtPath: readBy(expiresAtPath),
+  /** 1 s to a year: a longer lifetime would be treated as unknown anyway (MAX_TOKEN_LIFETIME_MS). */
+  tokenLifetimeSeconds: optionalWholeNumber(1, MAX_TOKEN_LIFETIME_MS / 1000),
+  tokenHeader: readBy(tokenHeader),
+  tokenQueryParameter: readBy(tokenQueryParameter),
+  apiHeaders: readBy(apiHeaders),
+  tokenRequestFormat: oneOf(TOKEN_REQUEST_FORMATS, 'form'),
 } satisfies Record<ConnectionSettingKey, ZodTypeAny>
 
 type ConnectionValues = z.output<z.ZodObject<typeof CONNECTION_SHAPE>>
@@ -246,6 +336,8 @@ export interface OAuthApiSettings {
   requestRate: RequestRate | undefined
   /** What the accessToken data points hold: the token, or a reference to it. */
   tokenDataPoints: TokenDataPointMode
+  /** Where the token goes in API requests, and the fixed headers beside it. */
+  apiAccess: ApiAccess
 }
 
 /** Thrown by buildConnection for the key at fault; the schema makes it an issue. */
@@ -292,6 +384,8 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
   }
   const { auth, credential } = clientAuth(value)
   const apiBase = parseApiBase(value.apiBaseUrl.href)
+  const placement = placementOf(value)
+  const access = apiAccessOf(placement, value)
   const client = tokenClient(
     {
       // Tokens of one connection go to its API base URL only.
@@ -302,6 +396,16 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
       audience: value.audience,
       resource: value.resource,
       extraParams: value.extraTokenParams,
+      dialect: tokenDialect(
+        {
+          tokenPath: value.tokenPath,
+          expiresInPath: value.expiresInPath,
+          expiresAtPath: value.expiresAtPath,
+          lifetimeSeconds: value.tokenLifetimeSeconds,
+          requestFormat: value.tokenRequestFormat,
+        },
+        placement.kind === 'header' && placement.isDefault,
+      ),
     },
     credential,
   )
@@ -311,12 +415,33 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
     apiBase,
     timeoutSeconds: value.timeoutSeconds,
     maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-    secrets: [credential],
+    secrets: [credential, ...apiHeaderValues(access.headers)],
     requestRate:
       value.maxRequestsPerMinute === undefined
         ? undefined
         : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
     tokenDataPoints: value.tokenDataPoints,
+    apiAccess: access,
+  }
+}
+
+/** Where the token goes; a rule across tokenHeader and tokenQueryParameter names its key. */
+const placementOf = (value: ConnectionValues): TokenPlacement => {
+  try {
+    return tokenPlacement(value.tokenHeader, value.tokenQueryParameter)
+  } catch (error) {
+    if (error instanceof InputProblem) throw new KeyProblem(error.message, 'tokenQueryParameter')
+    throw error
+  }
+}
+
+/** The fixed API headers beside the token; they may not set the token's own header. */
+const apiAccessOf = (placement: TokenPlacement, value: ConnectionValues): ApiAccess => {
+  try {
+    return apiAccess(placement, value.apiHeaders)
+  } catch (error) {
+    if (error instanceof InputProblem) throw new KeyProblem(error.message, 'apiHeaders')
+    throw error
   }
 }
 

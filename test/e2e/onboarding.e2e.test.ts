@@ -263,6 +263,8 @@ describe('checkConnection against oidc-provider', () => {
       scopesNotGranted: UNGRANTED_SCOPE,
       tokenFormat: 'jwt',
       apiStatusCode: '200',
+      tokenField: 'access_token',
+      lifetimeSource: 'expiresIn',
     })
     expect(Number(expiresIn)).toBeGreaterThanOrEqual(118)
     expect(Math.abs(Number(clockSkewSeconds))).toBeLessThanOrEqual(1)

@@ -56,6 +56,7 @@ export const authenticatedGraphqlRequest: Action<
           renewOnStatus: input.renewOnStatus,
         },
         settings.apiBase,
+        settings.apiAccess,
       )
       const step = startStep(settings)
       const result = await callApi(call, settings.client, settings.apiBase, step)

@@ -63,6 +63,8 @@ describe('checkConnection: what the server granted, and what the token says', ()
       scopesNotGranted: 'system/Observation.rs',
       expiresIn: '600',
       tokenFormat: 'jwt',
+      tokenField: 'access_token',
+      lifetimeSource: 'expiresIn',
     })
     const { exp, iat, ...claims } = JSON.parse(tokenClaims as string) as Record<string, unknown>
     // The shown claims only: not secret_claim, nor the header or the signature.

@@ -13,6 +13,7 @@ import {
   sendTokenRequest,
   type TokenExchange,
 } from '../../lib/oauth/requestToken'
+import { pathText } from '../../lib/oauth/dialect'
 import { readTokenShape, type TokenShape } from '../../lib/oauth/tokenClaims'
 import type { TokenClient } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted, type TokenSet } from '../../lib/oauth/tokenResponse'
@@ -50,6 +51,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         : buildApiRequest(
             { method: 'GET', path: input.path, query: [], headers: [] },
             settings.apiBase,
+            settings.apiAccess,
           )
     const step = startStep(settings)
     const { client } = settings
@@ -79,6 +81,8 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         tokenClaims: shape.format === 'jwt' ? JSON.stringify(shape.claims) : undefined,
         clockSkewSeconds: skewSeconds !== undefined ? String(skewSeconds) : undefined,
         apiStatusCode: apiStatusCode !== undefined ? String(apiStatusCode) : undefined,
+        tokenField: pathText(client.dialect.tokenPath),
+        lifetimeSource: token.lifetimeSource,
       },
       events: [
         infoEvent(
@@ -173,7 +177,7 @@ const summary = (check: {
     sentences.push(`Not granted: "${check.notGranted.join(' ')}".`)
   }
   sentences.push(
-    `${check.shape.format === 'jwt' ? 'A JWT' : 'An opaque token'}, ${check.expiresIn !== undefined ? `valid for ${check.expiresIn} s` : 'lifetime not stated by the server'}.`,
+    `${check.shape.format === 'jwt' ? 'A JWT' : 'An opaque token'} read from "${pathText(check.client.dialect.tokenPath)}", ${check.expiresIn !== undefined ? `valid for ${check.expiresIn} s (${lifetimeNote(check.client, token)})` : 'lifetime not stated by the server'}.`,
   )
   sentences.push(
     check.skewSeconds !== undefined
@@ -188,4 +192,21 @@ const summary = (check: {
     )
   }
   return sentences.join(' ')
+}
+
+/** Where the token's lifetime came from, in the event's words. */
+const lifetimeNote = (client: TokenClient, token: TokenSet): string => {
+  const { dialect } = client
+  switch (token.lifetimeSource) {
+    case 'expiresIn':
+      return `from "${pathText(dialect.expiresInPath)}"`
+    case 'expiresAt':
+      return `from the expiry at "${pathText(dialect.expiresAtPath ?? [])}"`
+    case 'jwtExp':
+      return "from the JWT's exp claim"
+    case 'tokenLifetimeSeconds':
+      return 'assumed from tokenLifetimeSeconds, as the server did not state it'
+    case 'unknown':
+      return 'unknown'
+  }
 }

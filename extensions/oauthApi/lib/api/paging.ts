@@ -6,6 +6,7 @@ import { apiHttpFailure, isSuccess } from './apiResponse'
 import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callApi'
 import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
+import { reportedUrl } from './tokenPlacement'
 import type { HttpResponse } from '../http/sendRequest'
 
 /** However many pages a designer asks for, a step reads at most this many. */
@@ -16,7 +17,10 @@ export interface Pages {
   calls: ApiCallResult[]
   /** Each page's body, decoded (see decodeResponseBody). */
   bodies: DecodedBody[]
-  /** The next link that was not followed because maxPages pages were read. */
+  /**
+   * The next link that was not followed because maxPages pages were read (without the token, if
+   * the API echoed a query token into it).
+   */
   nextPageUrl: string | undefined
 }
 
@@ -47,7 +51,7 @@ export const readPages = async (
     const next = nextPageLink(last.exchange.response, bodies[bodies.length - 1].value)
     if (next === undefined) return { calls, bodies, nextPageUrl: undefined }
     if (calls.length >= Math.min(maxPages, MAX_PAGES)) {
-      return { calls, bodies, nextPageUrl: next.href }
+      return { calls, bodies, nextPageUrl: reportedUrl(next.href, call.plan.tokenPlacement) }
     }
     const page = calls.length + 1
     const pageCall: ApiCall = {

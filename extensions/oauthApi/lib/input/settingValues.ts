@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { endpointUrlProblem } from '../http/transportPolicy'
+import { InputProblem, type ValueParser } from './objectOfParsers'
 
 /**
  * Zod schemas of single setting values. A setting is text (Studio sends strings); '' and blanks
@@ -148,3 +149,18 @@ export const jsonStringRecord = (reserved: ReadonlySet<string>, reservedReason: 
       })
       .default('{}'),
   )
+
+/**
+ * A value that only a named parser can read (a header template, a JSON object with rules per
+ * entry, a dotted path): its InputProblem becomes the issue of this key.
+ */
+export const readBy = <T>(parser: ValueParser<T>) =>
+  z.unknown().transform((value, ctx): T => {
+    try {
+      return parser(value)
+    } catch (error) {
+      if (!(error instanceof InputProblem)) throw error
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.message })
+      return z.NEVER
+    }
+  })

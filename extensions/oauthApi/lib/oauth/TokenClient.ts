@@ -1,4 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto'
+import { dialectKey, type TokenDialect } from './dialect'
 
 const SECRET_METHODS = [
   'client_secret_basic',
@@ -50,6 +51,8 @@ export interface TokenClient {
   audience: string | undefined
   resource: string | undefined
   extraParams: Readonly<Record<string, string>>
+  /** How the token endpoint is asked and its answer read (vendor dialects). */
+  dialect: TokenDialect
   /** The token cache's key (see tokenCacheKey). */
   cacheKey: string
   /** The credential's digest, for cache keys; the credential itself is never stored in a key. */
@@ -71,8 +74,10 @@ export const withScope = (client: TokenClient, scope: string | undefined): Token
     : { ...client, scope, cacheKey: tokenCacheKey({ ...client, scope }, client.credentialDigest) }
 
 /**
- * Everything that changes which token the server issues is in the key — a scope or resource left
- * out would hand one care flow another's token (the Duende.AccessTokenManagement advisory).
+ * Everything that changes which token the server issues, or how its answer is read, is in the
+ * key — a scope or resource left out would hand one care flow another's token (the
+ * Duende.AccessTokenManagement advisory); a token path or lifetime left out would reuse a token
+ * read under other rules.
  */
 const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): string => {
   const { auth, endpoint } = client
@@ -88,6 +93,7 @@ const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): stri
       client.audience,
       client.resource,
       Object.entries(client.extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      dialectKey(client.dialect),
     ]),
   )
 }

@@ -35,10 +35,11 @@ export interface TokenExchange {
 }
 
 /**
- * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request with
- * grant_type=client_credentials (and scope, audience, resource and any extra parameters) to the
- * token endpoint, authenticating the client by its configured method, and reads the §5.1
- * response or the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
+ * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request (or, in the JSON
+ * dialect, a JSON object) with grant_type=client_credentials (and scope, audience, resource and
+ * any extra parameters) to the token endpoint, authenticating the client by its configured
+ * method, and reads the §5.1 response (in the client's dialect: see dialect.ts) or the §5.2
+ * error. Token requests are safe to repeat, so 429/5xx are retried.
  */
 export const requestToken = async (
   client: TokenClient,
@@ -54,12 +55,12 @@ export const sendTokenRequest = async (
   step: StepContext,
 ): Promise<TokenExchange> => {
   const buildRequest = (url: URL): HttpRequest => {
-    const { form, headers } = tokenRequestContent(client, tokenUrl, step)
+    const { body, headers } = tokenRequestContent(client, tokenUrl, step)
     return {
       method: 'POST',
       url,
       headers,
-      body: form.toString(),
+      body,
       deadline: step.deadline,
       maxResponseBytes: step.maxResponseBytes,
     }
@@ -95,7 +96,10 @@ export const readTokenExchange = (
     )
   }
   if (response.status >= 200 && response.status < 300) {
-    const token = assertSendable(parseTokenSuccess(response, client.scope, exchanged.requestedAtMs))
+    const token = assertSendable(
+      parseTokenSuccess(response, client.scope, exchanged.requestedAtMs, client.dialect),
+      client.dialect,
+    )
     step.redactor.add(token.accessToken)
     return token
   }
@@ -117,14 +121,16 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
 }
 
 /**
- * The form and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
- * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
+ * The body and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
+ * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials — as a
+ * form (§4.4.2), or, for token endpoints that take only JSON (tokenRequestFormat "json"), the same
+ * parameters as one JSON object.
  */
 const tokenRequestContent = (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): { form: URLSearchParams; headers: Record<string, string> } => {
+): { body: string; headers: Record<string, string> } => {
   const form = new URLSearchParams({ grant_type: 'client_credentials' })
   if (client.scope !== undefined) form.set('scope', client.scope)
   if (client.audience !== undefined) form.set('audience', client.audience)
@@ -135,7 +141,11 @@ const tokenRequestContent = (
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
   authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
-  return { form, headers }
+  if (client.dialect.requestFormat === 'form') return { body: form.toString(), headers }
+  headers['Content-Type'] = 'application/json'
+  const params: Record<string, string> = {}
+  for (const [name, value] of form) params[name] = value
+  return { body: JSON.stringify(params), headers }
 }
 
 /** Where a refused redirect of the token endpoint went, and why it was not followed. */
