@@ -10,4 +10,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|jsonpath-plus)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 30000,
+  // Opens loopback for the servers the tests start (OAUTHAPI_ALLOWED_NETWORKS, unless set).
+  setupFiles: ['<rootDir>/test/support/allowLoopback.ts'],
 }

@@ -5,6 +5,7 @@
 import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
 import { GRAPHQL_PATH } from '../servers/graphqlApi'
+import { allowLoopbackUnlessSet } from '../servers/allowLoopback'
 import { startLocalServers } from '../servers/startLocalServers'
 import { runRoundTrip } from './roundTrip'
 import { formatTranscript } from './transcript'
@@ -13,6 +14,7 @@ const PATIENT_ID = 'example'
 
 const main = async (): Promise<number> => {
   const started = Date.now()
+  const opened = allowLoopbackUnlessSet()
   const servers = await startLocalServers()
   try {
     const settings = servers.settingsFor('basic')
@@ -27,6 +29,7 @@ const main = async (): Promise<number> => {
     console.log(
       `  client authentication:                ${settings.clientAuthMethod}, scope "${settings.scope}"`,
     )
+    if (opened !== undefined) console.log(`  network policy:                       ${opened}`)
     const trip = await runRoundTrip(extensions, settings, PATIENT_ID)
     process.stdout.write(formatTranscript(trip, obfuscatedValues(oauthApi, settings)))
     const seconds = ((Date.now() - started) / 1000).toFixed(1)

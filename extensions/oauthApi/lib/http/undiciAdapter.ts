@@ -10,6 +10,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios'
 import { Agent } from 'undici'
+import { NetworkPolicyError, policyConnector } from './networkPolicy'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
 const ABOVE_MAX_DEADLINE_MS = 310_000
@@ -39,7 +40,8 @@ const agent = new Agent({
   ...POOL_OPTIONS,
   headersTimeout: ABOVE_MAX_DEADLINE_MS,
   bodyTimeout: ABOVE_MAX_DEADLINE_MS,
-  connect: { timeout: ABOVE_MAX_DEADLINE_MS },
+  // The network policy checks every address connected to (networkPolicy.ts).
+  connect: policyConnector({ timeout: ABOVE_MAX_DEADLINE_MS }),
 })
 
 /** What axios's own http adapter says, so that callers matching on it keep working. */
@@ -91,14 +93,17 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
     const method = (config.method ?? 'get').toUpperCase()
     // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
     // again and copy the options into a new object.
-    const response = await agent.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers: requestHeaders(config),
-      body: requestBody(config),
+    const response = await untilAborted(
+      agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: requestHeaders(config),
+        body: requestBody(config),
+        signal,
+      }),
       signal,
-    })
+    )
     const headers = responseHeaders(response.headers)
     const decode =
       config.decompress !== false &&
@@ -132,6 +137,24 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * undici does not end a request on its signal while the request waits for its connection (a TCP
+ * connect or TLS handshake that never completes): the wait ends here with the signal, and undici
+ * drops the request when the connection is made or fails.
+ */
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (signal === undefined) return promise
+  let onAbort: (() => void) | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      // The caller reads the signal to tell a timeout from a cancellation.
+      onAbort = () => reject(new Error('aborted'))
+      signal.addEventListener('abort', onAbort, { once: true })
+    }),
+  ]).finally(() => signal.removeEventListener('abort', onAbort as () => void))
 }
 
 const requestUrl = (config: InternalAxiosRequestConfig): string => {
@@ -383,8 +406,13 @@ const DESCRIPTIONS: Record<string, string> = {
  * A failure as an AxiosError with a Node-style code. The message is made here from the code
  * alone: undici's and Node's messages are not quoted, so no header value or body can slip in.
  */
-const toAxiosError = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
+const toAxiosError = (
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+): AxiosError | NetworkPolicyError => {
   if (error instanceof AxiosError) return error
+  // The policy's refusal goes up as it is: it names the host and the rule, and no secret.
+  if (error instanceof NetworkPolicyError) return error
   const raw =
     error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
   // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.

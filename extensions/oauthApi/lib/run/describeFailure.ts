@@ -39,6 +39,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',
+  // A URL (a setting, a redirect, a discovered endpoint, a next page) into a refused network.
+  NETWORK_POLICY: 'SERVER_ERROR',
   INTERNAL: 'SERVER_ERROR',
 }
 
