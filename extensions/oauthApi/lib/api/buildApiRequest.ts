@@ -75,8 +75,8 @@ export const buildApiRequest = (input: ApiRequestInput, base: ApiBase): ApiReque
       byName.set('content-type', ['Content-Type', serialized.contentType])
     }
   }
-  const headers: Record<string, string> = {}
-  for (const [name, value] of byName.values()) headers[name] = value
+  // fromEntries defines each name as its own property: "__proto__" or "constructor" too.
+  const headers = Object.fromEntries(byName.values())
   return { method: input.method, url, headers, body: content }
 }
 

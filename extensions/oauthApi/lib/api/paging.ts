@@ -1,6 +1,7 @@
 import type { TokenClient } from '../oauth/TokenClient'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
+import { stringifyJson } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 import { apiHttpFailure, isSuccess } from './apiResponse'
 import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callApi'
@@ -165,9 +166,7 @@ const isBundle = (value: unknown): value is Bundle =>
 
 /** The responseBody data point: one page's JSON as it came, or the pages merged (mergePages). */
 export const pagesJson = (bodies: readonly DecodedBody[]): string =>
-  bodies.length === 1
-    ? bodies[0].json
-    : JSON.stringify(mergePages(bodies.map((body) => body.value)))
+  bodies.length === 1 ? bodies[0].json : stringifyJson(mergePages(bodies.map((body) => body.value)))
 
 /**
  * The pages as one responseBody: FHIR Bundles as one Bundle with the first page's fields (type,

@@ -1,6 +1,6 @@
 import { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
-import { createUndiciAdapter } from './undiciAdapter'
+import { createUndiciAdapter, type HeaderList } from './undiciAdapter'
 import {
   networkError,
   networkPolicyError,
@@ -59,10 +59,12 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
   if (refusal !== undefined) throw networkPolicyError(request.url, refusal)
   let response: AxiosResponse<ArrayBuffer>
   try {
-    const config: AxiosRequestConfig = {
+    const config: AxiosRequestConfig & HeaderList = {
       method: request.method,
       url: request.url.href,
-      headers: request.headers,
+      // As name/value pairs: axios's header object would lose names such as "__proto__" and
+      // "constructor" (undiciAdapter.ts sends the pairs as they are).
+      headerList: Object.entries(request.headers),
       signal,
       maxContentLength: request.maxResponseBytes,
     }

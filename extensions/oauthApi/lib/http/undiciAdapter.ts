@@ -179,28 +179,44 @@ const headerText = (value: unknown): string =>
       ? JSON.stringify(value)
       : `${value as number | boolean}`
 
-/** AxiosHeaders to a plain object (values as given), with the defaults axios's adapter adds. */
-const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, string | string[]> => {
+/**
+ * Headers given as name/value pairs (config.headerList), sent as they are and before any header
+ * of the same name in config.headers: an object keyed by name — axios's AxiosHeaders — cannot
+ * hold every header name (it drops "__proto__" and "constructor").
+ */
+export interface HeaderList {
+  headerList?: ReadonlyArray<readonly [string, string]>
+}
+
+/**
+ * The headers in undici's flat form (name, value, name, value, …): the pairs of `headerList`,
+ * then config.headers (values as given) for names not among them, with the defaults axios's
+ * adapter adds.
+ */
+const requestHeaders = (config: InternalAxiosRequestConfig & HeaderList): string[] => {
   const given = config.headers
   const plain = (
     typeof given?.toJSON === 'function' ? given.toJSON() : { ...(given ?? {}) }
   ) as Record<string, unknown>
-  const headers: Record<string, string | string[]> = {}
-  let hasAcceptEncoding = false
-  let hasUserAgent = false
+  const flat: string[] = []
+  const names = new Set<string>()
+  for (const [name, value] of config.headerList ?? []) {
+    flat.push(name, value)
+    names.add(name.toLowerCase())
+  }
   for (const name of Object.keys(plain)) {
     const value = plain[name]
     if (value === undefined || value === null || value === false) continue
-    headers[name] = Array.isArray(value) ? value.map(headerText) : headerText(value)
-    const lower = name.toLowerCase()
-    if (lower === 'accept-encoding') hasAcceptEncoding = true
-    else if (lower === 'user-agent') hasUserAgent = true
+    if (names.has(name.toLowerCase())) continue
+    for (const item of Array.isArray(value) ? value : [value]) flat.push(name, headerText(item))
+    names.add(name.toLowerCase())
   }
   // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
-  if (!hasAcceptEncoding && config.decompress !== false)
-    headers['Accept-Encoding'] = ACCEPT_ENCODING
-  if (!hasUserAgent) headers['User-Agent'] = `axios/${axios.VERSION}`
-  return headers
+  if (!names.has('accept-encoding') && config.decompress !== false) {
+    flat.push('Accept-Encoding', ACCEPT_ENCODING)
+  }
+  if (!names.has('user-agent')) flat.push('User-Agent', `axios/${axios.VERSION}`)
+  return flat
 }
 
 const requestBody = (config: InternalAxiosRequestConfig): string | Buffer | Uint8Array | null => {
