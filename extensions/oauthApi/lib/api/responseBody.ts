@@ -16,6 +16,8 @@ export interface DecodedBody {
    * serialized again; else the value serialized.
    */
   json: string
+  /** Set when the body was declared JSON (application/json, +json) and is not JSON. */
+  notJson?: true
 }
 
 /**
@@ -41,7 +43,10 @@ export const decodeResponseBody = (
     // Parsed, the text is JSON: only JSON whitespace can surround it (RFC 8259 §2).
     return { value: parseJsonExactly(text), json: text.trim() }
   } catch {
-    return serialized(text)
+    const declaredJson =
+      media !== undefined &&
+      (media.essence === 'application/json' || media.essence.endsWith('+json'))
+    return declaredJson ? { ...serialized(text), notJson: true } : serialized(text)
   }
 }
 

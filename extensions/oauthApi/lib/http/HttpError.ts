@@ -44,12 +44,20 @@ export const timeoutError = (url: URL, seconds: number, attempts = 1): HttpError
     attempts,
   )
 
+/** The server answered, but its answer was malformed or cut short (undiciAdapter.ts). */
+const ANSWER_FAULTS: ReadonlySet<string> = new Set([
+  'ERR_RESPONSE_CUT_SHORT',
+  'ERR_RESPONSE_MALFORMED',
+])
+
 export const networkError = (url: URL, systemCode: string | undefined): HttpError =>
   new HttpError(
     'NETWORK',
     whereOf(url),
     systemCode,
-    `Could not reach ${whereOf(url)} (${systemCode ?? 'network error'})`,
+    systemCode !== undefined && ANSWER_FAULTS.has(systemCode)
+      ? `The answer from ${whereOf(url)} was malformed or cut short (${systemCode})`
+      : `Could not reach ${whereOf(url)} (${systemCode ?? 'network error'})`,
   )
 
 /** The network policy refused the host (networkPolicy.ts): nothing was sent. */

@@ -112,7 +112,11 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
       response.statusCode !== 304
     const encoding = decode ? knownEncoding(headers['content-encoding']) : undefined
     if (encoding !== undefined) delete headers['content-encoding']
-    const data = await readBody(response.body, encoding, headers, limitOf(config))
+    const data = await readBody(response.body, encoding, headers, limitOf(config)).catch(
+      (error: unknown) => {
+        throw cutShort(error, config)
+      },
+    )
     return {
       status: response.statusCode,
       statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
@@ -383,6 +387,23 @@ const discard = (stream: Readable): void => {
 const tooLarge = (limit: number): AxiosError =>
   new AxiosError(tooLargeMessage(limit), AxiosError.ERR_BAD_RESPONSE)
 
+/**
+ * A failure while reading a body whose headers arrived: the server answered, and its answer was
+ * cut short (a closed connection, a broken chunk). The size cap and corrupt compression keep
+ * their own codes.
+ */
+const cutShort = (error: unknown, config: InternalAxiosRequestConfig): unknown => {
+  const code =
+    error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
+  if (error instanceof AxiosError || code.startsWith('Z_') || code.startsWith('ERR__')) return error
+  return new AxiosError(
+    `${DESCRIPTIONS.ERR_RESPONSE_CUT_SHORT} (ERR_RESPONSE_CUT_SHORT)`,
+    'ERR_RESPONSE_CUT_SHORT',
+    config,
+    {},
+  )
+}
+
 const badRequest = (what: string, config: InternalAxiosRequestConfig): AxiosError =>
   new AxiosError(`Request not sent: ${what}`, AxiosError.ERR_BAD_REQUEST, config, {})
 
@@ -391,7 +412,8 @@ const UNDICI_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'ECONNRESET',
   UND_ERR_CLOSED: 'ECONNRESET',
   UND_ERR_DESTROYED: 'ECONNRESET',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'ECONNRESET',
+  // Framing the parser refuses: Content-Length against the body or Transfer-Encoding.
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'ERR_RESPONSE_MALFORMED',
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
@@ -415,6 +437,8 @@ const DESCRIPTIONS: Record<string, string> = {
   Z_DATA_ERROR: 'the compressed response body is corrupt',
   Z_BUF_ERROR: 'the compressed response body is truncated',
   ERR_BAD_RESPONSE: 'the response could not be read',
+  ERR_RESPONSE_CUT_SHORT: 'the response was cut short',
+  ERR_RESPONSE_MALFORMED: 'the response was malformed',
   ERR_BAD_REQUEST: 'the request could not be sent',
 }
 
@@ -432,7 +456,11 @@ const toAxiosError = (
   const raw =
     error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
   // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.
-  const mapped = raw.startsWith('ERR__') ? 'Z_DATA_ERROR' : (UNDICI_CODES[raw] ?? raw)
+  const mapped = raw.startsWith('ERR__')
+    ? 'Z_DATA_ERROR'
+    : raw.startsWith('HPE_') || (error instanceof Error && error.name === 'HTTPParserError')
+      ? 'ERR_RESPONSE_MALFORMED'
+      : (UNDICI_CODES[raw] ?? raw)
   const code = /^[A-Z][A-Z0-9_]{1,40}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
   const description = DESCRIPTIONS[code] ?? 'the request failed'
   return new AxiosError(`${description} (${code})`, code, config, {})
