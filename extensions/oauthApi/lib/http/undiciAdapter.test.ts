@@ -461,7 +461,7 @@ describe('undiciAdapter: network failures', () => {
     expectNoSecrets(error)
   })
 
-  it('maps a connection closed in the middle of the body to ECONNRESET', async () => {
+  it('maps a connection closed in the middle of the body to ERR_RESPONSE_CUT_SHORT', async () => {
     server.handle((request, response) => {
       response.writeHead(200, { 'Content-Length': 1000 })
       response.write('x'.repeat(100), () => setTimeout(() => request.socket.destroy(), 20))
@@ -469,7 +469,7 @@ describe('undiciAdapter: network failures', () => {
     const error = await failureOf(
       client.get(`${server.origin}/cut`, { headers: { Authorization: SECRET_HEADER } }),
     )
-    expect(error.code).toBe('ECONNRESET')
+    expect(error.code).toBe('ERR_RESPONSE_CUT_SHORT')
     expectNoSecrets(error)
   })
 

@@ -107,8 +107,9 @@ export const tokenErrorFailure = (
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? nonEmptyString(body['error']) : undefined
   const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
-  // An OAuth error is the server refusing the request, whatever the status it came with.
-  const refused = error !== undefined || (response.status >= 400 && response.status < 500)
+  // An OAuth error is the server refusing the request, whatever status below 500 it came with
+  // (a 200 with {"error": "invalid_client"}); a 5xx is the server failing, error or not.
+  const refused = response.status < 500 && (error !== undefined || response.status >= 400)
   const verdict = refused ? 'refused the request' : 'failed'
   const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
   if (error !== undefined) {
