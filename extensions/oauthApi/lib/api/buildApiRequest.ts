@@ -75,8 +75,10 @@ export const buildApiRequest = (input: ApiRequestInput, base: ApiBase): ApiReque
       byName.set('content-type', ['Content-Type', serialized.contentType])
     }
   }
-  // fromEntries defines each name as its own property: "__proto__" or "constructor" too.
-  const headers = Object.fromEntries(byName.values())
+  // Without a prototype, every name is the object's own property: "__proto__" too (on a plain
+  // object, assigning it would set the prototype and the header would be lost).
+  const headers = Object.create(null) as Record<string, string>
+  for (const [name, value] of byName.values()) headers[name] = value
   return { method: input.method, url, headers, body: content }
 }
 
