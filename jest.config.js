@@ -30,6 +30,8 @@ module.exports = {
         '^.+\\.(ts|js|mjs)$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
       },
       transformIgnorePatterns: ['/node_modules/(?!(jose|jsonpath-plus)/)'],
+      // Opens loopback for the servers the tests start (OAUTHAPI_ALLOWED_NETWORKS, unless set).
+      setupFiles: ['<rootDir>/test/support/allowLoopback.ts'],
       moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
     },
   ],

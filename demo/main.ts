@@ -7,6 +7,7 @@
 import { extensions } from '../extensions'
 import { obfuscatedValues } from '../cli/secrets'
 import { GRAPHQL_PATH } from '../servers/graphqlApi'
+import { allowLoopbackUnlessSet } from '../servers/allowLoopback'
 import { SECOND_API_AUDIENCE, startLocalServers } from '../servers/startLocalServers'
 import { runDialects } from './dialects'
 import { runRoundTrip } from './roundTrip'
@@ -17,6 +18,7 @@ const OTHER_CONNECTION = 'lab'
 
 const main = async (): Promise<number> => {
   const started = Date.now()
+  const opened = allowLoopbackUnlessSet()
   const [servers, lab] = await Promise.all([
     startLocalServers(),
     startLocalServers({ audience: SECOND_API_AUDIENCE }),
@@ -37,6 +39,7 @@ const main = async (): Promise<number> => {
     console.log(
       `  client authentication:                ${settings.clientAuthMethod}, scope "${settings.scope}"`,
     )
+    if (opened !== undefined) console.log(`  network policy:                       ${opened}`)
     console.log(`  connection "${OTHER_CONNECTION}" (a second system):`)
     console.log(`    authorization server:               ${lab.issuer}`)
     console.log(`    protected API (audience ${lab.apiAudience}): ${lab.apiBaseUrl}`)

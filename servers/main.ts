@@ -3,6 +3,7 @@
 // extension settings for the local (freshly generated, development-only) clients and runs until
 // SIGINT/SIGTERM.
 
+import { ALLOWED_NETWORKS_ENV, LOOPBACK_NETWORKS } from './allowLoopback'
 import { GRAPHQL_PATH } from './graphqlApi'
 import { SECOND_API_AUDIENCE, startLocalServers, type LocalServers } from './startLocalServers'
 
@@ -44,6 +45,9 @@ function printSettings(servers: LocalServers, lab: LocalServers): void {
   console.log(JSON.stringify(basic, null, 2))
   console.log('\nThe same as shell variables:')
   console.log(shellAssignments(basic))
+  console.log(
+    `# The extension refuses loopback unless the operator opens it (docs/design/network-policy.md):\n${ALLOWED_NETWORKS_ENV}=${shellQuote(process.env[ALLOWED_NETWORKS_ENV] ?? LOOPBACK_NETWORKS)}`,
+  )
   console.log('\nSettings for the other clients:')
   console.log(JSON.stringify(otherClientsSettings(servers), null, 2))
   console.log('\nVendor dialects (servers/dialectServers.ts), e.g. a Salesforce-shaped token for a')

@@ -70,7 +70,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery.',
+      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery. Loopback, private and cloud metadata addresses are refused unless the extension server\'s operator opens them (OAUTHAPI_ALLOWED_NETWORKS).',
   },
   issuerUrl: {
     key: 'issuerUrl',
@@ -168,7 +168,7 @@ export const settings = {
     obfuscated: false,
     required: true,
     description:
-      'The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it.',
+      "The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it. Loopback, private and cloud metadata addresses are refused unless the extension server's operator opens them (OAUTHAPI_ALLOWED_NETWORKS).",
   },
   timeoutSeconds: {
     key: 'timeoutSeconds',

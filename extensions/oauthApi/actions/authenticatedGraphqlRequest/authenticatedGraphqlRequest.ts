@@ -16,6 +16,7 @@ import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { stringifyJson } from '../../lib/input/exactJson'
 
 /**
  * Authenticated GraphQL request: POSTs a GraphQL document with its variables to the endpoint
@@ -77,8 +78,8 @@ export const authenticatedGraphqlRequest: Action<
       const note = tokenNote(result)
       return {
         data_points: {
-          data: data === null ? null : JSON.stringify(data),
-          errors: errors === undefined ? null : JSON.stringify(errors),
+          data: data === null ? null : stringifyJson(data),
+          errors: errors === undefined ? null : stringifyJson(errors),
           statusCode: String(response.status),
           tokenRefreshed: String(result.token.replaced),
         },

@@ -101,7 +101,9 @@ export const buildApiRequest = (
       byName.set('content-type', ['Content-Type', serialized.contentType])
     }
   }
-  const headers: Record<string, string> = {}
+  // Without a prototype, every name is the object's own property: "__proto__" too (on a plain
+  // object, assigning it would set the prototype and the header would be lost).
+  const headers = Object.create(null) as Record<string, string>
   for (const [name, value] of byName.values()) headers[name] = value
   return { method: input.method, url, headers, body: content, tokenPlacement: placement }
 }

@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../http/sendRequest'
+import { parseJsonExactly } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
@@ -139,7 +140,7 @@ const locationOf = (locations: unknown): string | undefined => {
 
 const parseJson = (text: string): unknown => {
   try {
-    return JSON.parse(text) as unknown
+    return parseJsonExactly(text)
   } catch {
     return undefined
   }

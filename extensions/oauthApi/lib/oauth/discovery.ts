@@ -136,7 +136,9 @@ const tryCandidate = async (
     body = response.body
   } catch (error) {
     if (!(error instanceof HttpError)) throw error
-    if (error.code === 'TIMEOUT') throw transportFailure(error, DISCOVERY)
+    if (error.code === 'TIMEOUT' || error.code === 'NETWORK_POLICY') {
+      throw transportFailure(error, DISCOVERY)
+    }
     return error.message
   }
   const metadata = parseJsonObject(body)

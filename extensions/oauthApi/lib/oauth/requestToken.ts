@@ -8,6 +8,7 @@ import { authenticateClient } from './clientAuthentication'
 import type { TokenClient } from './TokenClient'
 import {
   assertSendable,
+  namesOAuthError,
   parseTokenSuccess,
   tokenErrorFailure,
   type TokenSet,
@@ -95,7 +96,9 @@ export const readTokenExchange = (
       `The token endpoint redirected to ${redirectNote(refusedRedirect)}; the redirect was not followed`,
     )
   }
-  if (response.status >= 200 && response.status < 300) {
+  // RFC 6749 §5.2: an answer naming an OAuth error is that error, whatever its status (some
+  // servers answer 200 with {"error": "invalid_client"}).
+  if (response.status >= 200 && response.status < 300 && !namesOAuthError(response.body)) {
     const token = assertSendable(
       parseTokenSuccess(response, client.scope, exchanged.requestedAtMs, client.dialect),
       client.dialect,

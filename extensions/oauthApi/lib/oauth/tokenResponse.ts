@@ -156,8 +156,10 @@ export const tokenErrorFailure = (
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? nonEmptyString(body['error']) : undefined
   const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
-  const refused = response.status >= 400 && response.status < 500
-  const verdict = response.status >= 500 ? 'failed' : 'refused the request'
+  // An OAuth error is the server refusing the request, whatever status below 500 it came with
+  // (a 200 with {"error": "invalid_client"}); a 5xx is the server failing, error or not.
+  const refused = response.status < 500 && (error !== undefined || response.status >= 400)
+  const verdict = refused ? 'refused the request' : 'failed'
   const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
   if (error !== undefined) {
     parts.push(`: error "${quote(error, redactor)}"`)
@@ -176,6 +178,10 @@ export const tokenErrorFailure = (
 /** The server's words on one line, scrubbed and cut short. */
 const quote = (text: string, redactor: Redactor): string =>
   quoteServerText(text.replace(/\s+/g, ' '), redactor, MAX_QUOTED_LENGTH)
+
+/** Whether a body is a JSON object with an OAuth `error` (RFC 6749 §5.2). */
+export const namesOAuthError = (body: string): boolean =>
+  body.includes('"error"') && nonEmptyString(parseJsonObject(body)?.['error']) !== undefined
 
 const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined

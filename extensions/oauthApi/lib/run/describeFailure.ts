@@ -29,6 +29,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   API_CLIENT_ERROR: 'BAD_REQUEST',
   API_REDIRECT_REFUSED: 'BAD_REQUEST',
   API_SERVER_ERROR: 'SERVER_ERROR',
+  // A 2xx declared JSON whose body does not parse.
+  API_RESPONSE_INVALID: 'SERVER_ERROR',
   GRAPHQL_ERRORS: 'BAD_REQUEST',
   GRAPHQL_RESPONSE_INVALID: 'SERVER_ERROR',
   PAGE_OUTSIDE_BASE: 'BAD_REQUEST',
@@ -39,6 +41,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',
+  // A URL (a setting, a redirect, a discovered endpoint, a next page) into a refused network.
+  NETWORK_POLICY: 'SERVER_ERROR',
   INTERNAL: 'SERVER_ERROR',
 }
 

@@ -63,7 +63,8 @@ export const fields = {
   headers: {
     id: 'headers',
     label: 'Headers',
-    description: 'A JSON object of string values. Authorization cannot be set here.',
+    description:
+      'A JSON object of string values. Authorization cannot be set here; names differing only in letter case are one header, so only one of them may be given.',
     type: FieldType.JSON,
     required: false,
   },
