@@ -65,7 +65,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
           : {
               calls: [first],
-              bodies: [decodeResponseBody(response, (text) => redactor.scrub(text))],
+              bodies: [decodeResponseBody(response, redactor)],
               nextPageUrl: undefined,
             }
         const last = pages.calls[pages.calls.length - 1]
@@ -80,7 +80,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         return {
           data_points: {
             statusCode: String(response.status),
-            responseBody: pagesJson(pages.bodies),
+            responseBody: pagesJson(pages.bodies, redactor),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
             location: locationOf(response),

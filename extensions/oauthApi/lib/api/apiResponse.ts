@@ -3,7 +3,7 @@ import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
 import { StepFailure, type FailureCode } from '../step/StepFailure'
-import { decodeResponseBody, isBinaryBody } from './responseBody'
+import { isBinaryBody, responseBodyValue } from './responseBody'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
@@ -82,7 +82,7 @@ export const apiHttpFailure = (
  * narrative, the size and type of a binary body rather than its bytes, else the text.
  */
 const bodyExcerpt = (response: HttpResponse): string => {
-  const decoded = decodeResponseBody(response).value
+  const decoded = responseBodyValue(response)
   if (isBinaryBody(decoded)) {
     return `(${response.bytes.length} bytes of ${decoded.contentType}, not quoted)`
   }

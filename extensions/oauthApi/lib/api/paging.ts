@@ -7,6 +7,7 @@ import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callA
 import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
 import type { HttpResponse } from '../http/sendRequest'
+import type { Redactor, ScrubbedText } from '../secrets/redactor'
 
 /** However many pages a designer asks for, a step reads at most this many. */
 export const MAX_PAGES = 100
@@ -37,9 +38,8 @@ export const readPages = async (
   base: ApiBase,
   step: StepContext,
 ): Promise<Pages> => {
-  const scrub = (text: string): string => step.redactor.scrub(text)
   const calls = [first]
-  const bodies = [decodeResponseBody(first.exchange.response, scrub)]
+  const bodies = [decodeResponseBody(first.exchange.response, step.redactor)]
   if (call.plan.method !== 'GET') return { calls, bodies, nextPageUrl: undefined }
   let usedBytes = first.exchange.response.bytes.length
   for (;;) {
@@ -71,7 +71,7 @@ export const readPages = async (
     }
     usedBytes += response.bytes.length
     calls.push(result)
-    bodies.push(decodeResponseBody(response, scrub))
+    bodies.push(decodeResponseBody(response, step.redactor))
   }
 }
 
@@ -163,11 +163,14 @@ type Bundle = Record<string, unknown> & { resourceType: 'Bundle' }
 const isBundle = (value: unknown): value is Bundle =>
   isPlainObject(value) && value['resourceType'] === 'Bundle'
 
-/** The responseBody data point: one page's JSON as it came, or the pages merged (mergePages). */
-export const pagesJson = (bodies: readonly DecodedBody[]): string =>
+/**
+ * The responseBody data point, scrubbed: one page's JSON as it came, or the pages merged
+ * (mergePages).
+ */
+export const pagesJson = (bodies: readonly DecodedBody[], redactor: Redactor): ScrubbedText =>
   bodies.length === 1
     ? bodies[0].json
-    : JSON.stringify(mergePages(bodies.map((body) => body.value)))
+    : redactor.scrubbed(JSON.stringify(mergePages(bodies.map((body) => body.value))))
 
 /**
  * The pages as one responseBody: FHIR Bundles as one Bundle with the first page's fields (type,
