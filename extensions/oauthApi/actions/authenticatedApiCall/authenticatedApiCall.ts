@@ -4,7 +4,7 @@ import { parseSettings } from '../../settings'
 import {
   apiHttpFailure,
   isSuccess,
-  locationOf,
+  resolvedLocationHeader,
   responseHeadersDataPoint,
 } from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
@@ -83,7 +83,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
             responseBody: pagesJson(pages.bodies, redactor),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
-            location: locationOf(response),
+            location: resolvedLocationHeader(response),
             pageCount: String(pages.calls.length),
             nextPageUrl: pages.nextPageUrl ?? '',
           },

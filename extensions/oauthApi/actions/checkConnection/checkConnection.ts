@@ -107,13 +107,13 @@ const freshToken = async (
   try {
     exchanged = await sendTokenRequest(client, tokenUrl, step)
   } catch (error) {
-    throw withAdvice(error, tokenFailureAdvice(error, client, undefined, undefined))
+    throw withAdvice(error, tokenFailureAdvice(error, client, undefined))
   }
   const skewSeconds = clockSkewSeconds(exchanged)
   try {
     return { token: readTokenExchange(client, exchanged, step), skewSeconds }
   } catch (error) {
-    throw withAdvice(error, tokenFailureAdvice(error, client, exchanged, skewSeconds))
+    throw withAdvice(error, tokenFailureAdvice(error, client, skewSeconds))
   }
 }
 

@@ -68,13 +68,22 @@ export const apiHttpFailure = (
   }
   for (const note of notes) parts.push(`; ${note}`)
   const described = options.describeBody?.(response.body)
+  let serverText: string | undefined
   if (described !== undefined) {
+    serverText = described
     parts.push(`. ${described}`)
   } else {
     const excerpt = quoteServerText(bodyExcerpt(response), redactor, MAX_BODY_EXCERPT)
-    if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
+    if (excerpt !== '') {
+      serverText = excerpt
+      parts.push(`. Body: ${excerpt}`)
+    }
   }
-  return new StepFailure(code, parts.join(''))
+  return new StepFailure(code, parts.join(''), undefined, {
+    site: 'API',
+    status: response.status,
+    serverText,
+  })
 }
 
 /**
@@ -116,7 +125,7 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  * The Location header resolved against the request's URL (RFC 9110 §10.2.2: it may be
  * relative), e.g. the URL of the resource a 201 created; '' when absent or unreadable.
  */
-export const locationOf = (response: HttpResponse): string => {
+export const resolvedLocationHeader = (response: HttpResponse): string => {
   const location = response.headers['location']
   if (location === undefined || location.trim() === '') return ''
   try {

@@ -1,3 +1,5 @@
+import { formatBytes } from './formatBytes'
+
 /**
  * Stable codes of the transport's failures. `TIMEOUT`: the step's deadline passed before a
  * complete response; `TOO_LARGE`: the body passed the size cap; `NETWORK`: the connection failed.
@@ -56,6 +58,3 @@ export const tooLargeError = (url: URL, maxBytes: number): HttpError =>
     undefined,
     `The response from ${whereOf(url)} was larger than ${formatBytes(maxBytes)} and was not read`,
   )
-
-const formatBytes = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`

@@ -1,7 +1,7 @@
-import { exchange, type ExchangeResult, type RefusedRedirect } from '../http/exchange'
+import { exchange, type ExchangeResult } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { HttpRequest } from '../http/sendRequest'
-import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
+import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
@@ -90,7 +90,7 @@ export const readTokenExchange = (
   if (refusedRedirect !== undefined) {
     throw new StepFailure(
       'TOKEN_REDIRECT_REFUSED',
-      `The token endpoint redirected to ${redirectNote(refusedRedirect)}; the redirect was not followed`,
+      `The token endpoint ${redirectNote(refusedRedirect, 'POST')}; the redirect was not followed`,
     )
   }
   if (response.status >= 200 && response.status < 300) {
@@ -99,7 +99,7 @@ export const readTokenExchange = (
     return token
   }
   const note = gaveUp !== undefined ? gaveUpNote(gaveUp, attempts) : undefined
-  throw tokenErrorFailure(response, step.redactor, note)
+  throw tokenErrorFailure(response, step.redactor, { attempts, note })
 }
 
 /**
@@ -135,17 +135,4 @@ const tokenRequestContent = async (
   }
   await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
   return { form, headers }
-}
-
-/** Where a refused redirect of the token endpoint went, and why it was not followed. */
-const redirectNote = (refused: RefusedRedirect): string => {
-  const where = `${refused.target.origin}${refused.target.pathname}`
-  switch (refused.reason) {
-    case 'LOOP':
-      return `${where}, which it had already requested (a redirect loop)`
-    case 'TOO_MANY':
-      return `${where} after ${refused.limit} redirects (too many redirects)`
-    case 'NOT_ALLOWED':
-      return `${refused.target.origin}, ${refused.why}`
-  }
 }
