@@ -116,6 +116,14 @@ describe('fault injection: field sizes', () => {
     expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
   })
 
+  it('a body of JSON text is measured in UTF-8 bytes, and brackets inside its strings are not nesting', async () => {
+    // 4 million three-byte characters: under 10 MB of characters, 12 MB of UTF-8.
+    const wide = JSON.stringify({ note: '€'.repeat(4 * 1024 * 1024) })
+    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
+    const brackets = JSON.stringify({ note: `${'[{'.repeat(1000)}\\"${'}]'.repeat(1000)}` })
+    expectOutcome(await call({ body: brackets }), 'complete')
+  })
+
   it('a cyclic body object (a programmatic caller): refused, not a stack overflow', async () => {
     const cyclic: Record<string, unknown> = { a: 1 }
     cyclic['self'] = cyclic

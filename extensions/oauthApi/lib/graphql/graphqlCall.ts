@@ -34,7 +34,8 @@ export const graphqlCall = (input: GraphqlCallInput, base: ApiBase): ApiCall => 
       path: input.path,
       query: [],
       headers: [['Accept', GRAPHQL_ACCEPT], ['Content-Type', 'application/json'], ...input.headers],
-      body: { format: 'json', json: input.request.body },
+      // Serialized once, here.
+      body: { format: 'json', json: input.request.body, text: JSON.stringify(input.request.body) },
     },
     base,
   ),

@@ -1,3 +1,4 @@
+import { formatBytes } from '../http/formatBytes'
 import { InputProblem, type ValueParser } from './objectOfParsers'
 
 /**
@@ -183,41 +184,69 @@ export const boundedRequiredText =
     return text.length > maxLength ? problem(`is longer than ${maxLength} characters`) : text
   }
 
-/** A JSON value to send, parsed and serialized once. */
+/** A JSON value to send: its value, and the JSON text that is sent. */
 export interface JsonDocument {
   value: unknown
-  /** Its JSON text. */
+  /** Its JSON text: the designer's own (trimmed), or the value serialized once. */
   text: string
 }
 
 /**
- * A JSON field to be sent: at most `maxBytes` as JSON text (before and after parsing) and nested
- * at most `maxDepth` levels. The depth and size are measured without recursion, before anything
- * is serialized (JSON.stringify overflows the stack on a deep enough value), and the walk stops
- * as soon as a bound is passed: linear time in the input, whatever its shape.
+ * A JSON field to be sent: at most `maxBytes` of JSON text in UTF-8, nested at most `maxDepth`
+ * levels. A JSON text (what Studio sends) is checked and kept as it is — never serialized, so a
+ * large body costs one parse, and an id beyond 2^53 keeps its digits; a value from another caller
+ * is measured without recursion before it is serialized once (JSON.stringify overflows the stack
+ * on a deep enough value). Linear time in the input, whatever its shape.
  */
 export const boundedJson = (limits: {
   maxBytes: number
   maxDepth: number
 }): ValueParser<JsonDocument | undefined> => {
-  const tooLarge = `is larger than ${formatSize(limits.maxBytes)}`
+  const tooLarge = `is larger than ${formatBytes(limits.maxBytes)}`
+  const tooDeep = `is nested deeper than ${limits.maxDepth} levels`
   return (value) => {
-    if (typeof value === 'string' && value.length > limits.maxBytes) return problem(tooLarge)
-    const parsed = jsonValue(value)
-    if (parsed === undefined) return undefined
-    const shape = measureJson(parsed, limits)
-    if (shape === 'TOO_DEEP') return problem(`is nested deeper than ${limits.maxDepth} levels`)
+    if (typeof value === 'string') {
+      if (value.length > limits.maxBytes) return problem(tooLarge)
+      const text = value.trim()
+      if (text === '') return undefined
+      if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
+      const parsed = jsonValue(text)
+      if (nestingDepthExceeds(text, limits.maxDepth)) return problem(tooDeep)
+      return { value: parsed, text }
+    }
+    if (value === undefined || value === null) return undefined
+    const shape = measureJson(value, limits)
+    if (shape === 'TOO_DEEP') return problem(tooDeep)
     if (shape === 'TOO_LARGE') return problem(tooLarge)
     let text: string | undefined
     try {
-      text = JSON.stringify(parsed)
+      text = JSON.stringify(value)
     } catch {
       text = undefined
     }
     if (text === undefined) return problem('is not a JSON value')
     if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
-    return { value: parsed, text }
+    return { value, text }
   }
+}
+
+/** Whether valid JSON text nests more than `maxDepth` arrays and objects (RFC 8259 §2), in one pass. */
+const nestingDepthExceeds = (text: string, maxDepth: number): boolean => {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x22) {
+      // A string: skip to its closing quote, past escaped characters (§7).
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > maxDepth) return true
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--
+    }
+  }
+  return false
 }
 
 /**
@@ -254,9 +283,6 @@ const measureJson = (
   }
   return 'OK'
 }
-
-const formatSize = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`
 
 /** An ISO-8601 date-time, as the expiresAt data point holds it, in epoch ms. */
 export const isoDateTime: ValueParser<number | undefined> = (value) => {

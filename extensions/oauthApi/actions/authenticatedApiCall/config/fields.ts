@@ -194,7 +194,7 @@ export const FieldsValidationSchema = objectOfParsers(
       headers: parsed.headers,
       bodyFormat: parsed.bodyFormat,
       // The body in the shape of its format, or the field that does not fit it.
-      body: requestBodyOf(parsed.bodyFormat, parsed.body?.value, parsed.bodyText),
+      body: requestBodyOf(parsed.bodyFormat, parsed.body, parsed.bodyText),
       idempotencyKey: parsed.idempotencyKey,
       maxPages: parsed.maxPages,
       failOnHttpError: parsed.failOnHttpError,
