@@ -5,7 +5,7 @@
  * a fragment in a URL) or that pass for loopback without being it (`*.localhost`).
  */
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
-import { FIELD_LIMITS } from '../../extensions/oauthApi/actions/authenticatedApiCall/config/fields'
+import { FIELD_LIMITS } from '../../extensions/oauthApi/actions/shared/fields'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
 import {
   expectError,

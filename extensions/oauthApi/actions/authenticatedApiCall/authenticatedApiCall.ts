@@ -16,7 +16,7 @@ import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { ApiCallInputSchema, dataPoints, fields } from './config'
 
 /**
  * Authenticated API call: sends the configured request under the API base URL with
@@ -41,7 +41,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       'authenticatedApiCall',
       async ({ payload, redactor, helpers, startStep }) => {
         const settings = parseSettings(payload.settings)
-        const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+        const input = parseInput(ApiCallInputSchema, payload.fields, 'field')
         const plan = buildApiRequest(input, settings.apiBase)
         const step = startStep(settings, helpers)
         const call: ApiCall = {

@@ -15,7 +15,7 @@ import {
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { dataPoints, fields, GraphqlInputSchema } from './config'
 
 /**
  * Authenticated GraphQL request: POSTs a GraphQL document with its variables to the endpoint
@@ -43,7 +43,7 @@ export const authenticatedGraphqlRequest: Action<
     'authenticatedGraphqlRequest',
     async ({ payload, redactor, startStep }) => {
       const settings = parseSettings(payload.settings)
-      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+      const input = parseInput(GraphqlInputSchema, payload.fields, 'field')
       const call = graphqlCall(
         {
           request: input.request,

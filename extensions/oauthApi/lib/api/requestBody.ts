@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { InputProblem, type ValueParser } from '../input/objectOfParsers'
+import { InputProblem } from '../input/objectOfParsers'
 import { isPlainObject, type JsonDocument } from '../input/valueParsers'
 
 /** How the request body is written; `json` is the default. */
@@ -17,13 +17,6 @@ export type RequestBody =
   | { format: 'json' | 'fhir+json'; json: unknown; text: string }
   | { format: 'form' | 'multipart'; pairs: ReadonlyArray<readonly [string, string]> }
   | { format: 'text'; text: string }
-
-/** A TEXT field sent as it is: not trimmed; undefined, null and '' mean "not set". */
-export const rawText: ValueParser<string | undefined> = (value) => {
-  if (value === undefined || value === null || value === '') return undefined
-  if (typeof value !== 'string') throw new InputProblem('must be text')
-  return value
-}
 
 /**
  * The body of the chosen format from the `body` (JSON) and `bodyText` (TEXT) fields. A body

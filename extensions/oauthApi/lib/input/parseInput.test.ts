@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { InputFailure } from '../step/StepFailure'
 import { InputProblem, objectOfParsers } from './objectOfParsers'
 import { parseInput } from './parseInput'
-import { booleanValue, jsonValue, numberInRange, optionalText, requiredText } from './valueParsers'
+import { jsonValue, numberInRange, oneOf, optionalText, requiredText } from './valueParsers'
 
 /** Value parsers and rules across keys of both kinds: one that adds an issue, one that throws. */
 const schema = objectOfParsers(
@@ -10,7 +10,7 @@ const schema = objectOfParsers(
     name: requiredText,
     note: optionalText,
     count: numberInRange(3, 1, 10),
-    flag: booleanValue(false),
+    flag: oneOf(['on', 'off'], 'off'),
     data: jsonValue,
   },
   (parsed, addIssue) => {
@@ -36,7 +36,7 @@ describe('parseInput', () => {
       name: 'a',
       note: undefined,
       count: 5,
-      flag: false,
+      flag: 'off',
       data: { a: 1 },
       summary: 'a×5',
     })

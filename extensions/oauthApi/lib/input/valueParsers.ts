@@ -69,16 +69,6 @@ export const wholeNumberInRange =
       : problem(`must be a whole number from ${min} to ${max}`)
   }
 
-/** A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback. */
-export const booleanValue =
-  (fallback: boolean): ValueParser<boolean> =>
-  (value) => {
-    if (value === true || value === 'true') return true
-    if (value === false || value === 'false') return false
-    if (value === undefined || value === null || value === '') return fallback
-    return problem('must be true or false')
-  }
-
 /** A JSON field: a JSON string from Studio, or the value itself from other callers. */
 export const jsonValue: ValueParser<unknown> = (value) => {
   if (value === undefined || value === null) return undefined
@@ -175,14 +165,6 @@ export const headerPairs = (limits: PairLimits): ValueParser<Array<[string, stri
     noun: 'headers',
     limits,
   })
-
-/** Text of at most `maxLength` characters, required. */
-export const boundedRequiredText =
-  (maxLength: number): ValueParser<string> =>
-  (value) => {
-    const text = requiredText(value)
-    return text.length > maxLength ? problem(`is longer than ${maxLength} characters`) : text
-  }
 
 /** A JSON value to send: its value, and the JSON text that is sent. */
 export interface JsonDocument {
@@ -283,30 +265,6 @@ const measureJson = (
   }
   return 'OK'
 }
-
-/** An ISO-8601 date-time, as the expiresAt data point holds it, in epoch ms. */
-export const isoDateTime: ValueParser<number | undefined> = (value) => {
-  const text = optionalFieldText(value)
-  if (text === undefined) return undefined
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN
-  return Number.isNaN(ms) ? problem('must be an ISO-8601 date-time') : ms
-}
-
-/** Comma-separated HTTP error statuses, e.g. "401, 403". */
-export const statusList =
-  (fallback: number[]): ValueParser<Set<number>> =>
-  (value) => {
-    const text = optionalFieldText(value)
-    if (text === undefined) return new Set(fallback)
-    const statuses = text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '')
-    if (statuses.length === 0 || !statuses.every((status) => /^[45]\d\d$/.test(status))) {
-      return problem('must be comma-separated HTTP statuses from 400 to 599, e.g. "401, 403"')
-    }
-    return new Set(statuses.map(Number))
-  }
 
 const typeName = (value: unknown): string =>
   Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`

@@ -102,7 +102,7 @@ const described = (code: FailureCode, message: string): FailureDescription => ({
  * "The token endpoint refused the request (HTTP 401): error "invalid_client", error_description
  * "…" (tried 3 times)": the one wording of a token endpoint's error answer.
  */
-export const tokenEndpointSentence = (facts: Readonly<FailureFacts>): string => {
+const tokenEndpointSentence = (facts: Readonly<FailureFacts>): string => {
   const status = facts.status ?? 0
   const verdict = status >= 500 ? 'failed' : 'refused the request'
   const parts = [`The token endpoint ${verdict} (HTTP ${status})`]

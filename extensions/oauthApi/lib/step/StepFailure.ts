@@ -39,7 +39,7 @@ export type FailureCode =
 export type FailureSubject = { setting: string } | { field: string }
 
 /** Which server a failure is about. */
-export type FailureSite = 'token endpoint' | 'discovery' | 'API'
+type FailureSite = 'token endpoint' | 'discovery' | 'API'
 
 /**
  * The facts of a failure, as fields, for whoever reads them (run/describeFailure.ts words the

@@ -1,20 +1,13 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import {
-  booleanValue,
-  headerPairs,
-  isoDateTime,
-  optionalFieldText,
-  statusList,
-} from '../../../lib/input/valueParsers'
+import { z, type ZodTypeAny } from 'zod'
+import { flag, optionalText, parsedBy, withRules } from '../../../lib/input/fieldSchemas'
 import {
   graphqlDocument,
   graphqlOperationName,
   graphqlRequest,
   graphqlVariables,
 } from '../../../lib/graphql/graphqlDocument'
-import { handedInToken } from '../../../lib/oauth/handedInToken'
-import { fields as apiCallFields, FIELD_LIMITS } from '../../authenticatedApiCall/config/fields'
+import { sharedFieldSchemas, sharedFields } from '../../shared/fields'
 
 export const fields = {
   query: {
@@ -47,10 +40,10 @@ export const fields = {
     type: FieldType.TEXT,
     required: false,
   },
-  accessToken: apiCallFields.accessToken,
-  tokenExpiresAt: apiCallFields.tokenExpiresAt,
-  renewOnStatus: apiCallFields.renewOnStatus,
-  headers: apiCallFields.headers,
+  accessToken: sharedFields.accessToken,
+  tokenExpiresAt: sharedFields.tokenExpiresAt,
+  renewOnStatus: sharedFields.renewOnStatus,
+  headers: sharedFields.headers,
   failOnGraphqlErrors: {
     id: 'failOnGraphqlErrors',
     label: 'Fail on GraphQL errors',
@@ -61,22 +54,23 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-/**
- * The fields, each read once; the document is parsed by graphql-js and the operation chosen
- * (GraphQL spec §6.1) before anything is sent.
- */
-export const FieldsValidationSchema = objectOfParsers(
-  {
-    query: graphqlDocument,
-    variables: graphqlVariables,
-    operationName: graphqlOperationName,
-    path: (value) => optionalFieldText(value) ?? '',
-    accessToken: handedInToken,
-    tokenExpiresAt: isoDateTime,
-    renewOnStatus: statusList([401]),
-    headers: headerPairs(FIELD_LIMITS.headers),
-    failOnGraphqlErrors: booleanValue(true),
-  } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
+/** Each field's value, read once; the GraphQL document is parsed by graphql-js. */
+export const FieldsValidationSchema = z.object({
+  query: parsedBy(graphqlDocument),
+  variables: parsedBy(graphqlVariables),
+  operationName: parsedBy(graphqlOperationName),
+  // Empty: the API base URL itself.
+  path: optionalText.transform((path) => path ?? ''),
+  accessToken: sharedFieldSchemas.accessToken,
+  tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
+  renewOnStatus: sharedFieldSchemas.renewOnStatus,
+  headers: sharedFieldSchemas.headers,
+  failOnGraphqlErrors: flag(true),
+} satisfies Record<keyof typeof fields, ZodTypeAny>)
+
+/** The request to send: the operation chosen (GraphQL spec §6.1) before anything is sent. */
+export const GraphqlInputSchema = withRules(
+  FieldsValidationSchema,
   ({ query, variables, operationName, ...rest }) => ({
     ...rest,
     request: graphqlRequest(query, variables, operationName),

@@ -1,6 +1,6 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import { optionalFieldText } from '../../../lib/input/valueParsers'
+import { z, type ZodTypeAny } from 'zod'
+import { optionalText } from '../../../lib/input/fieldSchemas'
 
 export const fields = {
   path: {
@@ -13,6 +13,6 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-export const FieldsValidationSchema = objectOfParsers({
-  path: optionalFieldText,
-} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
+export const FieldsValidationSchema = z.object({
+  path: optionalText,
+} satisfies Record<keyof typeof fields, ZodTypeAny>)

@@ -1,6 +1,6 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import { booleanValue, optionalFieldText } from '../../../lib/input/valueParsers'
+import { z, type ZodTypeAny } from 'zod'
+import { flag, optionalText } from '../../../lib/input/fieldSchemas'
 
 export const fields = {
   scope: {
@@ -21,7 +21,7 @@ export const fields = {
   },
 } satisfies Record<string, Field>
 
-export const FieldsValidationSchema = objectOfParsers({
-  scope: optionalFieldText,
-  forceRefresh: booleanValue(false),
-} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
+export const FieldsValidationSchema = z.object({
+  scope: optionalText,
+  forceRefresh: flag(false),
+} satisfies Record<keyof typeof fields, ZodTypeAny>)
