@@ -1,6 +1,6 @@
 import { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
-import { createUndiciAdapter } from './undiciAdapter'
+import { createUndiciAdapter, ResponseTooLargeError } from './undiciAdapter'
 import { networkError, timeoutError, tooLargeError, type HttpError } from './HttpError'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -96,9 +96,9 @@ const httpResponse = (
 /** Reads only the code of an HTTP-client error, never its config or request. */
 const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
   if (request.deadline.signal.aborted) return timeoutError(request.url, request.deadline.seconds)
-  const message = error instanceof Error ? error.message : ''
-  if (message.includes('maxContentLength'))
+  if (error instanceof ResponseTooLargeError) {
     return tooLargeError(request.url, request.maxResponseBytes)
+  }
   return networkError(request.url, systemCode(error))
 }
 
