@@ -62,7 +62,7 @@ export const fields = {
     id: 'body',
     label: 'Body',
     description:
-      'JSON sent in the body format (POST, PUT, PATCH, DELETE): any JSON for json and fhir+json, a flat object for form and multipart.',
+      'JSON sent in the body format (POST, PUT, PATCH, DELETE): any JSON for json and fhir+json (sent as written, at most 10 MB and 64 levels deep), a flat object for form and multipart.',
     type: FieldType.JSON,
     required: false,
   },
