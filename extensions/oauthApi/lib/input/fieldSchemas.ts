@@ -109,13 +109,10 @@ export const statusList = (fallback: readonly number[]) =>
     trimmedOrUnset,
     z
       .string(typeRule('text'))
-      .refine(
-        (text) => {
-          const statuses = statusesOf(text)
-          return statuses.length > 0 && statuses.every((status) => /^[45]\d\d$/.test(status))
-        },
-        'must be comma-separated HTTP statuses from 400 to 599, e.g. "401, 403"',
-      )
+      .refine((text) => {
+        const statuses = statusesOf(text)
+        return statuses.length > 0 && statuses.every((status) => /^[45]\d\d$/.test(status))
+      }, 'must be comma-separated HTTP statuses from 400 to 599, e.g. "401, 403"')
       .transform((text): ReadonlySet<number> => new Set(statusesOf(text).map(Number)))
       .optional()
       .transform((statuses): ReadonlySet<number> => statuses ?? new Set(fallback)),
