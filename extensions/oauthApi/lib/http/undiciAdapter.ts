@@ -27,23 +27,22 @@ export const POOL_OPTIONS = {
 } as const
 
 /**
- * The pool for this process: bounded — at most 32 sockets per origin (requests beyond that
- * queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive says so, and
- * never kept more than 60 s), and idle sockets do not keep the process alive (undici unrefs
- * them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy is
- * taken from the environment, and undici's connect/headers/body timers are set above the
+ * The options of the pool for this process: bounded — at most 32 sockets per origin (requests
+ * beyond that queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive
+ * says so, and never kept more than 60 s), and idle sockets do not keep the process alive (undici
+ * unrefs them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy
+ * is taken from the environment, and undici's connect/headers/body timers are set above the
  * project's longest deadline: the caller's AbortSignal is the deadline.
  */
-const createAgent = (): Agent =>
-  new Agent({
-    ...POOL_OPTIONS,
-    headersTimeout: ABOVE_MAX_DEADLINE_MS,
-    bodyTimeout: ABOVE_MAX_DEADLINE_MS,
-    connect: { timeout: ABOVE_MAX_DEADLINE_MS },
-  })
+const agentOptions = (): Agent.Options => ({
+  ...POOL_OPTIONS,
+  headersTimeout: ABOVE_MAX_DEADLINE_MS,
+  bodyTimeout: ABOVE_MAX_DEADLINE_MS,
+  connect: { timeout: ABOVE_MAX_DEADLINE_MS },
+})
 
 /** The one piece of transport state in the extension: a keep-alive pool shared by every request. */
-const agent = createAgent()
+const agent = new Agent(agentOptions())
 
 /** The body passed the size cap (`maxContentLength`, counted after decompression). */
 export class ResponseTooLargeError extends Error {
