@@ -33,27 +33,28 @@ describe('fields and their Zod schemas', () => {
   })
 
   it('a Studio field left empty is unset: defaults apply', () => {
-    expect(
-      apiCall.FieldsValidationSchema.parse({
-        path: ' /Patient ',
-        method: '',
-        bodyFormat: null,
-        maxPages: null,
-        failOnHttpError: '',
-        renewOnStatus: '',
-        accessToken: '',
-        tokenExpiresAt: null,
-      }),
-    ).toMatchObject({
+    const parsed = apiCall.ApiCallInputSchema.parse({
+      path: ' /Patient ',
+      method: '',
+      bodyFormat: null,
+      maxPages: null,
+      failOnHttpError: '',
+      renewOnStatus: '',
+      accessToken: '',
+      tokenExpiresAt: null,
+    })
+    expect(parsed).toMatchObject({
       path: '/Patient',
       method: 'GET',
       bodyFormat: 'json',
       maxPages: 1,
       failOnHttpError: true,
       renewOnStatus: new Set([401]),
-      accessToken: undefined,
-      tokenExpiresAt: undefined,
+      query: [],
+      headers: [],
     })
+    expect(parsed.accessToken).toBeUndefined()
+    expect(parsed.tokenExpiresAt).toBeUndefined()
   })
 
   it.each([
@@ -71,7 +72,7 @@ describe('fields and their Zod schemas', () => {
       'must be an ISO-8601 date-time',
     ],
   ])('%j: the field named, the rule stated', (raw, key, message) => {
-    const result = apiCall.FieldsValidationSchema.safeParse(raw)
+    const result = apiCall.ApiCallInputSchema.safeParse(raw)
     expect(result.success).toBe(false)
     expect(result.error?.issues).toEqual([expect.objectContaining({ path: [key], message })])
   })

@@ -55,9 +55,12 @@ export const sharedFields = {
   },
 } satisfies Record<string, Field>
 
+/** Renewal after 401 when the renewOnStatus field is unset. */
+export const DEFAULT_RENEW_ON_STATUS: ReadonlySet<number> = new Set([401])
+
 export const sharedFieldSchemas = {
-  accessToken: parsedBy(handedInToken),
+  accessToken: parsedBy(handedInToken).optional(),
   tokenExpiresAt: isoDateTime,
-  headers: parsedBy(headerPairs(FIELD_LIMITS.headers)),
-  renewOnStatus: statusList([401]),
+  headers: parsedBy(headerPairs(FIELD_LIMITS.headers)).optional(),
+  renewOnStatus: statusList,
 } satisfies Record<keyof typeof sharedFields, ZodTypeAny>

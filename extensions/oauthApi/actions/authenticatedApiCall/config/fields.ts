@@ -3,18 +3,24 @@ import { z, type ZodTypeAny } from 'zod'
 import { MAX_PAGES } from '../../../lib/api/paging'
 import { BODY_FORMATS, requestBodyOf } from '../../../lib/api/requestBody'
 import {
+  boundedText,
   choice,
   flag,
+  fromStudio,
   optionalText,
   parsedBy,
-  rawText,
   requiredText,
   wholeNumber,
   withRules,
 } from '../../../lib/input/fieldSchemas'
 import { InputProblem } from '../../../lib/input/objectOfParsers'
 import { boundedJson, queryPairs } from '../../../lib/input/valueParsers'
-import { FIELD_LIMITS, sharedFieldSchemas, sharedFields } from '../../shared/fields'
+import {
+  DEFAULT_RENEW_ON_STATUS,
+  FIELD_LIMITS,
+  sharedFieldSchemas,
+  sharedFields,
+} from '../../shared/fields'
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -105,26 +111,39 @@ export const fields = {
 export const FieldsValidationSchema = z.object({
   accessToken: sharedFieldSchemas.accessToken,
   tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
-  // In any letter case; GET when empty.
-  method: choice(HTTP_METHODS, 'GET', { upperCase: true }),
+  // GET when empty; upper-cased by fromStudio (any letter case is taken).
+  method: choice(HTTP_METHODS, 'GET'),
   path: requiredText(FIELD_LIMITS.pathLength),
-  query: parsedBy(queryPairs(FIELD_LIMITS.query)),
+  query: parsedBy(queryPairs(FIELD_LIMITS.query)).optional(),
   headers: sharedFieldSchemas.headers,
   bodyFormat: choice(BODY_FORMATS, 'json'),
-  body: parsedBy(boundedJson(FIELD_LIMITS.body)),
-  bodyText: rawText(FIELD_LIMITS.body.maxBytes),
+  body: parsedBy(boundedJson(FIELD_LIMITS.body)).optional(),
+  // Sent as it is: not trimmed (fromStudio's asIs).
+  bodyText: boundedText(FIELD_LIMITS.body.maxBytes),
   idempotencyKey: optionalText,
   maxPages: wholeNumber(1, 1, MAX_PAGES),
   failOnHttpError: flag(true),
   renewOnStatus: sharedFieldSchemas.renewOnStatus,
 } satisfies Record<keyof typeof fields, ZodTypeAny>)
 
-/** The fields as the action's input: the body in the shape of its format, pages for GET only. */
-export const ApiCallInputSchema = withRules(FieldsValidationSchema, (parsed) => {
-  if (parsed.maxPages > 1 && parsed.method !== 'GET') {
-    throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
-  }
-  const { body, bodyText, ...rest } = parsed
-  // The body in the shape of its format, or the field that does not fit it.
-  return { ...rest, body: requestBodyOf(parsed.bodyFormat, body, bodyText) }
-})
+/**
+ * The fields as Studio sends them, as the action's input: the body in the shape of its format,
+ * pages for GET only, the defaults of unset fields.
+ */
+export const ApiCallInputSchema = withRules(
+  fromStudio(FieldsValidationSchema, { asIs: ['bodyText'], upperCase: ['method'] }),
+  (parsed) => {
+    if (parsed.maxPages > 1 && parsed.method !== 'GET') {
+      throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
+    }
+    const { body, bodyText, query, headers, renewOnStatus, ...rest } = parsed
+    return {
+      ...rest,
+      query: query ?? [],
+      headers: headers ?? [],
+      renewOnStatus: renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
+      // The body in the shape of its format, or the field that does not fit it.
+      body: requestBodyOf(parsed.bodyFormat, body, bodyText),
+    }
+  },
+)

@@ -1,13 +1,19 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
 import { z, type ZodTypeAny } from 'zod'
-import { flag, optionalText, parsedBy, withRules } from '../../../lib/input/fieldSchemas'
+import {
+  flag,
+  fromStudio,
+  optionalText,
+  parsedBy,
+  withRules,
+} from '../../../lib/input/fieldSchemas'
 import {
   graphqlDocument,
   graphqlOperationName,
   graphqlRequest,
   graphqlVariables,
 } from '../../../lib/graphql/graphqlDocument'
-import { sharedFieldSchemas, sharedFields } from '../../shared/fields'
+import { DEFAULT_RENEW_ON_STATUS, sharedFieldSchemas, sharedFields } from '../../shared/fields'
 
 export const fields = {
   query: {
@@ -57,10 +63,10 @@ export const fields = {
 /** Each field's value, read once; the GraphQL document is parsed by graphql-js. */
 export const FieldsValidationSchema = z.object({
   query: parsedBy(graphqlDocument),
-  variables: parsedBy(graphqlVariables),
-  operationName: parsedBy(graphqlOperationName),
+  variables: parsedBy(graphqlVariables).optional(),
+  operationName: parsedBy(graphqlOperationName).optional(),
   // Empty: the API base URL itself.
-  path: optionalText.transform((path) => path ?? ''),
+  path: optionalText,
   accessToken: sharedFieldSchemas.accessToken,
   tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
   renewOnStatus: sharedFieldSchemas.renewOnStatus,
@@ -70,9 +76,12 @@ export const FieldsValidationSchema = z.object({
 
 /** The request to send: the operation chosen (GraphQL spec §6.1) before anything is sent. */
 export const GraphqlInputSchema = withRules(
-  FieldsValidationSchema,
-  ({ query, variables, operationName, ...rest }) => ({
+  fromStudio(FieldsValidationSchema),
+  ({ query, variables, operationName, path, headers, renewOnStatus, ...rest }) => ({
     ...rest,
+    path: path ?? '',
+    headers: headers ?? [],
+    renewOnStatus: renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
     request: graphqlRequest(query, variables, operationName),
   }),
 )
