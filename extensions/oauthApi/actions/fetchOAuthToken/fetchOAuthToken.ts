@@ -12,7 +12,7 @@ import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /** The fields as Studio sends them. */
-const inputSchema = fromStudio(FieldsValidationSchema)
+const inputSchema = fromStudio(FieldsValidationSchema, { asIs: ['forceRefresh'] })
 
 /**
  * Fetch OAuth token: the client credentials grant (RFC 6749 §4.4), with the token cached in the

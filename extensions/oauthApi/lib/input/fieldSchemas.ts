@@ -63,7 +63,10 @@ export const choice = <T extends string>(values: readonly [T, ...T[]], fallback:
   return z.enum(values, { errorMap: () => ({ message: rule }) }).default(fallback)
 }
 
-/** A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback. */
+/**
+ * A BOOLEAN field: a boolean, or exactly "true"/"false" from callers that send text (list it in
+ * fromStudio's `asIs`, so that " true" is not taken); unset = fallback.
+ */
 export const flag = (fallback: boolean) => {
   const rule = { errorMap: () => ({ message: 'must be true or false' }) }
   return z
@@ -74,11 +77,20 @@ export const flag = (fallback: boolean) => {
 /** A NUMERIC field: a whole number from min to max (or its digits as text); unset = fallback. */
 export const wholeNumber = (fallback: number, min: number, max: number) => {
   const rule = `must be a whole number from ${min} to ${max}`
-  return z.coerce
-    .number({ errorMap: () => ({ message: rule }) })
-    .int(rule)
-    .min(min, rule)
-    .max(max, rule)
+  return z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^\d{1,9}$/, rule)
+          .transform(Number),
+      ],
+      {
+        errorMap: () => ({ message: rule }),
+      },
+    )
+    .pipe(z.number().int(rule).min(min, rule).max(max, rule))
     .default(fallback)
 }
 

@@ -131,7 +131,10 @@ export const FieldsValidationSchema = z.object({
  * pages for GET only, the defaults of unset fields.
  */
 export const ApiCallInputSchema = withRules(
-  fromStudio(FieldsValidationSchema, { asIs: ['bodyText'], upperCase: ['method'] }),
+  fromStudio(FieldsValidationSchema, {
+    asIs: ['bodyText', 'failOnHttpError'],
+    upperCase: ['method'],
+  }),
   (parsed) => {
     if (parsed.maxPages > 1 && parsed.method !== 'GET') {
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')

@@ -76,7 +76,7 @@ export const FieldsValidationSchema = z.object({
 
 /** The request to send: the operation chosen (GraphQL spec §6.1) before anything is sent. */
 export const GraphqlInputSchema = withRules(
-  fromStudio(FieldsValidationSchema),
+  fromStudio(FieldsValidationSchema, { asIs: ['failOnGraphqlErrors'] }),
   ({ query, variables, operationName, path, headers, renewOnStatus, ...rest }) => ({
     ...rest,
     path: path ?? '',
