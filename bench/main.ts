@@ -19,6 +19,7 @@ import { seededRandom } from './measure'
 import {
   cpuPerCall,
   heapGrowth,
+  largeBody,
   latency,
   sameRequests,
   singleFlight,
@@ -29,7 +30,15 @@ import {
 import { startServers } from './serverProcess'
 import { allowLoopbackUnlessSet } from '../servers/allowLoopback'
 
-const SCENARIOS = ['tokens', 'singleFlight', 'latency', 'throughput', 'cpu', 'heap'] as const
+const SCENARIOS = [
+  'tokens',
+  'singleFlight',
+  'latency',
+  'throughput',
+  'cpu',
+  'largeBody',
+  'heap',
+] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 const options = (() => {
@@ -100,6 +109,10 @@ const main = async (): Promise<void> => {
       progress('CPU time per call…')
       details.cpu = await cpuPerCall(ctx, contenders)
     }
+    if (run.has('largeBody')) {
+      progress('large body: a 9 MB fhir+json POST, extension vs JSON.parse + undici.request…')
+      details.largeBody = await largeBody(ctx)
+    }
     // The heap scenario clears the token cache: it comes last.
     if (run.has('heap')) {
       progress('heap: 100,000 runs over 1,000 clients…')
@@ -128,6 +141,7 @@ const main = async (): Promise<void> => {
 /** The top-level JSON keys, from the scenarios that ran. */
 const headlineFigures = (details: Details): Results => {
   const { tokens, singleFlight: flight, latency: lat, throughput: through, cpu, heap } = details
+  const large = details.largeBody
   return {
     tokenRequestsNaive: tokens?.naive,
     tokenRequestsCached: tokens?.cached,
@@ -141,6 +155,7 @@ const headlineFigures = (details: Details): Results => {
     cpuUsPerCall: cpu?.perContender.oneStep?.cpuUsPerCall.median,
     cpuRatioToUndici: cpu?.perContender.oneStep?.toUndici.median,
     heapGrowthMB: heap?.growthMB,
+    largeBodyRatio: large?.ratio.median,
   }
 }
 

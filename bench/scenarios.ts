@@ -1,6 +1,8 @@
 // The measurements. Each takes the context (servers, base settings, the contenders) and returns
 // plain numbers.
 
+import { Agent, request } from 'undici'
+import { POOL_OPTIONS } from '../extensions/oauthApi/lib/http/undiciAdapter'
 import { clearCaches } from '../extensions/oauthApi/lib/oauth/caches'
 import { MAX_CACHED_TOKENS, tokenCache } from '../extensions/oauthApi/lib/oauth/obtainAccessToken'
 import { authenticatedApiCall, fetchOAuthToken, type BenchSettings } from './actions'
@@ -365,5 +367,112 @@ export const heapGrowth = async (ctx: Context, runs = 100_000, clients = 1000, b
     growthMB: mb(after - before),
     secondHalfGrowthMB: mb(after - middle),
     runsPerSec: Math.round(runs / seconds),
+  }
+}
+
+/**
+ * A FHIR transaction Bundle of about `bytes` of JSON text: Observations with a few codings and
+ * a note each, as a bulk upload would send.
+ */
+const largeBundleText = (bytes: number): string => {
+  const entry = (i: number) => ({
+    fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    resource: {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+      subject: { reference: 'Patient/pat-0001' },
+      effectiveDateTime: '2026-01-01T00:00:00Z',
+      valueQuantity: {
+        value: 60 + (i % 40),
+        unit: 'beats/minute',
+        system: 'http://unitsofmeasure.org',
+        code: '/min',
+      },
+      note: [{ text: `Reading ${i} taken at rest, seated, after five minutes.` }],
+    },
+    request: { method: 'POST', url: 'Observation' },
+  })
+  const one = JSON.stringify(entry(0)).length + 1
+  const count = Math.floor(bytes / one)
+  return JSON.stringify({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: Array.from({ length: count }, (_u, i) => entry(i)),
+  })
+}
+
+/**
+ * A 9 MB `fhir+json` POST (a JSON field's text, as Studio hands it over): the extension's
+ * one-step call against the naive path — one JSON.parse of the text (to validate it, as any
+ * careful client would) and an undici.request of the same text — alternating, after a warm-up.
+ * The ratio is taken within each repetition; its median is `largeBodyRatio`.
+ */
+export const largeBody = async (
+  ctx: Context,
+  { megabytes = 9, rounds = 8, repetitions = 3, warmupRounds = 2 } = {},
+) => {
+  const text = largeBundleText(megabytes * 1024 * 1024)
+  const token = await fetchOAuthToken({}, ctx.settings)
+  const url = `${ctx.settings.apiBaseUrl}/Bundle`
+  const agent = new Agent(POOL_OPTIONS)
+  const naive = async (): Promise<void> => {
+    JSON.parse(text)
+    const response = await request(url, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: {
+        Accept: 'application/fhir+json',
+        Authorization: `Bearer ${String(token.accessToken)}`,
+        'Content-Type': 'application/fhir+json',
+      },
+      body: text,
+    })
+    await response.body.json()
+    if (response.statusCode !== 201) throw new Error(`naive POST: HTTP ${response.statusCode}`)
+  }
+  const extension = async (): Promise<void> => {
+    const fields = { method: 'POST', path: '/Bundle', bodyFormat: 'fhir+json', body: text }
+    const dataPoints = await authenticatedApiCall(fields, { ...ctx.settings })
+    if (dataPoints.statusCode !== '201') throw new Error(`extension POST: ${dataPoints.statusCode}`)
+  }
+  try {
+    const timeRound = async (samples?: { naive: number[]; extension: number[] }) => {
+      for (const [key, call] of shuffled(
+        [
+          ['naive', naive],
+          ['extension', extension],
+        ] as const,
+        ctx.random,
+      )) {
+        await settle()
+        const start = now()
+        await call()
+        samples?.[key].push(now() - start)
+      }
+    }
+    for (let round = 0; round < warmupRounds; round++) await timeRound()
+    const ratios: number[] = []
+    const naiveMs: number[] = []
+    const extensionMs: number[] = []
+    for (let rep = 0; rep < repetitions; rep++) {
+      ctx.progress(`  large body: repetition ${rep + 1} of ${repetitions}`)
+      collectGarbage()
+      const samples = { naive: [] as number[], extension: [] as number[] }
+      for (let round = 0; round < rounds; round++) await timeRound(samples)
+      naiveMs.push(median(samples.naive))
+      extensionMs.push(median(samples.extension))
+      ratios.push(median(samples.extension) / median(samples.naive))
+    }
+    return {
+      bodyBytes: Buffer.byteLength(text),
+      rounds,
+      repetitions,
+      naiveMs: repeated(naiveMs),
+      extensionMs: repeated(extensionMs),
+      ratio: repeated(ratios),
+    }
+  } finally {
+    await agent.close()
   }
 }

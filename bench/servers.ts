@@ -46,6 +46,8 @@ const SERVER_OPTIONS: LoopbackServerOptions = {
 
 const PATIENT_PATH = /^\/fhir\/Patient\/([A-Za-z0-9\-.]{1,64})$/
 const GRAPHQL_PATH = '/fhir/$graphql'
+/** POST [base]/Bundle: the large-body scenario's endpoint (a FHIR transaction). */
+const BUNDLE_PATH = '/fhir/Bundle'
 
 const patient = (id: string) => ({
   resourceType: 'Patient',
@@ -101,7 +103,7 @@ const main = async (): Promise<void> => {
     }, SERVER_OPTIONS),
     /**
      * GET /fhir/Patient/:id with any Bearer token: a small FHIR R4 Patient; POST /fhir/$graphql:
-     * the same patient as GraphQL data.
+     * the same patient as GraphQL data; POST /fhir/Bundle: a small transaction-response.
      */
     startLoopbackServer((recorded, res, req) => {
       counts.apiRequests++
@@ -109,6 +111,11 @@ const main = async (): Promise<void> => {
       if (recorded.method === 'POST' && recorded.url === GRAPHQL_PATH) {
         if (bearerChecked(recorded.headers.authorization, res)) graphql(recorded.body, res)
         return
+      }
+      if (recorded.method === 'POST' && recorded.url === BUNDLE_PATH) {
+        // The body is read whole (loopbackServer) and not parsed: the same work for every client.
+        if (!bearerChecked(recorded.headers.authorization, res)) return
+        return json(res, 201, { resourceType: 'Bundle', type: 'transaction-response' })
       }
       const match = recorded.method === 'GET' ? PATIENT_PATH.exec(recorded.url) : null
       if (match === null) return json(res, 404, { resourceType: 'OperationOutcome' })

@@ -5,7 +5,7 @@
  * a fragment in a URL) or that pass for loopback without being it (`*.localhost`).
  */
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
-import { FIELD_LIMITS } from '../../extensions/oauthApi/actions/authenticatedApiCall/config/fields'
+import { FIELD_LIMITS } from '../../extensions/oauthApi/actions/shared/fields'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
 import {
   expectError,
@@ -114,6 +114,14 @@ describe('fault injection: field sizes', () => {
     expectRefused(await call({ body: big }), 'body', /is larger than 10 MB/, 1000)
     const wide = Array.from({ length: 200_000 }, () => 'y'.repeat(60))
     expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
+  })
+
+  it('a body of JSON text is measured in UTF-8 bytes, and brackets inside its strings are not nesting', async () => {
+    // 4 million three-byte characters: under 10 MB of characters, 12 MB of UTF-8.
+    const wide = JSON.stringify({ note: '€'.repeat(4 * 1024 * 1024) })
+    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
+    const brackets = JSON.stringify({ note: `${'[{'.repeat(1000)}\\"${'}]'.repeat(1000)}` })
+    expectOutcome(await call({ body: brackets }), 'complete')
   })
 
   it('a cyclic body object (a programmatic caller): refused, not a stack overflow', async () => {

@@ -227,7 +227,7 @@ describe('fault injection: token endpoint redirects', () => {
     expectError(
       run,
       'SERVER_ERROR',
-      /token endpoint redirected to http:\/\/127\.0\.0\.1:\d+\/oauth\/token, which it had already requested \(a redirect loop\); the redirect was not followed/,
+      /token endpoint redirects to http:\/\/127\.0\.0\.1:\d+\/oauth\/token, which was already requested \(a redirect loop\); the redirect was not followed/,
       'TOKEN_REDIRECT_REFUSED',
     )
     expect(run.code).toBe('TOKEN_REDIRECT_REFUSED')

@@ -653,10 +653,11 @@ const expectedHeaders = (value: unknown): Map<string, string> => {
   return expected
 }
 
+/** A body of JSON text goes as it is (trimmed), never serialized again; a value, serialized once. */
 const expectedBody = (fields: Record<string, unknown>): string | undefined => {
   const body = parsedJson(fields['body'])
-  if (methodOf(fields) === 'GET') return undefined
-  return body === undefined ? undefined : JSON.stringify(body)
+  if (methodOf(fields) === 'GET' || body === undefined) return undefined
+  return typeof fields['body'] === 'string' ? fields['body'].trim() : JSON.stringify(body)
 }
 
 /** Node's parser drops leading and trailing spaces and tabs of a header value. */

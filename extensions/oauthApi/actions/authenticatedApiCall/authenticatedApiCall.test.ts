@@ -113,6 +113,39 @@ describe('authenticatedApiCall: the request', () => {
     expect(JSON.parse(request.body)).toEqual({ status: 'final' })
   })
 
+  it.each(['json', 'fhir+json'])(
+    'sends a %s body field as its own text: not serialized again, a 64-bit id keeps its digits',
+    async (bodyFormat) => {
+      const created = api.on('POST', '/fhir/R4/Observation', [201, { id: 'obs-1' }])
+      const body = '{\n  "resourceType": "Observation",\n  "id": 12345678901234567891\n}'
+      const run = await runAction(
+        authenticatedApiCall,
+        { accessToken: TOKEN, method: 'POST', path: 'Observation', bodyFormat, body: `\n${body} ` },
+        settings(),
+      )
+      expect(run.dataPoints.statusCode).toBe('201')
+      const [request] = created.requests
+      expect(request.body).toBe(body)
+      expect(request.headers['content-type']).toBe(`application/${bodyFormat}`)
+    },
+  )
+
+  it('serializes a body given as a value (not JSON text) once', async () => {
+    const created = api.on('POST', '/fhir/R4/Observation', [201, { id: 'obs-1' }])
+    const run = await runAction(
+      authenticatedApiCall,
+      {
+        accessToken: TOKEN,
+        method: 'POST',
+        path: 'Observation',
+        body: { status: 'final', n: [1, 2] },
+      },
+      settings(),
+    )
+    expect(run.dataPoints.statusCode).toBe('201')
+    expect(created.requests[0].body).toBe('{"status":"final","n":[1,2]}')
+  })
+
   it.each([
     ['text', 'plain text', JSON.stringify('plain text')],
     ['empty', '', 'null'],

@@ -4,7 +4,7 @@ import { parseSettings } from '../../settings'
 import {
   apiHttpFailure,
   isSuccess,
-  locationOf,
+  resolvedLocationHeader,
   responseHeadersDataPoint,
 } from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
@@ -17,7 +17,7 @@ import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { ApiCallInputSchema, dataPoints, fields } from './config'
 
 /**
  * Authenticated API call: sends the configured request under the API base URL with
@@ -42,7 +42,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
       'authenticatedApiCall',
       async ({ payload, redactor, helpers, startStep }) => {
         const settings = parseSettings(payload.settings, payload.fields?.connection)
-        const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+        const input = parseInput(ApiCallInputSchema, payload.fields, 'field')
         const plan = buildApiRequest(input, settings.apiBase, settings.apiAccess)
         const step = startStep(settings, helpers)
         const call: ApiCall = {
@@ -66,7 +66,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
           : {
               calls: [first],
-              bodies: [decodeResponseBody(response, (text) => redactor.scrub(text))],
+              bodies: [decodeResponseBody(response, redactor)],
               nextPageUrl: undefined,
             }
         const last = pages.calls[pages.calls.length - 1]
@@ -74,7 +74,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
         const replaced = pages.calls.some((page) => page.token.replaced)
         const note = tokenNote(renewed)
-        const location = locationOf(response)
+        const location = resolvedLocationHeader(response)
         const pageNote =
           pages.calls.length > 1 || pages.nextPageUrl !== undefined
             ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
@@ -82,7 +82,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         return {
           data_points: {
             statusCode: String(response.status),
-            responseBody: pagesJson(pages.bodies),
+            responseBody: pagesJson(pages.bodies, redactor),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
             location:

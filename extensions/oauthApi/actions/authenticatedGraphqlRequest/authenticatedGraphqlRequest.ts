@@ -15,7 +15,7 @@ import {
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
-import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { dataPoints, fields, GraphqlInputSchema } from './config'
 import { stringifyJson } from '../../lib/input/exactJson'
 
 /**
@@ -44,7 +44,7 @@ export const authenticatedGraphqlRequest: Action<
     'authenticatedGraphqlRequest',
     async ({ payload, redactor, startStep }) => {
       const settings = parseSettings(payload.settings, payload.fields?.connection)
-      const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+      const input = parseInput(GraphqlInputSchema, payload.fields, 'field')
       const call = graphqlCall(
         {
           request: input.request,

@@ -1,7 +1,5 @@
 import type { TokenClient } from '../../lib/oauth/TokenClient'
 import type { TokenShape } from '../../lib/oauth/tokenClaims'
-import { parseJsonObject } from '../../lib/oauth/tokenResponse'
-import type { TokenExchange } from '../../lib/oauth/requestToken'
 import { InputFailure, StepFailure } from '../../lib/step/StepFailure'
 
 /**
@@ -13,10 +11,10 @@ import { InputFailure, StepFailure } from '../../lib/step/StepFailure'
 /** Beyond this, client assertions (iat, exp: RFC 7523 §3) are at risk; SMART allows 5 minutes. */
 const CLOCK_SKEW_LIMIT_SECONDS = 60
 
-/** The failure with the advice appended; anything else (and input failures) unchanged. */
+/** The failure with the advice among its facts; anything else (and input failures) unchanged. */
 export const withAdvice = (error: unknown, advice: string | undefined): unknown =>
   error instanceof StepFailure && !(error instanceof InputFailure) && advice !== undefined
-    ? new StepFailure(error.code, `${error.detail}. ${advice}`, error.subject)
+    ? error.withAdvice(advice)
     : error
 
 const SECRET_METHODS_ADVICE =
@@ -52,18 +50,16 @@ const clockAdvice = (client: TokenClient, skewSeconds: number | undefined): stri
     ? `This machine's clock and the token endpoint's differ by ${skewSeconds} s, and client assertions carry iat and exp (RFC 7523 §3): check the clock (NTP)`
     : undefined
 
-/** Advice for a failed token request (the exchange is there when the server answered). */
+/** Advice for a failed token request, from the failure's facts (the server's status and error). */
 export const tokenFailureAdvice = (
   error: unknown,
   client: TokenClient,
-  exchanged: TokenExchange | undefined,
   skewSeconds: number | undefined,
 ): string | undefined => {
   if (!(error instanceof StepFailure)) return undefined
   const parts: string[] = []
-  const response = exchanged?.result.response
-  const oauthError = response !== undefined ? parseJsonObject(response.body)?.['error'] : undefined
-  const specific = typeof oauthError === 'string' ? oauthErrorAdvice(oauthError, client) : undefined
+  const { oauthError, status } = error.facts
+  const specific = oauthError !== undefined ? oauthErrorAdvice(oauthError, client) : undefined
   if (specific !== undefined) parts.push(specific)
   else if (error.code === 'NETWORK' || error.code === 'TIMEOUT') {
     parts.push(
@@ -71,25 +67,18 @@ export const tokenFailureAdvice = (
     )
   } else if (error.code === 'TOKEN_REDIRECT_REFUSED') {
     parts.push('Check the "Token URL": it should be the address the server redirects to')
-  } else if (
-    error.code === 'TOKEN_RESPONSE_INVALID' &&
-    response !== undefined &&
-    parseJsonObject(response.body) !== undefined
-  ) {
-    // A JSON answer without a token where one was looked for: a vendor dialect (see the guide).
+  } else if (error.code === 'TOKEN_RESPONSE_INVALID') {
+    // A 2xx answer without a usable token: another endpoint, or a vendor dialect (see the guide).
     parts.push(
-      'Check that the "Token URL" is the token endpoint, and, if it names the token otherwise (e.g. "data.token"), set "Token path"',
+      'Check that the "Token URL" is the OAuth 2.0 token endpoint (RFC 6749 §3.2), and, if it names the token otherwise (e.g. "data.token"), set "Token path"',
     )
   } else if (error.code === 'TOKEN_TYPE_UNSUPPORTED') {
     parts.push(
       'Check that the "Token URL" is the OAuth 2.0 token endpoint (RFC 6749 §3.2); if the API takes this token type, set "Token header" to how it wants the token',
     )
-  } else if (
-    error.code === 'TOKEN_RESPONSE_INVALID' ||
-    (response !== undefined && [404, 405].includes(response.status))
-  ) {
+  } else if (status !== undefined && [404, 405].includes(status)) {
     parts.push('Check that the "Token URL" is the OAuth 2.0 token endpoint (RFC 6749 §3.2)')
-  } else if (response !== undefined && response.status >= 500) {
+  } else if (status !== undefined && status >= 500) {
     parts.push('The authorization server failed: try again later, or ask its operators')
   }
   const clock = clockAdvice(client, skewSeconds)

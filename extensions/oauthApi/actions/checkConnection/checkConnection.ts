@@ -5,6 +5,7 @@ import { apiHttpFailure, isSuccess } from '../../lib/api/apiResponse'
 import { buildApiRequest, type ApiRequestPlan } from '../../lib/api/buildApiRequest'
 import { failureNotes, sendWithToken } from '../../lib/api/callApi'
 import type { ApiBase } from '../../lib/api/resolveUnderBase'
+import { fromStudio } from '../../lib/input/fieldSchemas'
 import { parseInput } from '../../lib/input/parseInput'
 import { discoverTokenEndpoint } from '../../lib/oauth/discovery'
 import {
@@ -23,6 +24,9 @@ import { onEventSafely } from '../../lib/run/onEventSafely'
 import type { StepContext } from '../../lib/step/StepContext'
 import { apiFailureAdvice, clockWarning, tokenFailureAdvice, withAdvice } from './advice'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
+
+/** The fields as Studio sends them. */
+const inputSchema = fromStudio(FieldsValidationSchema)
 
 /**
  * Check OAuth connection: what a designer runs from Studio's preview while setting up. Discovery
@@ -44,7 +48,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
   supports_automated_retries: false,
   onEvent: onEventSafely('checkConnection', async ({ payload, startStep }) => {
     const settings = parseSettings(payload.settings, payload.fields?.connection)
-    const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+    const input = parseInput(inputSchema, payload.fields, 'field')
     const plan =
       input.path === undefined
         ? undefined
@@ -113,13 +117,13 @@ const freshToken = async (
   try {
     exchanged = await sendTokenRequest(client, tokenUrl, step)
   } catch (error) {
-    throw withAdvice(error, tokenFailureAdvice(error, client, undefined, undefined))
+    throw withAdvice(error, tokenFailureAdvice(error, client, undefined))
   }
   const skewSeconds = clockSkewSeconds(exchanged)
   try {
     return { token: readTokenExchange(client, exchanged, step), skewSeconds }
   } catch (error) {
-    throw withAdvice(error, tokenFailureAdvice(error, client, exchanged, skewSeconds))
+    throw withAdvice(error, tokenFailureAdvice(error, client, skewSeconds))
   }
 }
 

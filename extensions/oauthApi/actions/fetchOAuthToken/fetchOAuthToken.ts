@@ -1,6 +1,7 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
+import { fromStudio } from '../../lib/input/fieldSchemas'
 import { parseInput } from '../../lib/input/parseInput'
 import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
 import { withScope } from '../../lib/oauth/TokenClient'
@@ -9,6 +10,9 @@ import { infoEvent } from '../../lib/run/events'
 import { secondsUntilExpiry } from '../../lib/oauth/tokenLifetime'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
+
+/** The fields as Studio sends them. */
+const inputSchema = fromStudio(FieldsValidationSchema, { asIs: ['forceRefresh'] })
 
 /**
  * Fetch OAuth token: the client credentials grant (RFC 6749 §4.4), with the token cached in the
@@ -27,7 +31,7 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
   supports_automated_retries: false,
   onEvent: onEventSafely('fetchOAuthToken', async ({ payload, startStep }) => {
     const settings = parseSettings(payload.settings, payload.fields?.connection)
-    const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
+    const input = parseInput(inputSchema, payload.fields, 'field')
     const step = startStep(settings)
     const client = withScope(settings.client, input.scope)
     const { token, source } = await obtainAccessToken(client, step, {

@@ -3,7 +3,7 @@ import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
 import { StepFailure, type FailureCode } from '../step/StepFailure'
-import { decodeResponseBody, isBinaryBody } from './responseBody'
+import { isBinaryBody, responseBodyValue } from './responseBody'
 
 /** A failed response is quoted in the error event up to this many characters. */
 export const MAX_BODY_EXCERPT = 1000
@@ -68,13 +68,22 @@ export const apiHttpFailure = (
   }
   for (const note of notes) parts.push(`; ${note}`)
   const described = options.describeBody?.(response.body)
+  let serverText: string | undefined
   if (described !== undefined) {
+    serverText = described
     parts.push(`. ${described}`)
   } else {
     const excerpt = quoteServerText(bodyExcerpt(response), redactor, MAX_BODY_EXCERPT)
-    if (excerpt !== '') parts.push(`. Body: ${excerpt}`)
+    if (excerpt !== '') {
+      serverText = excerpt
+      parts.push(`. Body: ${excerpt}`)
+    }
   }
-  return new StepFailure(code, parts.join(''))
+  return new StepFailure(code, parts.join(''), undefined, {
+    site: 'API',
+    status: response.status,
+    serverText,
+  })
 }
 
 /**
@@ -82,7 +91,7 @@ export const apiHttpFailure = (
  * narrative, the size and type of a binary body rather than its bytes, else the text.
  */
 const bodyExcerpt = (response: HttpResponse): string => {
-  const decoded = decodeResponseBody(response).value
+  const decoded = responseBodyValue(response)
   if (isBinaryBody(decoded)) {
     return `(${response.bytes.length} bytes of ${decoded.contentType}, not quoted)`
   }
@@ -116,7 +125,7 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  * The Location header resolved against the request's URL (RFC 9110 §10.2.2: it may be
  * relative), e.g. the URL of the resource a 201 created; undefined when absent or unreadable.
  */
-export const locationOf = (response: HttpResponse): string | undefined => {
+export const resolvedLocationHeader = (response: HttpResponse): string | undefined => {
   const location = response.headers['location']
   if (location === undefined || location.trim() === '') return undefined
   try {

@@ -1,9 +1,4 @@
-import {
-  exchange,
-  type ExchangeResult,
-  type RefusedRedirect,
-  MAX_REDIRECTS,
-} from '../http/exchange'
+import { exchange, type ExchangeResult } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { TokenClient } from '../oauth/TokenClient'
 import {
@@ -12,7 +7,7 @@ import {
   type GivenToken,
   type TokenForCall,
 } from '../oauth/tokenForCall'
-import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
+import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import { apiHttpFailure } from './apiResponse'
 import type { ApiRequestPlan } from './buildApiRequest'
@@ -108,7 +103,7 @@ export const sendWithToken = async (
         retryable: call.retryable,
         redirectRefusal: (target) => {
           const verdict = tokenMayGoTo(target, base)
-          return verdict === true ? undefined : verdict
+          return verdict === true ? undefined : `outside the API base URL (${verdict})`
         },
         redirectedRequest:
           placement.kind === 'query'
@@ -138,7 +133,9 @@ export const failureNotes = (
   const { exchange: exchanged, renewedAfterStatus } = result
   const notes: string[] = []
   if (exchanged.refusedRedirect !== undefined) {
-    notes.push(redirectNote(exchanged.refusedRedirect, call.plan.method))
+    notes.push(
+      `it ${redirectNote(exchanged.refusedRedirect, call.plan.method)}, so the redirect was not followed`,
+    )
   }
   if (renewedAfterStatus !== undefined) {
     notes.push(
@@ -149,19 +146,4 @@ export const failureNotes = (
     notes.push(gaveUpNote(exchanged.gaveUp, exchanged.attempts, call.notRepeated))
   }
   return notes
-}
-
-/** Why a redirect of the API was not followed, in the words of the step's error. */
-const redirectNote = (refused: RefusedRedirect, method: string): string => {
-  const where = `${refused.target.origin}${refused.target.pathname}`
-  switch (refused.reason) {
-    case 'LOOP':
-      return `it redirects to ${where}, which was already requested (a redirect loop), so the redirect was not followed`
-    case 'TOO_MANY':
-      return refused.limit === MAX_REDIRECTS
-        ? `it redirects to ${where} after ${refused.limit} redirects (too many redirects), so the redirect was not followed`
-        : `it redirects again, to ${where}; a ${method} follows at most ${refused.limit} redirect, so that it is not sent again and again`
-    case 'NOT_ALLOWED':
-      return `it redirects to ${where}, outside the API base URL (${refused.why}), so the redirect was not followed`
-  }
 }

@@ -10,6 +10,7 @@ import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
 import { reportedUrl } from './tokenPlacement'
 import type { HttpResponse } from '../http/sendRequest'
+import type { Redactor, ScrubbedText } from '../secrets/redactor'
 
 /** However many pages a designer asks for, a step reads at most this many. */
 export const MAX_PAGES = 100
@@ -89,7 +90,7 @@ const MAX_NOT_JSON_EXCERPT = 200
  */
 const pageBody = (result: ApiCallResult, what: string, step: StepContext): DecodedBody => {
   const { response } = result.exchange
-  const decoded = decodeResponseBody(response, (text) => step.redactor.scrub(text))
+  const decoded = decodeResponseBody(response, step.redactor)
   if (decoded.notJson === true) {
     const type = response.headers['content-type'] ?? ''
     throw new StepFailure(
@@ -188,9 +189,14 @@ type Bundle = Record<string, unknown> & { resourceType: 'Bundle' }
 const isBundle = (value: unknown): value is Bundle =>
   isPlainObject(value) && value['resourceType'] === 'Bundle'
 
-/** The responseBody data point: one page's JSON as it came, or the pages merged (mergePages). */
-export const pagesJson = (bodies: readonly DecodedBody[]): string =>
-  bodies.length === 1 ? bodies[0].json : stringifyJson(mergePages(bodies.map((body) => body.value)))
+/**
+ * The responseBody data point, scrubbed: one page's JSON as it came, or the pages merged
+ * (mergePages), their numbers keeping their digits (exactJson.ts).
+ */
+export const pagesJson = (bodies: readonly DecodedBody[], redactor: Redactor): ScrubbedText =>
+  bodies.length === 1
+    ? bodies[0].json
+    : redactor.scrubbed(stringifyJson(mergePages(bodies.map((body) => body.value))))
 
 /**
  * The pages as one responseBody: FHIR Bundles as one Bundle with the first page's fields (type,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { InputProblem, type ValueParser } from '../input/objectOfParsers'
-import { isExactNumber, stringifyJson } from '../input/exactJson'
-import { isPlainObject } from '../input/valueParsers'
+import { isExactNumber } from '../input/exactJson'
+import { InputProblem } from '../input/objectOfParsers'
+import { isPlainObject, type JsonDocument } from '../input/valueParsers'
 
 /** How the request body is written; `json` is the default. */
 export const BODY_FORMATS = ['json', 'fhir+json', 'form', 'multipart', 'text'] as const
@@ -15,16 +15,9 @@ export const FHIR_JSON = 'application/fhir+json'
  * multipart bodies as name/value pairs in order (an array repeats its name), text as it is.
  */
 export type RequestBody =
-  | { format: 'json' | 'fhir+json'; json: unknown }
+  | { format: 'json' | 'fhir+json'; json: unknown; text: string }
   | { format: 'form' | 'multipart'; pairs: ReadonlyArray<readonly [string, string]> }
   | { format: 'text'; text: string }
-
-/** A TEXT field sent as it is: not trimmed; undefined, null and '' mean "not set". */
-export const rawText: ValueParser<string | undefined> = (value) => {
-  if (value === undefined || value === null || value === '') return undefined
-  if (typeof value !== 'string') throw new InputProblem('must be text')
-  return value
-}
 
 /**
  * The body of the chosen format from the `body` (JSON) and `bodyText` (TEXT) fields. A body
@@ -33,11 +26,11 @@ export const rawText: ValueParser<string | undefined> = (value) => {
  */
 export const requestBodyOf = (
   format: BodyFormat,
-  body: unknown,
+  document: JsonDocument | undefined,
   bodyText: string | undefined,
 ): RequestBody | undefined => {
   if (format === 'text') {
-    if (body !== undefined) {
+    if (document !== undefined) {
       throw new InputProblem(
         'is for the JSON formats; with body format "text" use bodyText',
         'body',
@@ -51,11 +44,13 @@ export const requestBodyOf = (
       'bodyText',
     )
   }
-  if (body === undefined) return undefined
+  if (document === undefined) return undefined
+  const body = document.value
   switch (format) {
     case 'json':
     case 'fhir+json':
-      return { format, json: body }
+      // The JSON text is sent as it is (input/valueParsers.ts boundedJson): never serialized again.
+      return { format, json: body, text: document.text }
     case 'form':
       return {
         format,
@@ -113,9 +108,9 @@ export interface SerializedBody {
 export const serializeBody = (body: RequestBody): SerializedBody => {
   switch (body.format) {
     case 'json':
-      return { contentType: 'application/json', content: stringifyJson(body.json) }
+      return { contentType: 'application/json', content: body.text }
     case 'fhir+json':
-      return { contentType: FHIR_JSON, content: stringifyJson(body.json) }
+      return { contentType: FHIR_JSON, content: body.text }
     case 'form':
       return { contentType: 'application/x-www-form-urlencoded', content: formEncode(body.pairs) }
     case 'multipart':

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { HttpResponse } from '../http/sendRequest'
 import { parseJsonExactly } from '../input/exactJson'
+import { ScrubbedText, type Redactor } from '../secrets/redactor'
 
 /** A body that is not text, kept unchanged for the care flow (e.g. a PDF). */
 export interface BinaryBody {
@@ -8,14 +9,14 @@ export interface BinaryBody {
   base64: string
 }
 
-/** A response body as a JSON value, and its JSON text. */
+/** A response body as a JSON value, and its JSON text, scrubbed. */
 export interface DecodedBody {
   value: unknown
   /**
-   * The value as JSON text: a JSON body's own text (trimmed, scrubbed), so that it is not
-   * serialized again; else the value serialized.
+   * The value as JSON text: a JSON body's own text (trimmed, scrubbed before it was parsed), so
+   * that it is neither serialized nor searched again; else the value serialized, then scrubbed.
    */
-  json: string
+  json: ScrubbedText
   /** Set when the body was declared JSON (application/json, +json) and is not JSON. */
   notJson?: true
 }
@@ -24,33 +25,51 @@ export interface DecodedBody {
  * The response body as a JSON value for the responseBody data point: JSON parsed; other text
  * as a JSON string; an empty body as null; a body that is not text — by its media type, or
  * because it is not valid in its charset — as `{ contentType, base64 }`, so that nothing is
- * mangled by a decoding it does not have. `scrub` is applied to the text before it is parsed:
- * once parsed and serialized again, a secret a server echoed as `\/` or `\u002f` inside a text
- * body would read `\\/` and no longer be one of its forms.
+ * mangled by a decoding it does not have. The text is scrubbed before it is parsed: once parsed
+ * and serialized again, a secret a server echoed as `\/` or `\u002f` inside a text body would
+ * read `\\/` and no longer be one of its forms.
  */
-export const decodeResponseBody = (
+export const decodeResponseBody = (response: HttpResponse, redactor: Redactor): DecodedBody => {
+  const decoded = readBody(response, (text) => redactor.scrub(text))
+  return {
+    value: decoded.value,
+    json:
+      decoded.ownText !== undefined
+        ? new ScrubbedText(decoded.ownText, redactor, redactor.secretCount)
+        : redactor.scrubbed(JSON.stringify(decoded.value)),
+    ...(decoded.notJson ? { notJson: true } : {}),
+  }
+}
+
+/** The response body as a JSON value (as decodeResponseBody reads it), not scrubbed. */
+export const responseBodyValue = (response: HttpResponse): unknown =>
+  readBody(response, (text) => text).value
+
+/** The body's value, and its own JSON text when it is JSON (scrubbed by `scrub`). */
+const readBody = (
   response: HttpResponse,
-  scrub: (text: string) => string = (text) => text,
-): DecodedBody => {
-  if (response.bytes.length === 0) return { value: null, json: 'null' }
+  scrub: (text: string) => string,
+): { value: unknown; ownText: string | undefined; notJson?: boolean } => {
+  if (response.bytes.length === 0) return { value: null, ownText: 'null' }
   const contentType = response.headers['content-type']
   const media = parseMediaType(contentType)
-  if (media !== undefined && !isTextual(media)) return serialized(binaryBody(response, contentType))
+  if (media !== undefined && !isTextual(media)) {
+    return { value: binaryBody(response, contentType), ownText: undefined }
+  }
   const decoded = decodeText(response, media?.charset)
-  if (decoded === undefined) return serialized(binaryBody(response, contentType))
+  if (decoded === undefined) return { value: binaryBody(response, contentType), ownText: undefined }
   const text = scrub(decoded)
   try {
-    // Parsed, the text is JSON: only JSON whitespace can surround it (RFC 8259 §2).
-    return { value: parseJsonExactly(text), json: text.trim() }
+    // Parsed, the text is JSON: only JSON whitespace can surround it (RFC 8259 §2). Numbers keep
+    // their digits (exactJson.ts), also when pages are merged.
+    return { value: parseJsonExactly(text), ownText: text.trim() }
   } catch {
     const declaredJson =
       media !== undefined &&
       (media.essence === 'application/json' || media.essence.endsWith('+json'))
-    return declaredJson ? { ...serialized(text), notJson: true } : serialized(text)
+    return { value: text, ownText: undefined, notJson: declaredJson }
   }
 }
-
-const serialized = (value: unknown): DecodedBody => ({ value, json: JSON.stringify(value) })
 
 export const isBinaryBody = (value: unknown): value is BinaryBody =>
   value !== null &&

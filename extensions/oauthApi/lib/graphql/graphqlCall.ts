@@ -1,4 +1,5 @@
 import type { ApiAccess } from '../api/apiAccess'
+import { stringifyJson } from '../input/exactJson'
 import { buildApiRequest } from '../api/buildApiRequest'
 import type { ApiCall } from '../api/callApi'
 import type { ApiBase } from '../api/resolveUnderBase'
@@ -39,7 +40,8 @@ export const graphqlCall = (
       path: input.path,
       query: [],
       headers: [['Accept', GRAPHQL_ACCEPT], ['Content-Type', 'application/json'], ...input.headers],
-      body: { format: 'json', json: input.request.body },
+      // Serialized once, here.
+      body: { format: 'json', json: input.request.body, text: stringifyJson(input.request.body) },
     },
     base,
     access,

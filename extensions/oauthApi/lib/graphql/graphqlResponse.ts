@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../http/sendRequest'
-import { parseJsonExactly } from '../input/exactJson'
+import { parseJsonObject } from '../input/parseJsonObject'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
@@ -42,8 +42,8 @@ export const readGraphqlResponse = (
         (excerpt !== '' ? `. Body: ${excerpt}` : ''),
     )
   }
-  const body = parseJson(response.body)
-  if (!isPlainObject(body)) {
+  const body = parseJsonObject(response.body)
+  if (body === undefined) {
     throw invalid(
       response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object',
     )
@@ -94,11 +94,9 @@ export const describeGraphqlErrors = (errors: readonly unknown[], redactor: Reda
 export const graphqlErrorsInBody =
   (redactor: Redactor) =>
   (body: string): string | undefined => {
-    const parsed = parseJson(body)
-    if (!isPlainObject(parsed) || !Array.isArray(parsed.errors) || parsed.errors.length === 0) {
-      return undefined
-    }
-    return describeGraphqlErrors(parsed.errors, redactor)
+    const errors = parseJsonObject(body)?.['errors']
+    if (!Array.isArray(errors) || errors.length === 0) return undefined
+    return describeGraphqlErrors(errors, redactor)
   }
 
 const describeError = (error: unknown, redactor: Redactor): string => {
@@ -110,7 +108,7 @@ const describeError = (error: unknown, redactor: Redactor): string => {
   const details: string[] = []
   const path = pathOf(error.path)
   if (path !== undefined) details.push(`path ${quoteServerText(path, redactor, MAX_PATH_LENGTH)}`)
-  const location = locationOf(error.locations)
+  const location = firstSourceLocation(error.locations)
   if (location !== undefined) details.push(`at ${location}`)
   const code = isPlainObject(error.extensions) ? error.extensions.code : undefined
   if (typeof code === 'string')
@@ -129,19 +127,11 @@ const pathOf = (path: unknown): string | undefined => {
 }
 
 /** The first of `locations`: "line 1, column 9". */
-const locationOf = (locations: unknown): string | undefined => {
+const firstSourceLocation = (locations: unknown): string | undefined => {
   const [first] = Array.isArray(locations) ? (locations as unknown[]) : []
   if (!isPlainObject(first)) return undefined
   const { line, column } = first
   return typeof line === 'number' && typeof column === 'number'
     ? `line ${line}, column ${column}`
     : undefined
-}
-
-const parseJson = (text: string): unknown => {
-  try {
-    return parseJsonExactly(text)
-  } catch {
-    return undefined
-  }
 }

@@ -1,3 +1,4 @@
+import { formatBytes } from './formatBytes'
 import { ALLOWED_NETWORKS_ENV, type NetworkPolicyError } from './networkPolicy'
 
 /**
@@ -76,6 +77,3 @@ export const tooLargeError = (url: URL, maxBytes: number): HttpError =>
     undefined,
     `The response from ${whereOf(url)} was larger than ${formatBytes(maxBytes)} and was not read`,
   )
-
-const formatBytes = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`

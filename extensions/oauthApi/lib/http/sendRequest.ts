@@ -1,6 +1,6 @@
 import { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
-import { createUndiciAdapter, type HeaderList } from './undiciAdapter'
+import { createUndiciAdapter, ResponseTooLargeError, type HeaderList } from './undiciAdapter'
 import {
   networkError,
   networkPolicyError,
@@ -109,9 +109,9 @@ const httpResponse = (
 const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
   if (error instanceof NetworkPolicyError) return networkPolicyError(request.url, error)
   if (request.deadline.signal.aborted) return timeoutError(request.url, request.deadline.seconds)
-  const message = error instanceof Error ? error.message : ''
-  if (message.includes('maxContentLength'))
+  if (error instanceof ResponseTooLargeError) {
     return tooLargeError(request.url, request.maxResponseBytes)
+  }
   return networkError(request.url, systemCode(error))
 }
 

@@ -28,15 +28,14 @@ export const POOL_OPTIONS = {
 } as const
 
 /**
- * The one piece of transport state in the extension: a keep-alive connection pool shared by every
- * request of the process. It is bounded — at most 32 sockets per origin (requests beyond that
- * queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive says so, and
- * never kept more than 60 s), and idle sockets do not keep the process alive (undici unrefs
- * them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy is
- * taken from the environment, and undici's connect/headers/body timers are set above the
+ * The options of the pool for this process: bounded — at most 32 sockets per origin (requests
+ * beyond that queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive
+ * says so, and never kept more than 60 s), and idle sockets do not keep the process alive (undici
+ * unrefs them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy
+ * is taken from the environment, and undici's connect/headers/body timers are set above the
  * project's longest deadline: the caller's AbortSignal is the deadline.
  */
-const agent = new Agent({
+const agentOptions = (): Agent.Options => ({
   ...POOL_OPTIONS,
   headersTimeout: ABOVE_MAX_DEADLINE_MS,
   bodyTimeout: ABOVE_MAX_DEADLINE_MS,
@@ -44,8 +43,16 @@ const agent = new Agent({
   connect: policyConnector({ timeout: ABOVE_MAX_DEADLINE_MS }),
 })
 
-/** What axios's own http adapter says, so that callers matching on it keep working. */
-const tooLargeMessage = (limit: number): string => `maxContentLength size of ${limit} exceeded`
+/** The one piece of transport state in the extension: a keep-alive pool shared by every request. */
+const agent = new Agent(agentOptions())
+
+/** The body passed the size cap (`maxContentLength`, counted after decompression). */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The response body is larger than ${limit} bytes`)
+    this.name = 'ResponseTooLargeError'
+  }
+}
 
 /** Lenient like axios's http adapter: a body cut short after a complete block is not an error. */
 const ZLIB_OPTIONS: zlib.ZlibOptions = {
@@ -59,12 +66,12 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
- * Creates an axios adapter on undici: `config.method`, `url` (absolute, or with `baseURL` and
- * `params`), `headers`, `data` (string, Buffer, Uint8Array, ArrayBuffer or nothing), `signal`,
- * `timeout` and `maxContentLength` (counted after decompression, enforced while streaming) are
- * honoured. Every status resolves (axios's `validateStatus` then decides); `data` is always a
- * Buffer of the decoded body. Errors carry a Node-style `code` and a message that never quotes
- * the request's headers or body.
+ * Creates an axios adapter on undici for what http/sendRequest.ts asks: `config.method`, `url`
+ * (absolute), `headers`, `data` (string, Buffer or Uint8Array, or nothing), `signal` and
+ * `maxContentLength` (counted after decompression, enforced while streaming; past it the request
+ * fails with ResponseTooLargeError). Every status resolves; `data` is always a Buffer of the
+ * decoded body. Other errors carry a Node-style `code` and a message that never quotes the
+ * request's headers or body.
  */
 export const createUndiciAdapter =
   (): AxiosAdapter =>
@@ -72,24 +79,11 @@ export const createUndiciAdapter =
     send(config)
 
 const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<Buffer>> => {
-  const callerSignal = config.signal as AbortSignal | undefined
-  const timeoutMs = config.timeout ?? 0
-  let signal = callerSignal
-  let timer: NodeJS.Timeout | undefined
-  let timedOut = false
-  if (timeoutMs > 0) {
-    const controller = new AbortController()
-    timer = setTimeout(() => {
-      timedOut = true
-      controller.abort()
-    }, timeoutMs)
-    if (callerSignal?.aborted) controller.abort()
-    else callerSignal?.addEventListener('abort', () => controller.abort(), { once: true })
-    signal = controller.signal
-  }
+  const signal = config.signal as AbortSignal | undefined
   try {
     if (signal?.aborted) throw new CanceledError(undefined, config, {})
-    const url = new URL(requestUrl(config))
+    if (config.url === undefined) throw badRequest('no URL', config)
+    const url = new URL(config.url)
     const method = (config.method ?? 'get').toUpperCase()
     // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
     // again and copy the options into a new object.
@@ -105,11 +99,7 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
       signal,
     )
     const headers = responseHeaders(response.headers)
-    const decode =
-      config.decompress !== false &&
-      method !== 'HEAD' &&
-      response.statusCode !== 204 &&
-      response.statusCode !== 304
+    const decode = response.statusCode !== 204 && response.statusCode !== 304
     const encoding = decode ? knownEncoding(headers['content-encoding']) : undefined
     if (encoding !== undefined) delete headers['content-encoding']
     const data = await readBody(response.body, encoding, headers, limitOf(config)).catch(
@@ -128,18 +118,8 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
       request: {},
     }
   } catch (error) {
-    if (timedOut) {
-      throw new AxiosError(
-        `timeout of ${timeoutMs}ms exceeded`,
-        config.transitional?.clarifyTimeoutError ? 'ETIMEDOUT' : 'ECONNABORTED',
-        config,
-        {},
-      )
-    }
     if (signal?.aborted) throw new CanceledError(undefined, config, {})
-    throw toAxiosError(error, config)
-  } finally {
-    clearTimeout(timer)
+    throw error instanceof ResponseTooLargeError ? error : toAxiosError(error, config)
   }
 }
 
@@ -159,20 +139,6 @@ const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): 
       signal.addEventListener('abort', onAbort, { once: true })
     }),
   ]).finally(() => signal.removeEventListener('abort', onAbort as () => void))
-}
-
-const requestUrl = (config: InternalAxiosRequestConfig): string => {
-  if (config.baseURL === undefined && config.params === undefined) {
-    if (config.url === undefined) throw badRequest('no URL', config)
-    return config.url
-  }
-  return axios.getUri({
-    url: config.url,
-    baseURL: config.baseURL,
-    params: config.params as unknown,
-    paramsSerializer: config.paramsSerializer,
-    allowAbsoluteUrls: config.allowAbsoluteUrls,
-  })
 }
 
 /** A header value as text: axios allows strings, numbers and booleans. */
@@ -216,9 +182,7 @@ const requestHeaders = (config: InternalAxiosRequestConfig & HeaderList): string
     names.add(name.toLowerCase())
   }
   // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
-  if (!names.has('accept-encoding') && config.decompress !== false) {
-    flat.push('Accept-Encoding', ACCEPT_ENCODING)
-  }
+  if (!names.has('accept-encoding')) flat.push('Accept-Encoding', ACCEPT_ENCODING)
   if (!names.has('user-agent')) flat.push('User-Agent', `axios/${axios.VERSION}`)
   return flat
 }
@@ -227,7 +191,6 @@ const requestBody = (config: InternalAxiosRequestConfig): string | Buffer | Uint
   const data: unknown = config.data
   if (data === undefined || data === null) return null
   if (typeof data === 'string' || data instanceof Uint8Array) return data
-  if (data instanceof ArrayBuffer) return Buffer.from(data)
   throw badRequest('the request body must be a string, a Buffer or a Uint8Array', config)
 }
 
@@ -384,8 +347,7 @@ const discard = (stream: Readable): void => {
   stream.destroy()
 }
 
-const tooLarge = (limit: number): AxiosError =>
-  new AxiosError(tooLargeMessage(limit), AxiosError.ERR_BAD_RESPONSE)
+const tooLarge = (limit: number): ResponseTooLargeError => new ResponseTooLargeError(limit)
 
 /**
  * A failure while reading a body whose headers arrived: the server answered, and its answer was
@@ -395,7 +357,13 @@ const tooLarge = (limit: number): AxiosError =>
 const cutShort = (error: unknown, config: InternalAxiosRequestConfig): unknown => {
   const code =
     error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
-  if (error instanceof AxiosError || code.startsWith('Z_') || code.startsWith('ERR__')) return error
+  if (
+    error instanceof AxiosError ||
+    error instanceof ResponseTooLargeError ||
+    code.startsWith('Z_') ||
+    code.startsWith('ERR__')
+  )
+    return error
   return new AxiosError(
     `${DESCRIPTIONS.ERR_RESPONSE_CUT_SHORT} (ERR_RESPONSE_CUT_SHORT)`,
     'ERR_RESPONSE_CUT_SHORT',

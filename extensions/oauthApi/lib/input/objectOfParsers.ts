@@ -1,4 +1,4 @@
-import { z, type ZodTypeAny } from 'zod'
+import { z } from 'zod'
 
 /**
  * Thrown by a value parser; the message says what is wrong with the value. A value parser's
@@ -63,52 +63,5 @@ export const objectOfParsers = <
       return z.NEVER
     }
   })
-  directParsers.set(schema, (raw) => {
-    if (!isPlainRecord(raw)) return NOT_DIRECT
-    const parsed = {} as Parsed
-    for (const key of keys) {
-      try {
-        parsed[key] = parsers[key](raw[key]) as Parsed[typeof key]
-      } catch (error) {
-        if (error instanceof InputProblem) return NOT_DIRECT
-        throw error
-      }
-    }
-    let problem = false
-    try {
-      const value = build(parsed, () => {
-        problem = true
-      })
-      return problem ? NOT_DIRECT : value
-    } catch (error) {
-      if (error instanceof InputProblem) return NOT_DIRECT
-      throw error
-    }
-  })
   return schema
-}
-
-/** Said by a direct parse that could not take the value: the schema's own parse then decides. */
-export const NOT_DIRECT: unique symbol = Symbol('not parsed directly')
-
-/**
- * The same parsers and build as each schema's transform, without Zod's object pass: for input
- * that is valid, which is every run but a misconfigured one, the value comes out a few µs sooner
- * (the benchmark's hot path). Anything else — not a plain object, a value parser's problem, an
- * issue added by build — returns NOT_DIRECT and is parsed by the schema, so that failures and
- * their issues are exactly Zod's. Keyed by the schemas made here, which live as long as the module.
- */
-const directParsers = new WeakMap<ZodTypeAny, (raw: unknown) => unknown>()
-
-/** The value if the schema's direct parse takes `raw`; NOT_DIRECT otherwise or for other schemas. */
-export const parseDirectly = (schema: ZodTypeAny, raw: unknown): unknown =>
-  directParsers.get(schema)?.(raw) ?? NOT_DIRECT
-
-/** What z.object accepts as an object: not null, an array, a Map, Set, Date or promise-like. */
-const isPlainRecord = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null) return false
-  const prototype: unknown = Object.getPrototypeOf(value)
-  if (prototype !== Object.prototype && prototype !== null) return false
-  const { then, catch: catchMethod } = value as { then?: unknown; catch?: unknown }
-  return !(typeof then === 'function' && typeof catchMethod === 'function')
 }

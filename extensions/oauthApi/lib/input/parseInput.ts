@@ -1,6 +1,5 @@
 import type { ZodTypeAny, z } from 'zod'
 import { InputFailure } from '../step/StepFailure'
-import { NOT_DIRECT, parseDirectly } from './objectOfParsers'
 
 /** How many of a schema's issues a failure quotes. */
 const MAX_ISSUES = 3
@@ -14,8 +13,6 @@ export const parseInput = <T extends ZodTypeAny>(
   payload: unknown,
   kind: 'setting' | 'field',
 ): z.output<T> => {
-  const direct = parseDirectly(schema, payload ?? {})
-  if (direct !== NOT_DIRECT) return direct
   const result = schema.safeParse(payload ?? {})
   if (result.success) return result.data as z.output<T>
   const { issues } = result.error

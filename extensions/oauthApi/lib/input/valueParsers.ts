@@ -1,3 +1,4 @@
+import { formatBytes } from '../http/formatBytes'
 import { isExactNumber, parseJsonExactly, stringifyJson, UnrepresentableNumber } from './exactJson'
 import { InputProblem, type ValueParser } from './objectOfParsers'
 
@@ -43,33 +44,6 @@ export const numberInRange =
     if (!/^\d+(\.\d+)?$/.test(text)) return problem('must be a number')
     const number = Number(text)
     return number >= min && number <= max ? number : problem(`must be between ${min} and ${max}`)
-  }
-
-/**
- * A whole number from min to max: a NUMERIC field's number, or the text of a setting; unset
- * (undefined, null, '') gives the fallback.
- */
-export const wholeNumberInRange =
-  <F extends number | undefined>(fallback: F, min: number, max: number): ValueParser<number | F> =>
-  (value) => {
-    if (value === undefined || value === null) return fallback
-    const text = typeof value === 'number' ? String(value) : optionalText(value)
-    if (text === undefined) return fallback
-    if (!/^\d{1,9}$/.test(text)) return problem(`must be a whole number from ${min} to ${max}`)
-    const number = Number(text)
-    return number >= min && number <= max
-      ? number
-      : problem(`must be a whole number from ${min} to ${max}`)
-  }
-
-/** A BOOLEAN field: a boolean, or "true"/"false" from callers that send text; unset = fallback. */
-export const booleanValue =
-  (fallback: boolean): ValueParser<boolean> =>
-  (value) => {
-    if (value === true || value === 'true') return true
-    if (value === false || value === 'false') return false
-    if (value === undefined || value === null || value === '') return fallback
-    return problem('must be true or false')
   }
 
 /**
@@ -194,49 +168,69 @@ export const headerPairs = (limits: PairLimits): ValueParser<Array<[string, stri
   }
 }
 
-/** Text of at most `maxLength` characters, required. */
-export const boundedRequiredText =
-  (maxLength: number): ValueParser<string> =>
-  (value) => {
-    const text = requiredText(value)
-    return text.length > maxLength ? problem(`is longer than ${maxLength} characters`) : text
-  }
-
-/** A JSON value to send, parsed and serialized once. */
+/** A JSON value to send: its value, and the JSON text that is sent. */
 export interface JsonDocument {
   value: unknown
-  /** Its JSON text. */
+  /** Its JSON text: the designer's own (trimmed), or the value serialized once. */
   text: string
 }
 
 /**
- * A JSON field to be sent: at most `maxBytes` as JSON text (before and after parsing) and nested
- * at most `maxDepth` levels. The depth and size are measured without recursion, before anything
- * is serialized (JSON.stringify overflows the stack on a deep enough value), and the walk stops
- * as soon as a bound is passed: linear time in the input, whatever its shape.
+ * A JSON field to be sent: at most `maxBytes` of JSON text in UTF-8, nested at most `maxDepth`
+ * levels. A JSON text (what Studio sends) is checked and kept as it is — never serialized, so a
+ * large body costs one parse, and an id beyond 2^53 keeps its digits; a value from another caller
+ * is measured without recursion before it is serialized once (JSON.stringify overflows the stack
+ * on a deep enough value). Linear time in the input, whatever its shape.
  */
 export const boundedJson = (limits: {
   maxBytes: number
   maxDepth: number
 }): ValueParser<JsonDocument | undefined> => {
-  const tooLarge = `is larger than ${formatSize(limits.maxBytes)}`
+  const tooLarge = `is larger than ${formatBytes(limits.maxBytes)}`
+  const tooDeep = `is nested deeper than ${limits.maxDepth} levels`
   return (value) => {
-    if (typeof value === 'string' && value.length > limits.maxBytes) return problem(tooLarge)
-    const parsed = jsonValue(value)
-    if (parsed === undefined) return undefined
-    const shape = measureJson(parsed, limits)
-    if (shape === 'TOO_DEEP') return problem(`is nested deeper than ${limits.maxDepth} levels`)
+    if (typeof value === 'string') {
+      if (value.length > limits.maxBytes) return problem(tooLarge)
+      const text = value.trim()
+      if (text === '') return undefined
+      if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
+      const parsed = jsonValue(text)
+      if (nestingDepthExceeds(text, limits.maxDepth)) return problem(tooDeep)
+      return { value: parsed, text }
+    }
+    if (value === undefined || value === null) return undefined
+    const shape = measureJson(value, limits)
+    if (shape === 'TOO_DEEP') return problem(tooDeep)
     if (shape === 'TOO_LARGE') return problem(tooLarge)
     let text: string | undefined
     try {
-      text = stringifyJson(parsed)
+      text = stringifyJson(value)
     } catch {
       text = undefined
     }
     if (text === undefined) return problem('is not a JSON value')
     if (Buffer.byteLength(text) > limits.maxBytes) return problem(tooLarge)
-    return { value: parsed, text }
+    return { value, text }
   }
+}
+
+/** Whether valid JSON text nests more than `maxDepth` arrays and objects (RFC 8259 §2), in one pass. */
+const nestingDepthExceeds = (text: string, maxDepth: number): boolean => {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x22) {
+      // A string: skip to its closing quote, past escaped characters (§7).
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++
+      }
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > maxDepth) return true
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--
+    }
+  }
+  return false
 }
 
 /**
@@ -275,33 +269,6 @@ const measureJson = (
   }
   return 'OK'
 }
-
-const formatSize = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(2)} MB` : `${bytes} bytes`
-
-/** An ISO-8601 date-time, as the expiresAt data point holds it, in epoch ms. */
-export const isoDateTime: ValueParser<number | undefined> = (value) => {
-  const text = optionalFieldText(value)
-  if (text === undefined) return undefined
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN
-  return Number.isNaN(ms) ? problem('must be an ISO-8601 date-time') : ms
-}
-
-/** Comma-separated HTTP error statuses, e.g. "401, 403". */
-export const statusList =
-  (fallback: number[]): ValueParser<Set<number>> =>
-  (value) => {
-    const text = optionalFieldText(value)
-    if (text === undefined) return new Set(fallback)
-    const statuses = text
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '')
-    if (statuses.length === 0 || !statuses.every((status) => /^[45]\d\d$/.test(status))) {
-      return problem('must be comma-separated HTTP statuses from 400 to 599, e.g. "401, 403"')
-    }
-    return new Set(statuses.map(Number))
-  }
 
 const typeName = (value: unknown): string =>
   Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`

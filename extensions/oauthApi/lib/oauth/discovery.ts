@@ -6,7 +6,7 @@ import { endpointUrlProblem } from '../http/transportPolicy'
 import { transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
-import { parseJsonObject } from './tokenResponse'
+import { parseJsonObject } from '../input/parseJsonObject'
 
 export interface AuthorizationServerMetadata {
   tokenEndpoint: URL

@@ -1,7 +1,7 @@
-import { exchange, type ExchangeResult, type RefusedRedirect } from '../http/exchange'
+import { exchange, type ExchangeResult } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { HttpRequest } from '../http/sendRequest'
-import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
+import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
@@ -93,7 +93,7 @@ export const readTokenExchange = (
   if (refusedRedirect !== undefined) {
     throw new StepFailure(
       'TOKEN_REDIRECT_REFUSED',
-      `The token endpoint redirected to ${redirectNote(refusedRedirect)}; the redirect was not followed`,
+      `The token endpoint ${redirectNote(refusedRedirect, 'POST')}; the redirect was not followed`,
     )
   }
   // RFC 6749 §5.2: an answer naming an OAuth error is that error, whatever its status (some
@@ -107,7 +107,7 @@ export const readTokenExchange = (
     return token
   }
   const note = gaveUp !== undefined ? gaveUpNote(gaveUp, attempts) : undefined
-  throw tokenErrorFailure(response, step.redactor, note)
+  throw tokenErrorFailure(response, step.redactor, { attempts, note })
 }
 
 /**
@@ -149,17 +149,4 @@ const tokenRequestContent = (
   const params: Record<string, string> = {}
   for (const [name, value] of form) params[name] = value
   return { body: JSON.stringify(params), headers }
-}
-
-/** Where a refused redirect of the token endpoint went, and why it was not followed. */
-const redirectNote = (refused: RefusedRedirect): string => {
-  const where = `${refused.target.origin}${refused.target.pathname}`
-  switch (refused.reason) {
-    case 'LOOP':
-      return `${where}, which it had already requested (a redirect loop)`
-    case 'TOO_MANY':
-      return `${where} after ${refused.limit} redirects (too many redirects)`
-    case 'NOT_ALLOWED':
-      return `${refused.target.origin}, ${refused.why}`
-  }
 }

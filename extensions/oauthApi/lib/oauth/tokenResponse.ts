@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../http/sendRequest'
+import { parseJsonObject } from '../input/parseJsonObject'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
 import { StepFailure } from '../step/StepFailure'
@@ -146,33 +147,28 @@ const parseExpiresIn = (value: unknown): number | undefined => {
 /**
  * RFC 6749 §5.2: an error response names the error code and may describe it. The quoted text is
  * the server's: it is scrubbed of this run's secrets (a server may echo the client secret back)
- * and cut short. 4xx: the server refused the request; anything else: it failed.
+ * and cut short; the failure carries it as facts (StepFailure.tokenEndpoint words them).
  */
 export const tokenErrorFailure = (
   response: HttpResponse,
   redactor: Redactor,
-  note: string | undefined,
+  exchange: { attempts: number; note: string | undefined },
 ): StepFailure => {
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? nonEmptyString(body['error']) : undefined
   const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
-  // An OAuth error is the server refusing the request, whatever status below 500 it came with
-  // (a 200 with {"error": "invalid_client"}); a 5xx is the server failing, error or not.
-  const refused = response.status < 500 && (error !== undefined || response.status >= 400)
-  const verdict = refused ? 'refused the request' : 'failed'
-  const parts = [`The token endpoint ${verdict} (HTTP ${response.status})`]
-  if (error !== undefined) {
-    parts.push(`: error "${quote(error, redactor)}"`)
-    if (description !== undefined)
-      parts.push(`, error_description "${quote(description, redactor)}"`)
-  } else if (response.body.trim() !== '') {
-    parts.push(`: ${quote(response.body, redactor)}`)
-  }
-  if (note !== undefined) parts.push(` (${note})`)
-  return new StepFailure(
-    refused ? 'TOKEN_REQUEST_REFUSED' : 'TOKEN_ENDPOINT_FAILED',
-    parts.join(''),
-  )
+  return StepFailure.tokenEndpoint({
+    status: response.status,
+    attempts: exchange.attempts,
+    note: exchange.note,
+    oauthError: error !== undefined ? quote(error, redactor) : undefined,
+    oauthErrorDescription:
+      error !== undefined && description !== undefined ? quote(description, redactor) : undefined,
+    serverText:
+      error === undefined && response.body.trim() !== ''
+        ? quote(response.body, redactor)
+        : undefined,
+  })
 }
 
 /** The server's words on one line, scrubbed and cut short. */
@@ -185,17 +181,6 @@ export const namesOAuthError = (body: string): boolean =>
 
 const nonEmptyString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined
-
-export const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * RFC 6750 §2.1: a Bearer token that cannot be sent as it is would be altered on the way. A token

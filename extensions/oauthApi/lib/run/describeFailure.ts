@@ -1,5 +1,11 @@
 import { HttpError } from '../http/HttpError'
-import { InputFailure, StepFailure, type FailureCode } from '../step/StepFailure'
+import {
+  InputFailure,
+  StepFailure,
+  tokenEndpointRefused,
+  type FailureCode,
+  type FailureFacts,
+} from '../step/StepFailure'
 
 /** Awell's error categories (extensions-core ActivityEvent.error.category). */
 export type ErrorCategory =
@@ -74,14 +80,21 @@ export const describeFailure = (error: unknown, connection?: string): FailureDes
     return described(error.code, message)
   }
   if (error instanceof StepFailure) {
-    const { subject } = error
+    const { subject, facts } = error
+    const sentence =
+      facts.site === 'token endpoint' && facts.status !== undefined
+        ? tokenEndpointSentence(facts)
+        : error.detail
     const message =
       subject === undefined
-        ? error.detail
+        ? sentence
         : 'setting' in subject
-          ? `Setting "${settingName(subject.setting, connection)}": ${error.detail}`
-          : `Field "${subject.field}": ${error.detail}`
-    return described(error.code, message)
+          ? `Setting "${settingName(subject.setting, connection)}": ${sentence}`
+          : `Field "${subject.field}": ${sentence}`
+    return described(
+      error.code,
+      facts.advice !== undefined ? `${message}. ${facts.advice}` : message,
+    )
   }
   if (error instanceof HttpError) return described(error.code, error.message)
   const name = error instanceof Error ? error.name : typeof error
@@ -104,3 +117,23 @@ const described = (code: FailureCode, message: string): FailureDescription => ({
   message,
   expected: true,
 })
+
+/**
+ * "The token endpoint refused the request (HTTP 401): error "invalid_client", error_description
+ * "…" (tried 3 times)": the one wording of a token endpoint's error answer.
+ */
+const tokenEndpointSentence = (facts: Readonly<FailureFacts>): string => {
+  const status = facts.status ?? 0
+  const verdict = tokenEndpointRefused(facts) ? 'refused the request' : 'failed'
+  const parts = [`The token endpoint ${verdict} (HTTP ${status})`]
+  if (facts.oauthError !== undefined) {
+    parts.push(`: error "${facts.oauthError}"`)
+    if (facts.oauthErrorDescription !== undefined) {
+      parts.push(`, error_description "${facts.oauthErrorDescription}"`)
+    }
+  } else if (facts.serverText !== undefined && facts.serverText !== '') {
+    parts.push(`: ${facts.serverText}`)
+  }
+  if (facts.note !== undefined) parts.push(` (${facts.note})`)
+  return parts.join('')
+}

@@ -7,7 +7,7 @@ import type {
 } from '@awell-health/extensions-core'
 import { describeFailure } from './describeFailure'
 import { errorEvent } from './events'
-import { Redactor } from '../secrets/redactor'
+import { Redactor, type ScrubbedText } from '../secrets/redactor'
 import { tokenDataPoint, type TokenOutput } from './tokenDataPoint'
 import { stepsOfRun, type StartStep } from './startStep'
 
@@ -29,8 +29,13 @@ type SafeLog = (data: Record<string, unknown>, message: string) => void
 const TOKEN_DATA_POINT = 'accessToken'
 
 export interface ActionOutcome<DPKeys extends string> {
-  /** Every data point but accessToken, which is made from `token`. */
-  data_points: Partial<Record<Exclude<DPKeys, typeof TOKEN_DATA_POINT>, string | null | undefined>>
+  /**
+   * Every data point but accessToken, which is made from `token`; a text already scrubbed by the
+   * run's redactor (a response body) is carried as such and not searched again.
+   */
+  data_points: Partial<
+    Record<Exclude<DPKeys, typeof TOKEN_DATA_POINT>, string | ScrubbedText | null | undefined>
+  >
   events: ActivityEvent[]
   /** The token the step obtained or sent: it becomes the accessToken data point (tokenDataPoint.ts). */
   token?: typeof TOKEN_DATA_POINT extends DPKeys ? TokenOutput : never
@@ -85,12 +90,13 @@ const scrubOutcome = <DPKeys extends string>(
   redactor: Redactor,
 ): { data_points: Partial<Record<DPKeys, string | null | undefined>>; events: ActivityEvent[] } => {
   const data_points: Partial<Record<string, string | null | undefined>> = {}
-  const given: Partial<Record<string, string | null | undefined>> = outcome.data_points
+  const given: Partial<Record<string, string | ScrubbedText | null | undefined>> =
+    outcome.data_points
   for (const key of Object.keys(given)) {
     const value = given[key]
     // The house guide: a data point without a value is left out, not sent as undefined.
     if (value === undefined) continue
-    data_points[key] = typeof value === 'string' ? redactor.scrub(value) : value
+    data_points[key] = value === null ? value : redactor.textOf(value)
   }
   if (outcome.token !== undefined) data_points[TOKEN_DATA_POINT] = tokenDataPoint(outcome.token)
   const events = outcome.events.map((event) => scrubEvent(event, redactor))

@@ -25,9 +25,8 @@ export type StartStep = (
 ) => StepContext
 
 /**
- * The steps of one run (onEventSafely hands `startStep` to the action): `end` releases their
- * deadlines once the run's work has settled, when none of its requests is under way (a deadline's
- * timer is cleared once no step that shares it is under way; see http/deadline.ts).
+ * The steps of one run (onEventSafely hands `startStep` to the action): `end` clears their
+ * deadlines' timers once the run's work has settled, when none of its requests is under way.
  */
 export const stepsOfRun = (
   redactor: Redactor,

@@ -137,3 +137,28 @@ describe('Redactor', () => {
     expect(performance.now() - started).toBeLessThan(500)
   })
 })
+
+describe('ScrubbedText (a text scrubbed once, carried as such)', () => {
+  const secret = 'cs-Planted secret/7f3a9e21'
+
+  it('is scrubbed when made, and taken as it is by the redactor that made it', () => {
+    const redactor = redactorFor(secret)
+    const scrubbed = redactor.scrubbed(`{"echo":"${secret}"}`)
+    expect(scrubbed.text).toBe('{"echo":"[REDACTED]"}')
+    expect(redactor.textOf(scrubbed)).toBe(scrubbed.text)
+  })
+
+  it('is scrubbed again once the redactor learns a new secret, or by another redactor', () => {
+    const redactor = redactorFor(secret)
+    const scrubbed = redactor.scrubbed('{"token":"tok_abcdefghijklmnop1234567890"}')
+    expect(redactorFor('tok_abcdefghijklmnop1234567890').textOf(scrubbed)).toBe(
+      '{"token":"[REDACTED]"}',
+    )
+    redactor.add('tok_abcdefghijklmnop1234567890')
+    expect(redactor.textOf(scrubbed)).toBe('{"token":"[REDACTED]"}')
+  })
+
+  it('is not trusted when it is only a string', () => {
+    expect(redactorFor(secret).textOf(`x ${secret}`)).toBe('x [REDACTED]')
+  })
+})

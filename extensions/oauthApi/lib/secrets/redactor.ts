@@ -41,10 +41,19 @@ interface SecretMatcher {
 const MATCHERS_CACHE_SIZE = 1000
 const matchersCache = new LRUCache<string, readonly SecretMatcher[]>({ max: MATCHERS_CACHE_SIZE })
 
-/** Clean texts a Redactor remembers (see `clean`): a run's response body and a few more. */
-const MAX_CLEAN_TEXTS = 4
-/** Shorter texts cost less to scrub again than to compare. */
-const MIN_CLEAN_TEXT_LENGTH = 64
+/**
+ * A text scrubbed by a Redactor, carried as such (e.g. a response body, scrubbed before it is
+ * parsed, that becomes the responseBody data point) so that it is not searched again: see
+ * `Redactor.textOf`. It records how many secrets the redactor knew, as one added later has not
+ * been looked for.
+ */
+export class ScrubbedText {
+  constructor(
+    readonly text: string,
+    readonly redactor: Redactor,
+    readonly secretsKnown: number,
+  ) {}
+}
 
 export class Redactor {
   /**
@@ -52,11 +61,13 @@ export class Redactor {
    * kept in order as they are added: a run has a handful (a PEM key a few dozen lines).
    */
   private readonly ordered: SecretMatcher[] = []
-  /**
-   * The last few texts in which scrub found none of the current secrets (forgotten when a secret
-   * is added): scrubbing one again would return it unchanged, so `scrub` does not.
-   */
-  private readonly cleanTexts: string[] = []
+  /** How many secret forms were added: a ScrubbedText made before the last one is stale. */
+  private secretsKnown = 0
+
+  /** How many secret forms this redactor knows (see ScrubbedText). */
+  get secretCount(): number {
+    return this.secretsKnown
+  }
 
   add(secret: string | undefined): void {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return
@@ -64,28 +75,28 @@ export class Redactor {
       if (this.ordered.some((known) => known.raw === matcher.raw)) continue
       const shorter = this.ordered.findIndex((known) => known.raw.length < matcher.raw.length)
       this.ordered.splice(shorter === -1 ? this.ordered.length : shorter, 0, matcher)
-      this.cleanTexts.length = 0
+      this.secretsKnown++
     }
+  }
+
+  /** The text scrubbed, carried as scrubbed by this redactor. */
+  scrubbed(text: string): ScrubbedText {
+    return new ScrubbedText(this.scrub(text), this, this.secretsKnown)
   }
 
   /**
-   * The text with every form of every secret replaced by [REDACTED]. A text equal to one this
-   * redactor found clean since its last new secret is returned at once: e.g. a response body
-   * scrubbed before it is parsed, whose compact JSON is the responseBody data point that
-   * onEventSafely scrubs again — the one place that guarantees no data point carries a secret
-   * keeps checking every data point, and an unchanged text is not searched twice.
+   * A text fit to leave the run: one this redactor scrubbed, and has learnt no secret since, as
+   * it is; anything else scrubbed now.
    */
-  scrub(text: string): string {
-    if (text.length >= MIN_CLEAN_TEXT_LENGTH && this.cleanTexts.includes(text)) return text
-    const scrubbed = this.search(text)
-    if (scrubbed === text && text.length >= MIN_CLEAN_TEXT_LENGTH) {
-      if (this.cleanTexts.length >= MAX_CLEAN_TEXTS) this.cleanTexts.shift()
-      this.cleanTexts.push(text)
-    }
-    return scrubbed
+  textOf(value: string | ScrubbedText): string {
+    if (typeof value === 'string') return this.scrub(value)
+    return value.redactor === this && value.secretsKnown === this.secretsKnown
+      ? value.text
+      : this.scrub(value.text)
   }
 
-  private search(text: string): string {
+  /** The text with every form of every secret replaced by [REDACTED]. */
+  scrub(text: string): string {
     if (this.ordered.length === 0) return text
     // Every form of a secret is at least as long as the secret: a shorter text holds none (a
     // status code, "true", a page count).

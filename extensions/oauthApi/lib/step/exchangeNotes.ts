@@ -1,4 +1,4 @@
-import type { GaveUp } from '../http/exchange'
+import { MAX_REDIRECTS, type GaveUp, type RefusedRedirect } from '../http/exchange'
 import type { HttpError } from '../http/HttpError'
 import { RETRYABLE_NETWORK_CODES } from '../http/retryPolicy'
 import { StepFailure } from './StepFailure'
@@ -33,5 +33,25 @@ export const transportFailure = (
       : notRepeated !== undefined
         ? `; ${notRepeated}`
         : ''
-  return new StepFailure(error.code, `${what} failed: ${error.message}${note}`)
+  return new StepFailure(error.code, `${what} failed: ${error.message}${note}`, undefined, {
+    attempts: error.attempts,
+  })
+}
+
+/**
+ * Where a redirect that was not followed went, and why, e.g. "redirects to https://x/a, which was
+ * already requested (a redirect loop)"; `method` is the request's (a POST follows fewer).
+ */
+export const redirectNote = (refused: RefusedRedirect, method: string): string => {
+  const where = `${refused.target.origin}${refused.target.pathname}`
+  switch (refused.reason) {
+    case 'LOOP':
+      return `redirects to ${where}, which was already requested (a redirect loop)`
+    case 'TOO_MANY':
+      return refused.limit === MAX_REDIRECTS
+        ? `redirects to ${where} after ${refused.limit} redirects (too many redirects)`
+        : `redirects again, to ${where}; a ${method} follows at most ${refused.limit} redirect, so that it is not sent again and again`
+    case 'NOT_ALLOWED':
+      return `redirects to ${where}, ${refused.why}`
+  }
 }

@@ -1,41 +1,32 @@
 import { FieldType, StringType, type Field } from '@awell-health/extensions-core'
-import { InputProblem, objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import {
-  booleanValue,
-  boundedJson,
-  boundedRequiredText,
-  headerPairs,
-  isoDateTime,
-  oneOf,
-  optionalFieldText,
-  queryPairs,
-  statusList,
-  wholeNumberInRange,
-} from '../../../lib/input/valueParsers'
+import { z, type ZodTypeAny } from 'zod'
 import { MAX_PAGES } from '../../../lib/api/paging'
-import { BODY_FORMATS, rawText, requestBodyOf } from '../../../lib/api/requestBody'
-import { handedInToken } from '../../../lib/oauth/handedInToken'
-import { connection, connectionField } from '../../shared/fields'
+import { BODY_FORMATS, requestBodyOf } from '../../../lib/api/requestBody'
+import {
+  boundedText,
+  choice,
+  flag,
+  fromStudio,
+  optionalText,
+  parsedBy,
+  requiredText,
+  wholeNumber,
+  withRules,
+} from '../../../lib/input/fieldSchemas'
+import { InputProblem } from '../../../lib/input/objectOfParsers'
+import { boundedJson, queryPairs } from '../../../lib/input/valueParsers'
+import {
+  DEFAULT_RENEW_ON_STATUS,
+  FIELD_LIMITS,
+  sharedFieldSchemas,
+  sharedFields,
+} from '../../shared/fields'
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 export const fields = {
-  accessToken: {
-    id: 'accessToken',
-    label: 'Access token',
-    description:
-      'Insert the accessToken data point of a "Fetch OAuth token" step (a token, or an oauthapi-ref:… reference). Leave empty to let this step get (and cache) a token itself from the extension settings.',
-    type: FieldType.TEXT,
-    required: false,
-  },
-  tokenExpiresAt: {
-    id: 'tokenExpiresAt',
-    label: 'Token expires at',
-    description:
-      'Optional: insert the expiresAt data point (ISO-8601). An expired token is replaced before the call; JWTs are checked by their exp claim anyway.',
-    type: FieldType.TEXT,
-    required: false,
-  },
+  accessToken: sharedFields.accessToken,
+  tokenExpiresAt: sharedFields.tokenExpiresAt,
   method: {
     id: 'method',
     label: 'Method',
@@ -60,14 +51,7 @@ export const fields = {
     type: FieldType.JSON,
     required: false,
   },
-  headers: {
-    id: 'headers',
-    label: 'Headers',
-    description:
-      'A JSON object of string values. Authorization cannot be set here; names differing only in letter case are one header, so only one of them may be given.',
-    type: FieldType.JSON,
-    required: false,
-  },
+  headers: sharedFields.headers,
   bodyFormat: {
     id: 'bodyFormat',
     label: 'Body format',
@@ -84,7 +68,7 @@ export const fields = {
     id: 'body',
     label: 'Body',
     description:
-      'JSON sent in the body format (POST, PUT, PATCH, DELETE): any JSON for json and fhir+json, a flat object for form and multipart.',
+      'JSON sent in the body format (POST, PUT, PATCH, DELETE): any JSON for json and fhir+json (sent as written, at most 10 MB and 64 levels deep), a flat object for form and multipart.',
     type: FieldType.JSON,
     required: false,
   },
@@ -120,89 +104,51 @@ export const fields = {
     type: FieldType.BOOLEAN,
     required: false,
   },
-  renewOnStatus: {
-    id: 'renewOnStatus',
-    label: 'Renew token on status',
-    description:
-      'Comma-separated statuses after which the token is renewed and the request sent once more. Default 401; some APIs signal an expired token with 403 or 400.',
-    type: FieldType.TEXT,
-    required: false,
-  },
-  connection: connectionField,
+  renewOnStatus: sharedFields.renewOnStatus,
+  connection: sharedFields.connection,
 } satisfies Record<string, Field>
 
-/** The HTTP method, in any letter case; GET when empty. */
-const method: ValueParser<(typeof HTTP_METHODS)[number]> = (value) => {
-  const text = (optionalFieldText(value) ?? 'GET').toUpperCase()
-  if (!(HTTP_METHODS as readonly string[]).includes(text)) {
-    throw new InputProblem(`must be one of ${HTTP_METHODS.join(', ')}`)
-  }
-  return text as (typeof HTTP_METHODS)[number]
-}
-
-/** A TEXT body sent as it is, within the body's size bound. */
-const boundedRawText =
-  (maxLength: number): ValueParser<string | undefined> =>
-  (value) => {
-    const text = rawText(value)
-    if (text !== undefined && text.length > maxLength) {
-      throw new InputProblem(`is longer than ${maxLength} characters`)
-    }
-    return text
-  }
-
-/** The body format; json when empty (an unset STRING field may arrive as null). */
-const bodyFormat: ValueParser<(typeof BODY_FORMATS)[number]> = (value) =>
-  oneOf(BODY_FORMATS, 'json')(value ?? undefined)
+/** Each field's value, read once (cross-field rules: ApiCallInputSchema). */
+export const FieldsValidationSchema = z.object({
+  accessToken: sharedFieldSchemas.accessToken,
+  tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
+  // GET when empty; upper-cased by fromStudio (any letter case is taken).
+  method: choice(HTTP_METHODS, 'GET'),
+  path: requiredText(FIELD_LIMITS.pathLength),
+  query: parsedBy(queryPairs(FIELD_LIMITS.query)).optional(),
+  headers: sharedFieldSchemas.headers,
+  bodyFormat: choice(BODY_FORMATS, 'json'),
+  body: parsedBy(boundedJson(FIELD_LIMITS.body)).optional(),
+  // Sent as it is: not trimmed (fromStudio's asIs).
+  bodyText: boundedText(FIELD_LIMITS.body.maxBytes),
+  idempotencyKey: optionalText,
+  maxPages: wholeNumber(1, 1, MAX_PAGES),
+  failOnHttpError: flag(true),
+  renewOnStatus: sharedFieldSchemas.renewOnStatus,
+  connection: sharedFieldSchemas.connection,
+} satisfies Record<keyof typeof fields, ZodTypeAny>)
 
 /**
- * Bounds that real use never reaches; beyond them a field is refused (WRONG_INPUT naming it)
- * before anything is sent, in time linear in its size.
+ * The fields as Studio sends them, as the action's input: the body in the shape of its format,
+ * pages for GET only, the defaults of unset fields.
  */
-export const FIELD_LIMITS = {
-  /** Characters of the path field (an absolute URL included). */
-  pathLength: 8 * 1024,
-  query: { maxEntries: 200, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
-  headers: { maxEntries: 100, maxValueLength: 8 * 1024, maxTotalLength: 32 * 1024 },
-  body: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
-} as const
-
-export const FieldsValidationSchema = objectOfParsers(
-  {
-    accessToken: handedInToken,
-    tokenExpiresAt: isoDateTime,
-    method,
-    path: boundedRequiredText(FIELD_LIMITS.pathLength),
-    query: queryPairs(FIELD_LIMITS.query),
-    headers: headerPairs(FIELD_LIMITS.headers),
-    bodyFormat,
-    body: boundedJson(FIELD_LIMITS.body),
-    bodyText: boundedRawText(FIELD_LIMITS.body.maxBytes),
-    idempotencyKey: optionalFieldText,
-    maxPages: wholeNumberInRange(1, 1, MAX_PAGES),
-    failOnHttpError: booleanValue(true),
-    renewOnStatus: statusList([401]),
-    connection,
-  } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
+export const ApiCallInputSchema = withRules(
+  fromStudio(FieldsValidationSchema, {
+    asIs: ['bodyText', 'failOnHttpError'],
+    upperCase: ['method'],
+  }),
   (parsed) => {
     if (parsed.maxPages > 1 && parsed.method !== 'GET') {
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
     }
-    // Written out rather than spread: a rest and a spread of a dozen keys cost a few µs per run.
+    const { body, bodyText, query, headers, renewOnStatus, ...rest } = parsed
     return {
-      accessToken: parsed.accessToken,
-      tokenExpiresAt: parsed.tokenExpiresAt,
-      method: parsed.method,
-      path: parsed.path,
-      query: parsed.query,
-      headers: parsed.headers,
-      bodyFormat: parsed.bodyFormat,
+      ...rest,
+      query: query ?? [],
+      headers: headers ?? [],
+      renewOnStatus: renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
       // The body in the shape of its format, or the field that does not fit it.
-      body: requestBodyOf(parsed.bodyFormat, parsed.body?.value, parsed.bodyText),
-      idempotencyKey: parsed.idempotencyKey,
-      maxPages: parsed.maxPages,
-      failOnHttpError: parsed.failOnHttpError,
-      renewOnStatus: parsed.renewOnStatus,
+      body: requestBodyOf(parsed.bodyFormat, body, bodyText),
     }
   },
 )

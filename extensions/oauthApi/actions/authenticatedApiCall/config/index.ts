@@ -1,2 +1,2 @@
-export { fields, FieldsValidationSchema } from './fields'
+export { ApiCallInputSchema, fields } from './fields'
 export { dataPoints } from './dataPoints'

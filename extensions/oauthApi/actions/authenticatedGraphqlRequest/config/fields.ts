@@ -1,21 +1,19 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
+import { z, type ZodTypeAny } from 'zod'
 import {
-  booleanValue,
-  headerPairs,
-  isoDateTime,
-  optionalFieldText,
-  statusList,
-} from '../../../lib/input/valueParsers'
+  flag,
+  fromStudio,
+  optionalText,
+  parsedBy,
+  withRules,
+} from '../../../lib/input/fieldSchemas'
 import {
   graphqlDocument,
   graphqlOperationName,
   graphqlRequest,
   graphqlVariables,
 } from '../../../lib/graphql/graphqlDocument'
-import { handedInToken } from '../../../lib/oauth/handedInToken'
-import { fields as apiCallFields, FIELD_LIMITS } from '../../authenticatedApiCall/config/fields'
-import { connection, connectionField } from '../../shared/fields'
+import { DEFAULT_RENEW_ON_STATUS, sharedFieldSchemas, sharedFields } from '../../shared/fields'
 
 export const fields = {
   query: {
@@ -48,10 +46,10 @@ export const fields = {
     type: FieldType.TEXT,
     required: false,
   },
-  accessToken: apiCallFields.accessToken,
-  tokenExpiresAt: apiCallFields.tokenExpiresAt,
-  renewOnStatus: apiCallFields.renewOnStatus,
-  headers: apiCallFields.headers,
+  accessToken: sharedFields.accessToken,
+  tokenExpiresAt: sharedFields.tokenExpiresAt,
+  renewOnStatus: sharedFields.renewOnStatus,
+  headers: sharedFields.headers,
   failOnGraphqlErrors: {
     id: 'failOnGraphqlErrors',
     label: 'Fail on GraphQL errors',
@@ -60,28 +58,32 @@ export const fields = {
     type: FieldType.BOOLEAN,
     required: false,
   },
-  connection: connectionField,
+  connection: sharedFields.connection,
 } satisfies Record<string, Field>
 
-/**
- * The fields, each read once; the document is parsed by graphql-js and the operation chosen
- * (GraphQL spec §6.1) before anything is sent.
- */
-export const FieldsValidationSchema = objectOfParsers(
-  {
-    query: graphqlDocument,
-    variables: graphqlVariables,
-    operationName: graphqlOperationName,
-    path: (value) => optionalFieldText(value) ?? '',
-    accessToken: handedInToken,
-    tokenExpiresAt: isoDateTime,
-    renewOnStatus: statusList([401]),
-    headers: headerPairs(FIELD_LIMITS.headers),
-    failOnGraphqlErrors: booleanValue(true),
-    connection,
-  } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
-  ({ query, variables, operationName, ...rest }) => ({
+/** Each field's value, read once; the GraphQL document is parsed by graphql-js. */
+export const FieldsValidationSchema = z.object({
+  query: parsedBy(graphqlDocument),
+  variables: parsedBy(graphqlVariables).optional(),
+  operationName: parsedBy(graphqlOperationName).optional(),
+  // Empty: the API base URL itself.
+  path: optionalText,
+  accessToken: sharedFieldSchemas.accessToken,
+  tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
+  renewOnStatus: sharedFieldSchemas.renewOnStatus,
+  headers: sharedFieldSchemas.headers,
+  failOnGraphqlErrors: flag(true),
+  connection: sharedFieldSchemas.connection,
+} satisfies Record<keyof typeof fields, ZodTypeAny>)
+
+/** The request to send: the operation chosen (GraphQL spec §6.1) before anything is sent. */
+export const GraphqlInputSchema = withRules(
+  fromStudio(FieldsValidationSchema, { asIs: ['failOnGraphqlErrors'] }),
+  ({ query, variables, operationName, path, headers, renewOnStatus, ...rest }) => ({
     ...rest,
+    path: path ?? '',
+    headers: headers ?? [],
+    renewOnStatus: renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
     request: graphqlRequest(query, variables, operationName),
   }),
 )

@@ -1,2 +1,2 @@
-export { fields, FieldsValidationSchema } from './fields'
+export { fields, GraphqlInputSchema } from './fields'
 export { dataPoints } from './dataPoints'

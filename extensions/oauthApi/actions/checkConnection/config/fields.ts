@@ -1,7 +1,7 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import { optionalFieldText } from '../../../lib/input/valueParsers'
-import { connection, connectionField } from '../../shared/fields'
+import { z, type ZodTypeAny } from 'zod'
+import { optionalText } from '../../../lib/input/fieldSchemas'
+import { sharedFieldSchemas, sharedFields } from '../../shared/fields'
 
 export const fields = {
   path: {
@@ -12,10 +12,10 @@ export const fields = {
     type: FieldType.TEXT,
     required: false,
   },
-  connection: connectionField,
+  connection: sharedFields.connection,
 } satisfies Record<string, Field>
 
-export const FieldsValidationSchema = objectOfParsers({
-  path: optionalFieldText,
-  connection,
-} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
+export const FieldsValidationSchema = z.object({
+  path: optionalText,
+  connection: sharedFieldSchemas.connection,
+} satisfies Record<keyof typeof fields, ZodTypeAny>)

@@ -1,7 +1,7 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
-import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
-import { booleanValue, optionalFieldText } from '../../../lib/input/valueParsers'
-import { connection, connectionField } from '../../shared/fields'
+import { z, type ZodTypeAny } from 'zod'
+import { flag, optionalText } from '../../../lib/input/fieldSchemas'
+import { sharedFieldSchemas, sharedFields } from '../../shared/fields'
 
 export const fields = {
   scope: {
@@ -20,11 +20,11 @@ export const fields = {
     type: FieldType.BOOLEAN,
     required: false,
   },
-  connection: connectionField,
+  connection: sharedFields.connection,
 } satisfies Record<string, Field>
 
-export const FieldsValidationSchema = objectOfParsers({
-  scope: optionalFieldText,
-  forceRefresh: booleanValue(false),
-  connection,
-} satisfies Record<keyof typeof fields, ValueParser<unknown>>)
+export const FieldsValidationSchema = z.object({
+  scope: optionalText,
+  forceRefresh: flag(false),
+  connection: sharedFieldSchemas.connection,
+} satisfies Record<keyof typeof fields, ZodTypeAny>)
