@@ -145,7 +145,8 @@ export const settings = {
     label: 'Timeout (seconds)',
     obfuscated: false,
     required: false,
-    description: 'Bounds every request, token and API alike. Default 30, at most 300.',
+    description:
+      'Bounds the whole step: discovery, the token request, every retry and its wait, every redirect, the renewal, the API call and every page share one deadline. Default 30, from 1 to 300.',
   },
   maxResponseSizeMB: {
     key: 'maxResponseSizeMB',

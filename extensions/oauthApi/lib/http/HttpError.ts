@@ -2,7 +2,8 @@
  * Stable codes of the transport's failures. `TIMEOUT`: the step's deadline passed before a
  * complete response; `TOO_LARGE`: the body passed the size cap; `NETWORK`: the connection failed.
  */
-export type HttpErrorCode = 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK'
+export const HTTP_ERROR_CODES = ['TIMEOUT', 'TOO_LARGE', 'NETWORK'] as const
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number]
 
 /**
  * A transport failure, described by this project. It never holds the request (raw HTTP-client
