@@ -176,7 +176,7 @@ describe('token lifecycle against the real servers', () => {
 describe('an expired token', () => {
   let shortLived: LocalServers
   beforeAll(async () => {
-    shortLived = await startLocalServers({ accessTokenTtlSeconds: 2 })
+    shortLived = await startLocalServers({ accessTokenTtlSeconds: 1 })
   })
   afterAll(async () => {
     await shortLived?.stop()
@@ -185,7 +185,7 @@ describe('an expired token', () => {
   it('is replaced before the call with exactly one token request (tokenRefreshed true)', async () => {
     const settings = shortLived.settingsFor('basic')
     const token = await runAction(fetchOAuthToken, {}, settings)
-    await sleep(2500)
+    await sleep(1100)
     const before = (await shortLived.stats()).tokenRequests
     const call = await runAction(
       authenticatedApiCall,
