@@ -78,7 +78,7 @@ export const settings = {
     obfuscated: true,
     required: false,
     description:
-      'For private_key_jwt: a PKCS#8 PEM private key (literal \\n accepted for line breaks) or a private JWK as JSON.',
+      'For private_key_jwt: a PKCS#8 PEM private key (PKCS#1 and SEC1 PEM are read too; literal \\n accepted for line breaks, as settings are single-line) or a private JWK as JSON.',
   },
   privateKeyId: {
     key: 'privateKeyId',
@@ -138,7 +138,7 @@ export const settings = {
     obfuscated: false,
     required: true,
     description:
-      'The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it.',
+      'The resource server, e.g. https://fhir.example.com/api/FHIR/R4; for a GraphQL API its endpoint, or a root under which the Path field names it. The access token is only ever sent to URLs under it.',
   },
   timeoutSeconds: {
     key: 'timeoutSeconds',
