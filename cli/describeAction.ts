@@ -16,7 +16,7 @@ interface DataPointDescription {
   valueType: string
 }
 
-interface SettingDescription {
+export interface SettingDescription {
   key: string
   label: string
   required: boolean

@@ -1,5 +1,5 @@
 import type { ActivityEvent } from '@awell-health/extensions-core'
-import type { ActionDescription, FieldDescription } from './describeAction'
+import type { ActionDescription, FieldDescription, SettingDescription } from './describeAction'
 import type { ExtensionListing } from './listActions'
 import { maskValue, redactSecrets } from './secrets'
 import type { RunResult } from './types'
@@ -31,17 +31,28 @@ export function formatList(listing: ExtensionListing[]): string {
   return `${blocks.join('\n\n')}\n`
 }
 
-function requiredLabel(required: boolean): string {
+export function requiredLabel(required: boolean): string {
   return required ? 'required' : 'optional'
+}
+
+/** A dropdown field's options as `value (label)` (or `value` alone when the two are equal). */
+export function optionsText(field: FieldDescription): string | undefined {
+  if (field.options === undefined || field.options.length === 0) return undefined
+  return field.options
+    .map(({ label, value }) => (label === String(value) ? String(value) : `${value} (${label})`))
+    .join(', ')
+}
+
+/** How a setting is marked besides its key: required or optional, and obfuscated. */
+export function settingFlags(setting: SettingDescription): string {
+  return [requiredLabel(setting.required), ...(setting.obfuscated ? ['obfuscated'] : [])].join(', ')
 }
 
 function fieldDetailLines(field: FieldDescription): string[] {
   const lines: string[] = []
   if (field.description) lines.push(`      ${field.description}`)
-  if (field.options !== undefined && field.options.length > 0) {
-    const options = field.options.map((option) => `${option.value} (${option.label})`)
-    lines.push(`      options: ${options.join(', ')}`)
-  }
+  const options = optionsText(field)
+  if (options !== undefined) lines.push(`      options: ${options}`)
   return lines
 }
 
@@ -64,7 +75,7 @@ function formatSettings(description: ActionDescription): string[] {
   if (description.settings.length === 0) return [`${header} (none)`]
   const rows = description.settings.map((setting) => [
     setting.key,
-    [requiredLabel(setting.required), ...(setting.obfuscated ? ['obfuscated'] : [])].join(', '),
+    settingFlags(setting),
     setting.envVar,
     setting.label,
   ])

@@ -108,7 +108,7 @@ export const settings = {
     obfuscated: true,
     required: false,
     description:
-      'For private_key_jwt: a PKCS#8 PEM private key (literal \\n accepted for line breaks) or a private JWK as JSON.',
+      'For private_key_jwt: a PKCS#8 PEM private key (PKCS#1 and SEC1 PEM are read too; literal \\n accepted for line breaks, as settings are single-line) or a private JWK as JSON.',
   },
   privateKeyId: {
     key: 'privateKeyId',
@@ -168,14 +168,15 @@ export const settings = {
     obfuscated: false,
     required: true,
     description:
-      "The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it. Loopback, private and cloud metadata addresses are refused unless the extension server's operator opens them (OAUTHAPI_ALLOWED_NETWORKS).",
+      "The resource server, e.g. https://fhir.example.com/api/FHIR/R4; for a GraphQL API its endpoint, or a root under which the Path field names it. The access token is only ever sent to URLs under it. Loopback, private and cloud metadata addresses are refused unless the extension server's operator opens them (OAUTHAPI_ALLOWED_NETWORKS).",
   },
   timeoutSeconds: {
     key: 'timeoutSeconds',
     label: 'Timeout (seconds)',
     obfuscated: false,
     required: false,
-    description: 'Bounds every request, token and API alike. Default 30, at most 300.',
+    description:
+      'Bounds the whole step: discovery, the token request, every retry and its wait, every redirect, the renewal, the API call and every page share one deadline. Default 30, from 1 to 300.',
   },
   maxResponseSizeMB: {
     key: 'maxResponseSizeMB',

@@ -1,50 +1,58 @@
 /**
- * The README's table of failure codes is the one care-flow operators and Awell engineers read:
- * it lists exactly the codes the code has, each with the category run/describeFailure.ts gives it.
+ * Failure codes, read through imports: every code the code has (`FAILURE_CODES`) has exactly one
+ * Awell category (`FAILURE_CATEGORIES` of run/describeFailure.ts) and one sentence for the
+ * reference (`FAILURE_MEANINGS`), and describeFailure reports each code with that category.
  */
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { HTTP_ERROR_CODES, HttpError } from '../../extensions/oauthApi/lib/http/HttpError'
+import {
+  FAILURE_CATEGORIES,
+  describeFailure,
+} from '../../extensions/oauthApi/lib/run/describeFailure'
+import { FAILURE_MEANINGS } from '../../extensions/oauthApi/lib/run/failureMeanings'
+import { FAILURE_CODES, StepFailure } from '../../extensions/oauthApi/lib/step/StepFailure'
 
-const ROOT = resolve(__dirname, '../..')
-const read = (path: string): string => readFileSync(resolve(ROOT, path), 'utf8')
-
-const categoriesInCode = (): Record<string, string> => {
-  const source = read('extensions/oauthApi/lib/run/describeFailure.ts')
-  const table = source.slice(source.indexOf('const CATEGORIES'), source.indexOf('\n}\n'))
-  return Object.fromEntries(
-    [...table.matchAll(/^\s+([A-Z_]+): '([A-Z_]+)',$/gm)].map((match) => [match[1], match[2]]),
-  )
-}
-
-const categoriesInReadme = (): Record<string, string> => {
-  const readme = read('README.md')
-  const section = readme.slice(readme.indexOf('## Failure codes'), readme.indexOf('## Reliability'))
-  return Object.fromEntries(
-    [...section.matchAll(/^\| `([A-Z_]+)` \| ([A-Z_]+) \|/gm)].map((match) => [match[1], match[2]]),
-  )
-}
+const AWELL_CATEGORIES = [
+  'MISSING_SETTINGS',
+  'MISSING_FIELDS',
+  'WRONG_INPUT',
+  'BAD_REQUEST',
+  'SERVER_ERROR',
+  'WRONG_DATA',
+]
 
 describe('failure codes', () => {
-  it('are listed in the README with the category the code gives them', () => {
-    const inCode = categoriesInCode()
-    expect(Object.keys(inCode).length).toBeGreaterThan(15)
-    expect(categoriesInReadme()).toEqual(inCode)
+  it('are distinct, and include the transport codes and INTERNAL', () => {
+    expect(new Set(FAILURE_CODES).size).toBe(FAILURE_CODES.length)
+    expect(FAILURE_CODES).toEqual(expect.arrayContaining([...HTTP_ERROR_CODES, 'INTERNAL']))
+    expect(FAILURE_CODES.length).toBeGreaterThan(15)
   })
 
   it('have a category each, and nothing else has one', () => {
-    const source = read('extensions/oauthApi/lib/step/StepFailure.ts')
-    const union = source.slice(
-      source.indexOf('export type FailureCode'),
-      source.indexOf('\n\n', source.indexOf('export type FailureCode')),
-    )
-    const declared = [...union.matchAll(/\| '([A-Z_]+)'/g)].map((match) => match[1])
-    const transport = [
-      ...read('extensions/oauthApi/lib/http/HttpError.ts').matchAll(/'([A-Z_]+)'/g),
-    ]
-      .map((match) => match[1])
-      .filter((code) => ['TIMEOUT', 'TOO_LARGE', 'NETWORK', 'NETWORK_POLICY'].includes(code))
-    expect([...new Set([...declared, ...transport])].sort()).toEqual(
-      Object.keys(categoriesInCode()).sort(),
-    )
+    expect(Object.keys(FAILURE_CATEGORIES).sort()).toEqual([...FAILURE_CODES].sort())
+    expect(
+      Object.values(FAILURE_CATEGORIES).filter((category) => !AWELL_CATEGORIES.includes(category)),
+    ).toEqual([])
+  })
+
+  it('have a sentence each for the reference, and nothing else has one', () => {
+    expect(Object.keys(FAILURE_MEANINGS).sort()).toEqual([...FAILURE_CODES].sort())
+    expect(Object.values(FAILURE_MEANINGS).filter((text) => text.trim() === '')).toEqual([])
+  })
+
+  it.each(FAILURE_CODES.filter((code) => code !== 'INTERNAL'))(
+    '%s is reported with its category',
+    (code) => {
+      const thrown = (HTTP_ERROR_CODES as readonly string[]).includes(code)
+        ? new HttpError(code as (typeof HTTP_ERROR_CODES)[number], 'http://x/', undefined, 'm')
+        : new StepFailure(code, 'detail')
+      expect(describeFailure(thrown)).toMatchObject({ code, category: FAILURE_CATEGORIES[code] })
+    },
+  )
+
+  it('INTERNAL is what anything else is reported as', () => {
+    expect(describeFailure(new TypeError('secret'))).toMatchObject({
+      code: 'INTERNAL',
+      category: FAILURE_CATEGORIES.INTERNAL,
+    })
   })
 })

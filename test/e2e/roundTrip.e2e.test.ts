@@ -185,7 +185,8 @@ describe('an expired token', () => {
   it('is replaced before the call with exactly one token request (tokenRefreshed true)', async () => {
     const settings = shortLived.settingsFor('basic')
     const token = await runAction(fetchOAuthToken, {}, settings)
-    await sleep(2500)
+    // Past the JWT's exp (whole seconds: at most 2 s after the token was issued).
+    await sleep(2100)
     const before = (await shortLived.stats()).tokenRequests
     const call = await runAction(
       authenticatedApiCall,

@@ -1,12 +1,14 @@
 /**
  * Property-based fuzzing of authenticatedApiCall with fast-check.
  *
+ * (Run counts: the full ones in `npm run test:deep`, a tenth in `npm test`; test/support/fuzzRuns.ts.)
+ *
  * 1. 10,000 invalid payloads (a valid one plus at least one corruption: wrong types, paths that
  *    leave the API base, header injection, unusable tokens, GET with a body, bad settings…):
  *    the handler resolves, exactly one onError with MISSING_SETTINGS/WRONG_INPUT naming the
  *    setting or field at fault, no request reaches the loopback server, no secret is emitted,
  *    Object.prototype stays clean.
- * 2. 300 valid but hostile payloads (odd paths, query and header values, JSON bodies with
+ * 2. 300 (in `npm test`: 100) valid but hostile payloads (odd paths, query and header values, JSON bodies with
  *    prototype keys, one-step and two-step) against a loopback API answering 200: exactly one
  *    onComplete, and the API receives exactly the request the fields describe.
  */
@@ -48,12 +50,13 @@ import {
   type LoopbackServer,
   type RecordedRequest,
 } from '../../servers/loopbackServer'
+import { fuzzRuns } from '../support/fuzzRuns'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
 
-const INVALID_RUNS = 10_000
-const VALID_RUNS = 300
+const INVALID_RUNS = fuzzRuns(10_000)
+const VALID_RUNS = fuzzRuns(300)
 const BASE_PATH = '/api/v1/'
 const TOKEN_PATH = '/oauth/token'
 

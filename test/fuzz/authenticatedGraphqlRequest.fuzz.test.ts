@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of authenticatedGraphqlRequest's GraphQL fields with fast-check: 3,000
- * documents (valid ones built from operations and fragments, cut short, spliced with hostile
+ * (300 in `npm test`; test/support/fuzzRuns.ts) documents (valid ones built from operations and fragments, cut short, spliced with hostile
  * text, subscriptions, schema definitions, huge ones), variables (objects, prototype keys, wrong
  * types, JSON that is not an object) and operation names (known, unknown, not names). Whatever
  * they are: the handler resolves with exactly one onComplete or onError; an error is WRONG_INPUT
@@ -28,11 +28,12 @@ import {
   wrongTypeNotNull,
 } from '../support/fuzzArbitraries'
 import { failIf, hygieneProblem } from '../support/fuzzPayloads'
+import { fuzzRuns } from '../support/fuzzRuns'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
 
-const RUNS = 3000
+const RUNS = fuzzRuns(3000)
 const GRAPHQL_PATH = '/api/v1/graphql'
 const TOKEN = 'fuzz-Planted-Token-0b7c2e'
 const GRAPHQL_FIELDS = ['query', 'variables', 'operationName']

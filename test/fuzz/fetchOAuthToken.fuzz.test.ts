@@ -1,12 +1,14 @@
 /**
  * Property-based fuzzing of fetchOAuthToken with fast-check.
  *
+ * (Run counts: the full ones in `npm run test:deep`, a tenth in `npm test`; test/support/fuzzRuns.ts.)
+ *
  * 1. 10,000 invalid payloads (a valid one plus at least one corruption: wrong types, missing or
  *    malformed settings, prototype keys, control characters, lone surrogates, huge strings):
  *    the handler resolves, exactly one onError with MISSING_SETTINGS/WRONG_INPUT naming the
  *    setting or field at fault, no request reaches the loopback server, no secret is emitted,
  *    Object.prototype stays clean.
- * 2. 300 valid but hostile payloads against a loopback token endpoint: exactly one onComplete
+ * 2. 300 (in `npm test`: 100) valid but hostile payloads against a loopback token endpoint: exactly one onComplete
  *    with the issued token, and the token request carries what the settings say.
  */
 import fc from 'fast-check'
@@ -41,12 +43,13 @@ import {
   type LoopbackServer,
   type RecordedRequest,
 } from '../../servers/loopbackServer'
+import { fuzzRuns } from '../support/fuzzRuns'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
 
 trackUnhandledRejections()
 
-const INVALID_RUNS = 10_000
-const VALID_RUNS = 300
+const INVALID_RUNS = fuzzRuns(10_000)
+const VALID_RUNS = fuzzRuns(300)
 
 let server: LoopbackServer
 let issuer = tokenIssuer()

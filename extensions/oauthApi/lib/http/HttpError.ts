@@ -6,7 +6,8 @@ import { ALLOWED_NETWORKS_ENV, type NetworkPolicyError } from './networkPolicy'
  * complete response; `TOO_LARGE`: the body passed the size cap; `NETWORK`: the connection failed;
  * `NETWORK_POLICY`: the host is in a network the extension may not reach (nothing was sent).
  */
-export type HttpErrorCode = 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK' | 'NETWORK_POLICY'
+export const HTTP_ERROR_CODES = ['TIMEOUT', 'TOO_LARGE', 'NETWORK', 'NETWORK_POLICY'] as const
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number]
 
 /**
  * A transport failure, described by this project. It never holds the request (raw HTTP-client

@@ -21,7 +21,7 @@ export type ErrorCategory =
  * fields → WRONG_INPUT, the servers' 4xx and GraphQL errors → BAD_REQUEST, their 5xx, malformed answers, timeouts
  * and lost connections → SERVER_ERROR.
  */
-const CATEGORIES: Record<FailureCode, ErrorCategory> = {
+export const FAILURE_CATEGORIES: Readonly<Record<FailureCode, ErrorCategory>> = {
   INVALID_SETTING: 'MISSING_SETTINGS',
   DISCOVERY_FAILED: 'MISSING_SETTINGS',
   INVALID_FIELD: 'WRONG_INPUT',
@@ -100,7 +100,7 @@ export const describeFailure = (error: unknown, connection?: string): FailureDes
   const name = error instanceof Error ? error.name : typeof error
   return {
     code: 'INTERNAL',
-    category: CATEGORIES.INTERNAL,
+    category: FAILURE_CATEGORIES.INTERNAL,
     message: `Unexpected internal error (${name}) in the oauthApi extension.`,
     expected: false,
   }
@@ -113,7 +113,7 @@ const settingName = (key: string, connection: string | undefined): string =>
 
 const described = (code: FailureCode, message: string): FailureDescription => ({
   code,
-  category: CATEGORIES[code],
+  category: FAILURE_CATEGORIES[code],
   message,
   expected: true,
 })

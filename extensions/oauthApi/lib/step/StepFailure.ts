@@ -1,40 +1,43 @@
-import type { HttpErrorCode } from '../http/HttpError'
+import { HTTP_ERROR_CODES } from '../http/HttpError'
 
 /**
  * The stable, machine-readable codes of every failure an action reports. They are logged with
  * each failure and asserted by the tests; run/describeFailure.ts maps each to an Awell error
  * category and is the only place that words which field or setting is at fault.
  */
-export type FailureCode =
+export const FAILURE_CODES = [
   // Input, found before anything is sent.
-  | 'INVALID_SETTING'
-  | 'INVALID_FIELD'
-  | 'PATH_OUTSIDE_BASE'
-  | 'HEADER_REFUSED'
+  'INVALID_SETTING',
+  'INVALID_FIELD',
+  'PATH_OUTSIDE_BASE',
+  'HEADER_REFUSED',
   // The authorization server.
-  | 'DISCOVERY_FAILED'
-  | 'TOKEN_REQUEST_REFUSED'
-  | 'TOKEN_ENDPOINT_FAILED'
-  | 'TOKEN_RESPONSE_INVALID'
-  | 'TOKEN_TYPE_UNSUPPORTED'
-  | 'TOKEN_REDIRECT_REFUSED'
+  'DISCOVERY_FAILED',
+  'TOKEN_REQUEST_REFUSED',
+  'TOKEN_ENDPOINT_FAILED',
+  'TOKEN_RESPONSE_INVALID',
+  'TOKEN_TYPE_UNSUPPORTED',
+  'TOKEN_REDIRECT_REFUSED',
   // The API.
-  | 'API_CLIENT_ERROR'
-  | 'API_SERVER_ERROR'
-  | 'API_REDIRECT_REFUSED'
-  | 'API_RESPONSE_INVALID'
+  'API_CLIENT_ERROR',
+  'API_SERVER_ERROR',
+  'API_REDIRECT_REFUSED',
+  'API_RESPONSE_INVALID',
   // A GraphQL API: errors in a 2xx answer, or an answer that is not a GraphQL response.
-  | 'GRAPHQL_ERRORS'
-  | 'GRAPHQL_RESPONSE_INVALID'
-  | 'PAGE_OUTSIDE_BASE'
+  'GRAPHQL_ERRORS',
+  'GRAPHQL_RESPONSE_INVALID',
+  'PAGE_OUTSIDE_BASE',
   // The step's own limits.
-  | 'RATE_LIMITED'
+  'RATE_LIMITED',
   // The API refused the token, and the token endpoint handed out the same one again.
-  | 'TOKEN_NOT_RENEWED'
+  'TOKEN_NOT_RENEWED',
   // The transport (http/HttpError.ts).
-  | HttpErrorCode
+  ...HTTP_ERROR_CODES,
   // A bug of ours.
-  | 'INTERNAL'
+  'INTERNAL',
+] as const
+
+export type FailureCode = (typeof FAILURE_CODES)[number]
 
 /** The setting or field a failure is about, when it is about one. */
 export type FailureSubject = { setting: string } | { field: string }
