@@ -1,5 +1,5 @@
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
-import { SignJWT } from 'jose'
+import { keyProblem, signJwt } from './jws'
 import type { ClientAuth, SigningAlgorithm } from './TokenClient'
 
 /** RFC 7523 §2.2 / SMART Backend Services: the client_assertion_type value. */
@@ -13,29 +13,33 @@ const ASSERTION_LIFETIME_SECONDS = 240
 
 /**
  * RFC 7523 §3: header alg, kid, typ "JWT" (and jku, the client's JWK Set URL, when configured:
- * RFC 7515 §4.1.2, which SMART Backend Services lets servers use to find the key); claims iss = sub = client id, aud = token URL (§3 item
- * 3: the token endpoint URL identifies the authorization server), a jti that is never reused (a
- * random UUID: 36 characters, within Epic's limit of 151), iat and exp.
+ * RFC 7515 §4.1.2, which SMART Backend Services lets servers use to find the key); claims iss =
+ * sub = client id, aud = token URL (§3 item 3: the token endpoint URL identifies the
+ * authorization server), a jti that is never reused (a random UUID: 36 characters, within Epic's
+ * limit of 151), iat and exp.
  */
-export const signClientAssertion = async (
+export const signClientAssertion = (
   auth: Extract<ClientAuth, { method: 'private_key_jwt' }>,
   tokenUrl: URL,
-): Promise<string> => {
+): string => {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({})
-    .setProtectedHeader({
-      alg: auth.algorithm,
+  return signJwt({
+    header: {
       typ: 'JWT',
       ...(auth.keyId !== undefined ? { kid: auth.keyId } : {}),
       ...(auth.jwksUrl !== undefined ? { jku: auth.jwksUrl.href } : {}),
-    })
-    .setIssuer(auth.clientId)
-    .setSubject(auth.clientId)
-    .setAudience(tokenUrl.href)
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setExpirationTime(now + ASSERTION_LIFETIME_SECONDS)
-    .sign(auth.key)
+    },
+    claims: {
+      iss: auth.clientId,
+      sub: auth.clientId,
+      aud: tokenUrl.href,
+      jti: randomUUID(),
+      iat: now,
+      exp: now + ASSERTION_LIFETIME_SECONDS,
+    },
+    key: auth.key,
+    algorithm: auth.algorithm,
+  })
 }
 
 /**
@@ -62,21 +66,6 @@ export const readPrivateKey = (
   } catch {
     return { problem: 'could not be read as a PEM private key or a private JWK' }
   }
-  const problem = keyMismatch(key, algorithm)
+  const problem = keyProblem(key, algorithm)
   return problem === undefined ? { key, jwkKid } : { problem }
-}
-
-const keyMismatch = (key: KeyObject, algorithm: SigningAlgorithm): string | undefined => {
-  if (key.type !== 'private') return 'is not a private key'
-  const type = key.asymmetricKeyType
-  if (algorithm.startsWith('RS') || algorithm.startsWith('PS')) {
-    return type === 'rsa' || type === 'rsa-pss'
-      ? undefined
-      : `is not an RSA key (needed for ${algorithm})`
-  }
-  const curve = key.asymmetricKeyDetails?.namedCurve
-  const wanted = algorithm === 'ES384' ? 'secp384r1' : 'prime256v1'
-  return type === 'ec' && curve === wanted
-    ? undefined
-    : `is not an EC ${algorithm === 'ES384' ? 'P-384' : 'P-256'} key (needed for ${algorithm})`
 }

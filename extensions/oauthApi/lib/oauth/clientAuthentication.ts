@@ -7,13 +7,13 @@ import type { ClientAuth } from './TokenClient'
  * Adds the client's credentials to a token request, by exactly one method (RFC 6749 §2.3.1:
  * "MUST NOT use more than one authentication method in each request").
  */
-export const authenticateClient = async (
+export const authenticateClient = (
   auth: ClientAuth,
   tokenUrl: URL,
   form: URLSearchParams,
   headers: Record<string, string>,
   redactor: Redactor,
-): Promise<void> => {
+): void => {
   switch (auth.method) {
     case 'client_secret_basic':
       // RFC 6749 §2.3.1: each of id and secret form-urlencoded, then joined and base64-encoded.
@@ -33,7 +33,7 @@ export const authenticateClient = async (
       return
     case 'private_key_jwt': {
       // RFC 7523 §2.2; SMART Backend Services sends no client_id beside the assertion.
-      const assertion = await signClientAssertion(auth, tokenUrl)
+      const assertion = signClientAssertion(auth, tokenUrl)
       redactor.add(assertion)
       form.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE)
       form.set('client_assertion', assertion)

@@ -133,7 +133,7 @@ const tokenRequestContent = async (
     Accept: 'application/json',
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
-  await authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
+  authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
   return { form, headers }
 }
 
