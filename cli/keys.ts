@@ -41,6 +41,7 @@ const generatePrivateKey = (algorithm: SigningAlgorithm): KeyObject => {
     case 'RS256':
     case 'RS384':
     case 'PS384':
+    case 'PS256':
       // PS384 signs with an ordinary RSA key (RFC 7518 §3.5); an RSASSA-PSS key has no JWK form.
       return generateKeyPairSync('rsa', { modulusLength: RSA_MODULUS_BITS }).privateKey
   }

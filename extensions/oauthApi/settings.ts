@@ -6,6 +6,7 @@ import { endpointUrlProblem } from './lib/http/transportPolicy'
 import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
 import { parseInput } from './lib/input/parseInput'
 import {
+  booleanValue,
   isPlainObject,
   numberInRange,
   oneOf,
@@ -14,15 +15,20 @@ import {
   optionalText,
   requiredText,
 } from './lib/input/valueParsers'
-import { readPrivateKey } from './lib/oauth/clientAssertion'
-import { assertionKeyId } from './lib/oauth/publicJwk'
+import { readTlsProfile, type TlsProfile } from './lib/http/tlsProfile'
+import { connectionCredentials } from './lib/oauth/credentials'
+import {
+  DEFAULT_ASSERTION_LIFETIME_SECONDS,
+  GRANT_TYPES,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+} from './lib/oauth/grant'
+import { readServiceAccountKey, type ServiceAccountKey } from './lib/oauth/serviceAccountKey'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import {
   CLIENT_AUTH_METHODS,
   SIGNING_ALGORITHMS,
   tokenClient,
-  type ClientAuth,
   type TokenClient,
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
@@ -40,7 +46,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery.',
+      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery, or a service-account key file (its token_uri) is given.',
   },
   issuerUrl: {
     key: 'issuerUrl',
@@ -54,8 +60,9 @@ export const settings = {
     key: 'clientId',
     label: 'Client ID',
     obfuscated: false,
-    required: true,
-    description: 'The OAuth 2.0 client identifier.',
+    required: false,
+    description:
+      'The OAuth 2.0 client identifier. Required, except with a service-account key file, or with grantType jwt_bearer when "Assertion issuer" is set and no client authentication is.',
   },
   clientSecret: {
     key: 'clientSecret',
@@ -70,7 +77,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'client_secret_basic (default, RFC 6749 §2.3.1), client_secret_post, client_secret_basic_unencoded (for servers that do not form-decode Basic credentials) or private_key_jwt (RFC 7523, SMART Backend Services).',
+      'client_secret_basic (default, RFC 6749 §2.3.1), client_secret_post, client_secret_basic_unencoded (for servers that do not form-decode Basic credentials), private_key_jwt (RFC 7523, SMART Backend Services), or tls_client_auth / self_signed_tls_client_auth (RFC 8705 §2: the client certificate authenticates, client_id goes in the body; needs "Client certificate"). With grantType jwt_bearer no client authentication is sent unless this is set.',
   },
   privateKey: {
     key: 'privateKey',
@@ -78,7 +85,7 @@ export const settings = {
     obfuscated: true,
     required: false,
     description:
-      'For private_key_jwt: a PKCS#8 PEM private key (literal \\n accepted for line breaks) or a private JWK as JSON.',
+      'For private_key_jwt and jwt_bearer: a PKCS#8 PEM private key (literal \\n accepted for line breaks) or a private JWK as JSON. With a service-account key file, its private_key is used unless this is set.',
   },
   privateKeyId: {
     key: 'privateKeyId',
@@ -86,7 +93,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'For private_key_jwt: the kid of the public key registered with the server. When empty: the private JWK\'s own kid, else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
+      'For private_key_jwt and jwt_bearer: the kid of the public key registered with the server. When empty: the private JWK\'s own kid (or the service-account key\'s private_key_id), else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
   },
   jwksUrl: {
     key: 'jwksUrl',
@@ -101,7 +108,94 @@ export const settings = {
     label: 'Signing algorithm',
     obfuscated: false,
     required: false,
-    description: 'For private_key_jwt: RS384 (default), ES384, RS256, ES256 or PS384.',
+    description:
+      'For private_key_jwt and jwt_bearer: RS384 (default; RS256 with a service-account key file), ES384, RS256, ES256, PS384 or PS256 (Microsoft Entra certificate credentials).',
+  },
+  certificate: {
+    key: 'certificate',
+    label: 'Certificate of the private key',
+    obfuscated: false,
+    required: false,
+    description:
+      'The X.509 certificate (PEM; literal \\n accepted) of "Private key", as registered with the server (Microsoft Entra certificate credentials). Every signed assertion\'s header then carries its thumbprints x5t#S256 and x5t. It must be the private key\'s own certificate.',
+  },
+  grantType: {
+    key: 'grantType',
+    label: 'Grant type',
+    obfuscated: false,
+    required: false,
+    description:
+      'client_credentials (default; RFC 6749 §4.4) or jwt_bearer (RFC 7523 §2.1: a JWT signed with "Private key" is posted as the assertion; Google service accounts, Salesforce, DocuSign). jwt_bearer is the default with a service-account key file.',
+  },
+  assertionIssuer: {
+    key: 'assertionIssuer',
+    label: 'Assertion issuer (iss)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's iss claim (Salesforce: the connected app's consumer key; DocuSign: the integration key). Default: the service account's client_email, else \"Client ID\".",
+  },
+  assertionSubject: {
+    key: 'assertionSubject',
+    label: 'Assertion subject (sub)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's sub claim, the user the token acts for (Salesforce: the username; DocuSign: the user ID; Google: a user for domain-wide delegation). Default: the issuer; none with a service-account key file.",
+  },
+  assertionAudience: {
+    key: 'assertionAudience',
+    label: 'Assertion audience (aud)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's aud claim (Salesforce: https://login.salesforce.com; DocuSign: account-d.docusign.com). Default: the token endpoint URL.",
+  },
+  assertionLifetimeSeconds: {
+    key: 'assertionLifetimeSeconds',
+    label: 'Assertion lifetime (seconds)',
+    obfuscated: false,
+    required: false,
+    description: `For jwt_bearer: how long the assertion is valid (exp − iat). Default ${DEFAULT_ASSERTION_LIFETIME_SECONDS}, at most ${MAX_ASSERTION_LIFETIME_SECONDS} (Google's limit).`,
+  },
+  scopeInAssertion: {
+    key: 'scopeInAssertion',
+    label: 'Scope in the assertion',
+    obfuscated: false,
+    required: false,
+    description:
+      'For jwt_bearer: "true" sends the scope as the assertion\'s scope claim instead of a request parameter (Google). Default: true with a service-account key file, else false.',
+  },
+  serviceAccountKey: {
+    key: 'serviceAccountKey',
+    label: 'Google service-account key file',
+    obfuscated: true,
+    required: false,
+    description:
+      'A Google service-account key file (its whole JSON). It implies jwt_bearer, signed RS256 with its private_key (kid private_key_id), issued by its client_email, sent to its token_uri, with the scope in the assertion; "Client ID" and "Token URL" are then not needed (settings that are set win).',
+  },
+  clientCertificate: {
+    key: 'clientCertificate',
+    label: 'Client certificate (mutual TLS)',
+    obfuscated: false,
+    required: false,
+    description:
+      'The client certificate (PEM; literal \\n accepted), the leaf first and any intermediates after it, presented in the TLS handshake to the token endpoint and the API alike (RFC 8705: tls_client_auth and certificate-bound tokens; NHS GP Connect). Needs "Client certificate key".',
+  },
+  clientCertificateKey: {
+    key: 'clientCertificateKey',
+    label: 'Client certificate key',
+    obfuscated: true,
+    required: false,
+    description: 'The PEM private key of "Client certificate" (literal \\n accepted).',
+  },
+  caCertificates: {
+    key: 'caCertificates',
+    label: 'Trusted CA certificates',
+    obfuscated: false,
+    required: false,
+    description:
+      "One or more PEM CA certificates (literal \\n accepted) trusted for this connection in addition to the usual roots, e.g. a hospital's own CA. Certificate verification is never turned off: a server certificate that does not verify ends the step (code TLS).",
   },
   scope: {
     key: 'scope',
@@ -192,6 +286,22 @@ const apiBaseUrl: ValueParser<URL> = (value) =>
   endpointUrl({ allowQuery: false })(value) ?? new URL(requiredText(value))
 
 const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
+const assertionLifetime = wholeNumberInRange(undefined, 1, MAX_ASSERTION_LIFETIME_SECONDS)
+
+/** One of `values`, or undefined when unset (the default then depends on other settings). */
+const optionalOneOf =
+  <T extends string>(values: readonly T[]): ValueParser<T | undefined> =>
+  (value) =>
+    optionalText(value) === undefined ? undefined : oneOf(values, values[0])(value)
+
+/** A Google service-account key file (see serviceAccountKey.ts); never echoed in a problem. */
+const serviceAccountKey: ValueParser<ServiceAccountKey | undefined> = (value) => {
+  const text = optionalSecret(value)
+  if (text === undefined || text.trim() === '') return undefined
+  const read = readServiceAccountKey(text)
+  if ('problem' in read) throw new InputProblem(read.problem)
+  return read
+}
 
 /** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
 const resourceIndicator: ValueParser<string | undefined> = (value) => {
@@ -241,19 +351,34 @@ export interface OAuthApiSettings {
   requestRate: RequestRate | undefined
   /** What the accessToken data points hold: the token, or a reference to it. */
   tokenDataPoints: TokenDataPointMode
+  /** The connection's client certificate and extra CAs, when it has any. */
+  tls: TlsProfile | undefined
 }
 
 export const SettingsValidationSchema = objectOfParsers(
   {
     tokenUrl,
     issuerUrl,
-    clientId: requiredText,
+    clientId: optionalText,
     clientSecret: optionalSecret,
-    clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
+    clientAuthMethod: optionalOneOf(CLIENT_AUTH_METHODS),
     privateKey: optionalText,
     privateKeyId: optionalText,
     jwksUrl: endpointUrl({ allowQuery: true }),
-    signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
+    signingAlgorithm: optionalOneOf(SIGNING_ALGORITHMS),
+    certificate: optionalText,
+    grantType: optionalOneOf(GRANT_TYPES),
+    assertionIssuer: optionalText,
+    assertionSubject: optionalText,
+    assertionAudience: optionalText,
+    assertionLifetimeSeconds: (value) =>
+      assertionLifetime(optionalText(value)) ?? DEFAULT_ASSERTION_LIFETIME_SECONDS,
+    scopeInAssertion: (value) =>
+      optionalText(value) === undefined ? undefined : booleanValue(false)(optionalText(value)),
+    serviceAccountKey,
+    clientCertificate: optionalText,
+    clientCertificateKey: optionalText,
+    caCertificates: optionalText,
     scope: optionalText,
     audience: optionalText,
     resource: resourceIndicator,
@@ -266,26 +391,32 @@ export const SettingsValidationSchema = objectOfParsers(
     tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
   } satisfies Record<SettingKey, ValueParser<unknown>>,
   (value): OAuthApiSettings => {
+    const tokenUrl = value.tokenUrl ?? value.serviceAccountKey?.tokenUri
     const endpoint: TokenEndpoint | undefined =
-      value.tokenUrl !== undefined
-        ? { kind: 'url', url: value.tokenUrl }
+      tokenUrl !== undefined
+        ? { kind: 'url', url: tokenUrl }
         : value.issuerUrl !== undefined
           ? { kind: 'issuer', issuer: value.issuerUrl }
           : undefined
     if (endpoint === undefined) {
       throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
     }
-    const { auth, credential } = clientAuth(value)
+    const tls = readTlsProfile(value)
+    if (tls !== undefined && 'problem' in tls) throw new InputProblem(tls.problem, tls.setting)
+    const { grant, auth, secrets } = connectionCredentials(value, tls)
+    if (value.clientCertificateKey !== undefined) secrets.push(value.clientCertificateKey)
     const client = tokenClient(
       {
         endpoint,
+        grant,
         auth,
+        tlsId: tls?.id,
         scope: value.scope,
         audience: value.audience,
         resource: value.resource,
         extraParams: value.extraTokenParams,
       },
-      credential,
+      secrets.join('\n'),
     )
     const apiBase = parseApiBase(value.apiBaseUrl.href)
     return {
@@ -293,12 +424,13 @@ export const SettingsValidationSchema = objectOfParsers(
       apiBase,
       timeoutSeconds: value.timeoutSeconds,
       maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-      secrets: [credential],
+      secrets,
       requestRate:
         value.maxRequestsPerMinute === undefined
           ? undefined
           : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
       tokenDataPoints: value.tokenDataPoints,
+      tls,
     }
   },
 )
@@ -309,48 +441,6 @@ export const SettingsValidationSchema = objectOfParsers(
  */
 const rateKey = (client: TokenClient, apiBase: ApiBase): string =>
   createHash('sha256').update(`${client.cacheKey}\n${apiBase.href}`).digest('hex')
-
-/** The client authentication method with exactly what it needs; the private key parsed. */
-const clientAuth = (value: {
-  clientId: string
-  clientAuthMethod: (typeof CLIENT_AUTH_METHODS)[number]
-  clientSecret: string | undefined
-  privateKey: string | undefined
-  privateKeyId: string | undefined
-  jwksUrl: URL | undefined
-  signingAlgorithm: (typeof SIGNING_ALGORITHMS)[number]
-}): { auth: ClientAuth; credential: string } => {
-  const { clientId, clientAuthMethod: method } = value
-  if (method === 'private_key_jwt') {
-    if (value.privateKey === undefined) {
-      throw new InputProblem('is required for private_key_jwt', 'privateKey')
-    }
-    const read = readPrivateKey(value.privateKey, value.signingAlgorithm)
-    if ('problem' in read) throw new InputProblem(read.problem, 'privateKey')
-    return {
-      auth: {
-        method,
-        clientId,
-        key: read.key,
-        keyId: assertionKeyId(value.privateKeyId, read.jwkKid, read.key),
-        algorithm: value.signingAlgorithm,
-        jwksUrl: value.jwksUrl,
-      },
-      credential: value.privateKey,
-    }
-  }
-  if (value.clientSecret === undefined) {
-    throw new InputProblem(`is required for ${method}`, 'clientSecret')
-  }
-  if (method === 'client_secret_basic_unencoded' && clientId.includes(':')) {
-    // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon.
-    throw new InputProblem('cannot contain ":" with client_secret_basic_unencoded', 'clientId')
-  }
-  return {
-    auth: { method, clientId, clientSecret: value.clientSecret },
-    credential: value.clientSecret,
-  }
-}
 
 /**
  * Parsed settings per distinct settings value: a tenant's settings are parsed (and its private

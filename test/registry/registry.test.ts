@@ -115,6 +115,11 @@ describe('oauthApi settings: Studio metadata and Zod schema in sync', () => {
     const obfuscated = Object.values(settings)
       .filter((setting) => setting.obfuscated)
       .map((setting) => setting.key)
-    expect(obfuscated.sort()).toEqual(['clientSecret', 'privateKey'])
+    expect(obfuscated.sort()).toEqual([
+      'clientCertificateKey',
+      'clientSecret',
+      'privateKey',
+      'serviceAccountKey',
+    ])
   })
 })

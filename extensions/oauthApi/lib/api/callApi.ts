@@ -96,6 +96,7 @@ export const sendWithToken = async (
         body: plan.body,
         deadline: step.deadline,
         maxResponseBytes: step.maxResponseBytes,
+        tls: step.tls,
       },
       {
         retryable: call.retryable,

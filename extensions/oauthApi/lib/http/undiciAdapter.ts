@@ -9,7 +9,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
 const ABOVE_MAX_DEADLINE_MS = 310_000
@@ -35,12 +35,32 @@ export const POOL_OPTIONS = {
  * taken from the environment, and undici's connect/headers/body timers are set above the
  * project's longest deadline: the caller's AbortSignal is the deadline.
  */
-const agent = new Agent({
-  ...POOL_OPTIONS,
-  headersTimeout: ABOVE_MAX_DEADLINE_MS,
-  bodyTimeout: ABOVE_MAX_DEADLINE_MS,
-  connect: { timeout: ABOVE_MAX_DEADLINE_MS },
-})
+const agent = new Agent(poolOptions())
+
+/** The TLS options a pool may have of its own (tls.connect's ca, cert and key, as PEM). */
+export interface PoolTlsOptions {
+  ca?: string[]
+  cert?: string
+  key?: string
+}
+
+/**
+ * The options of every connection pool: the shared one above, and each one with its own TLS
+ * options (tlsPools.ts: a client certificate, extra trusted CAs). Whatever applies to every
+ * connection (timers, the connector) is set here, so that no pool goes without it; `tls` goes to
+ * undici's connector, which hands it to tls.connect.
+ */
+function poolOptions(tls: PoolTlsOptions = {}): Agent.Options {
+  return {
+    ...POOL_OPTIONS,
+    headersTimeout: ABOVE_MAX_DEADLINE_MS,
+    bodyTimeout: ABOVE_MAX_DEADLINE_MS,
+    connect: { ...tls, timeout: ABOVE_MAX_DEADLINE_MS },
+  }
+}
+
+/** The ONE way a pool with TLS options of its own is made (see poolOptions). */
+export const createPool = (tls: PoolTlsOptions): Agent => new Agent(poolOptions(tls))
 
 /** What axios's own http adapter says, so that callers matching on it keep working. */
 const tooLargeMessage = (limit: number): string => `maxContentLength size of ${limit} exceeded`
@@ -57,7 +77,7 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
- * Creates an axios adapter on undici: `config.method`, `url` (absolute, or with `baseURL` and
+ * Creates an axios adapter on undici (the shared pool, or `pool`): `config.method`, `url` (absolute, or with `baseURL` and
  * `params`), `headers`, `data` (string, Buffer, Uint8Array, ArrayBuffer or nothing), `signal`,
  * `timeout` and `maxContentLength` (counted after decompression, enforced while streaming) are
  * honoured. Every status resolves (axios's `validateStatus` then decides); `data` is always a
@@ -65,11 +85,14 @@ const ACCEPT_ENCODING = 'gzip, deflate, br'
  * the request's headers or body.
  */
 export const createUndiciAdapter =
-  (): AxiosAdapter =>
+  (pool: Dispatcher = agent): AxiosAdapter =>
   (config): Promise<AxiosResponse> =>
-    send(config)
+    send(config, pool)
 
-const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<Buffer>> => {
+const send = async (
+  config: InternalAxiosRequestConfig,
+  pool: Dispatcher,
+): Promise<AxiosResponse<Buffer>> => {
   const callerSignal = config.signal as AbortSignal | undefined
   const timeoutMs = config.timeout ?? 0
   let signal = callerSignal
@@ -91,7 +114,7 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
     const method = (config.method ?? 'get').toUpperCase()
     // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
     // again and copy the options into a new object.
-    const response = await agent.request({
+    const response = await pool.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method,
@@ -389,7 +412,7 @@ const toAxiosError = (error: unknown, config: InternalAxiosRequestConfig): Axios
     error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
   // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.
   const mapped = raw.startsWith('ERR__') ? 'Z_DATA_ERROR' : (UNDICI_CODES[raw] ?? raw)
-  const code = /^[A-Z][A-Z0-9_]{1,40}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
+  const code = /^[A-Z][A-Z0-9_]{1,59}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
   const description = DESCRIPTIONS[code] ?? 'the request failed'
   return new AxiosError(`${description} (${code})`, code, config, {})
 }

@@ -39,6 +39,14 @@ export const authenticateClient = (
       form.set('client_assertion', assertion)
       return
     }
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
+      // RFC 8705 §2: the certificate in the TLS handshake is the proof; client_id in the body.
+      form.set('client_id', auth.clientId)
+      return
+    case 'none':
+      // The JWT bearer grant's assertion is the proof (RFC 7523 §3.1).
+      return
   }
 }
 

@@ -10,6 +10,8 @@ import { parseJsonObject } from './tokenResponse'
 
 export interface AuthorizationServerMetadata {
   tokenEndpoint: URL
+  /** RFC 8705 §5: the token endpoint for clients that use mutual TLS, when it is another one. */
+  mtlsTokenEndpoint: URL | undefined
   /** Which document it came from. */
   source: 'openid-configuration' | 'oauth-authorization-server' | 'smart-configuration'
 }
@@ -22,14 +24,19 @@ const MAX_METADATA_BYTES = 1024 * 1024
 const MAX_CACHED_METADATA = 100
 
 /**
- * The metadata found by discovery, per issuer: bounded, reused for an hour, loaded once for all
- * concurrent runs (single-flight), failures never kept.
+ * The metadata found by discovery, per issuer (and TLS profile: what one connection's CAs reach,
+ * another's may not): bounded, reused for an hour, loaded once for all concurrent runs
+ * (single-flight), failures never kept.
  */
-export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, StepContext>({
+export const metadataCache = new LRUCache<
+  string,
+  AuthorizationServerMetadata,
+  { issuer: URL; step: StepContext }
+>({
   max: MAX_CACHED_METADATA,
   ttl: METADATA_REUSE_MS,
   ignoreFetchAbort: true,
-  fetchMethod: (issuer, _stale, { context }) => fetchMetadata(new URL(issuer), context),
+  fetchMethod: (_key, _stale, { context }) => fetchMetadata(context.issuer, context.step),
 })
 
 interface Candidate {
@@ -51,17 +58,24 @@ export const discoverTokenEndpoint = async (
   options: { fresh?: boolean } = {},
 ): Promise<URL> => {
   // fresh: read the metadata now, neither from the cache nor into it (a connection check).
-  const cached = options.fresh === true ? undefined : metadataCache.get(issuer.href)
-  if (cached !== undefined) return cached.tokenEndpoint
+  const key = step.tls === undefined ? issuer.href : `${step.tls.id} ${issuer.href}`
+  const cached = options.fresh === true ? undefined : metadataCache.get(key)
+  if (cached !== undefined) return tokenEndpointFor(cached, step)
   const metadata = await raceDeadline(
     options.fresh === true
       ? fetchMetadata(issuer, step)
-      : metadataCache.forceFetch(issuer.href, { context: step }),
+      : metadataCache.forceFetch(key, { context: { issuer, step } }),
     step.deadline,
     () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
   )
-  return metadata.tokenEndpoint
+  return tokenEndpointFor(metadata, step)
 }
+
+/** RFC 8705 §5: a client that presents a certificate uses the mTLS alias where there is one. */
+const tokenEndpointFor = (metadata: AuthorizationServerMetadata, step: StepContext): URL =>
+  step.tls?.clientCertificate !== undefined && metadata.mtlsTokenEndpoint !== undefined
+    ? metadata.mtlsTokenEndpoint
+    : metadata.tokenEndpoint
 
 const discoveryCandidates = (issuer: URL): Candidate[] => {
   const base = issuer.href.replace(/\/+$/, '')
@@ -117,6 +131,7 @@ const tryCandidate = async (
         headers: { Accept: 'application/json' },
         deadline: step.deadline,
         maxResponseBytes: Math.min(step.maxResponseBytes, MAX_METADATA_BYTES),
+        tls: step.tls,
       },
       {
         retryable: true,
@@ -140,7 +155,22 @@ const tryCandidate = async (
   if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
   const problem = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
   if (problem !== undefined) return `token_endpoint ${problem}`
-  return { tokenEndpoint: new URL(tokenEndpoint), source: candidate.source }
+  return {
+    tokenEndpoint: new URL(tokenEndpoint),
+    mtlsTokenEndpoint: mtlsAlias(metadata['mtls_endpoint_aliases']),
+    source: candidate.source,
+  }
+}
+
+/**
+ * RFC 8705 §5: `mtls_endpoint_aliases.token_endpoint`, when it is a usable endpoint URL (an
+ * unusable alias is ignored: the plain token endpoint works with mutual TLS too, §5).
+ */
+const mtlsAlias = (aliases: unknown): URL | undefined => {
+  if (typeof aliases !== 'object' || aliases === null) return undefined
+  const alias: unknown = (aliases as Record<string, unknown>)['token_endpoint']
+  if (typeof alias !== 'string') return undefined
+  return endpointUrlProblem(alias, { allowQuery: true }) === undefined ? new URL(alias) : undefined
 }
 
 /** Identical issuers, but for one trailing slash that designers often add or drop. */

@@ -5,6 +5,7 @@ import { gaveUpNote, transportFailure } from '../step/exchangeNotes'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
+import { setGrantParameters } from './grant'
 import type { TokenClient } from './TokenClient'
 import {
   assertSendable,
@@ -16,6 +17,7 @@ import {
 /** Parameters that the extension sets itself; extra token parameters may not override them. */
 export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   'grant_type',
+  'assertion',
   'client_id',
   'client_secret',
   'client_assertion',
@@ -35,9 +37,9 @@ export interface TokenExchange {
 }
 
 /**
- * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request with
- * grant_type=client_credentials (and scope, audience, resource and any extra parameters) to the
- * token endpoint, authenticating the client by its configured method, and reads the §5.1
+ * RFC 6749 §4.4.2: the client credentials grant, or RFC 7523 §2.1: the JWT bearer grant. POSTs a
+ * form-encoded request with the grant (and scope, audience, resource and any extra parameters) to
+ * the token endpoint, authenticating the client by its configured method, and reads the §5.1
  * response or the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
  */
 export const requestToken = async (
@@ -53,8 +55,8 @@ export const sendTokenRequest = async (
   tokenUrl: URL,
   step: StepContext,
 ): Promise<TokenExchange> => {
-  const buildRequest = async (url: URL): Promise<HttpRequest> => {
-    const { form, headers } = await tokenRequestContent(client, tokenUrl, step)
+  const buildRequest = (url: URL): HttpRequest => {
+    const { form, headers } = tokenRequestContent(client, tokenUrl, step)
     return {
       method: 'POST',
       url,
@@ -62,16 +64,18 @@ export const sendTokenRequest = async (
       body: form.toString(),
       deadline: step.deadline,
       maxResponseBytes: step.maxResponseBytes,
+      tls: step.tls,
     }
   }
   const requestedAtMs = Date.now()
   try {
-    const result = await exchange(await buildRequest(tokenUrl), {
+    const result = await exchange(buildRequest(tokenUrl), {
       retryable: true,
       redirectRefusal: (target) =>
         target.origin === tokenUrl.origin ? undefined : 'another origin',
       // A fresh client assertion for each attempt: RFC 7523 §3 item 7 lets servers refuse a jti twice.
-      renewForRetry: (previous) => buildRequest(previous.url),
+      // (A signing failure then rejects, as it throws on the first attempt.)
+      renewForRetry: (previous) => new Promise((resolve) => resolve(buildRequest(previous.url))),
     })
     return { tokenUrl, result, requestedAtMs, answeredAtMs: Date.now() }
   } catch (error) {
@@ -116,16 +120,24 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
 }
 
 /**
- * The form and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
- * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
+ * The form and headers of a token request: the grant (client_credentials, §4.4.2, or the JWT
+ * bearer grant's assertion, RFC 7523 §2.1), scope (unless it is in the assertion), audience,
+ * resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
  */
-const tokenRequestContent = async (
+const tokenRequestContent = (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): Promise<{ form: URLSearchParams; headers: Record<string, string> }> => {
-  const form = new URLSearchParams({ grant_type: 'client_credentials' })
-  if (client.scope !== undefined) form.set('scope', client.scope)
+): { form: URLSearchParams; headers: Record<string, string> } => {
+  const form = new URLSearchParams()
+  const { scopeSent } = setGrantParameters(
+    client.grant,
+    tokenUrl,
+    client.scope,
+    form,
+    step.redactor,
+  )
+  if (client.scope !== undefined && !scopeSent) form.set('scope', client.scope)
   if (client.audience !== undefined) form.set('audience', client.audience)
   if (client.resource !== undefined) form.set('resource', client.resource)
   for (const [name, value] of Object.entries(client.extraParams)) form.set(name, value)

@@ -39,6 +39,7 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',
+  TLS: 'SERVER_ERROR',
   INTERNAL: 'SERVER_ERROR',
 }
 

@@ -1,5 +1,6 @@
 import type { Helpers } from '@awell-health/extensions-core'
 import { startDeadline } from '../http/deadline'
+import type { TlsProfile } from '../http/tlsProfile'
 import { requestThrottle, type RequestRate } from '../rate/requestRate'
 import type { Redactor } from '../secrets/redactor'
 import type { StepContext } from '../step/StepContext'
@@ -10,6 +11,7 @@ interface StepSettings {
   maxResponseBytes: number
   secrets: readonly string[]
   requestRate?: RequestRate
+  tls?: TlsProfile
 }
 
 /**
@@ -39,6 +41,7 @@ export const stepsOfRun = (redactor: Redactor): { startStep: StartStep; end: () 
         maxResponseBytes: settings.maxResponseBytes,
         redactor,
         throttle: requestThrottle(settings.requestRate, helpers?.rateLimiter, deadline),
+        tls: settings.tls,
       }
     },
     end: () => {
