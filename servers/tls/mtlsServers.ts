@@ -18,7 +18,7 @@ import { createTestCa, type IssuedCertificate, type TestCa } from './testCertifi
 const AUDIENCE = 'urn:oauthapi:mtls-fhir'
 const SCOPE = 'patient.read'
 const CLIENT_NAMES = ['oauthapi-mtls-a', 'oauthapi-mtls-b'] as const
-export type MtlsClientName = (typeof CLIENT_NAMES)[number]
+type MtlsClientName = (typeof CLIENT_NAMES)[number]
 
 export interface MtlsServers {
   ca: TestCa

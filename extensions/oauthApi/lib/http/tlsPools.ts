@@ -4,7 +4,7 @@ import type { TlsProfile } from './tlsProfile'
 import { createPool, createUndiciAdapter } from './undiciAdapter'
 
 /** Connections with a TLS profile of their own at once; the least recently used pool is closed. */
-const MAX_TLS_POOLS = 50
+export const MAX_TLS_POOLS = 50
 
 interface TlsPool {
   pool: ReturnType<typeof createPool>
@@ -25,20 +25,18 @@ const tlsPools = new LRUCache<string, TlsPool>({
 })
 
 /** The axios of a TLS profile's own pool, made on first use. */
-export const clientWithTls = (profile: TlsProfile): Axios => {
+export const clientWithTls = (profile: TlsProfile): Axios => tlsPoolOf(profile).client
+
+/** A TLS profile's pool and its axios, made on first use (exported for the eviction test). */
+export const tlsPoolOf = (profile: TlsProfile): TlsPool => {
   const known = tlsPools.get(profile.id)
-  if (known !== undefined) return known.client
+  if (known !== undefined) return known
   const pool = createPool({
     ca: profile.ca,
     cert: profile.clientCertificate?.chain,
     key: profile.clientCertificate?.key,
   })
-  const client = new Axios({ adapter: createUndiciAdapter(pool) })
-  tlsPools.set(profile.id, { pool, client })
-  return client
-}
-
-/** For tests: close every profile's pool. */
-export const closeTlsPools = (): void => {
-  tlsPools.clear()
+  const made = { pool, client: new Axios({ adapter: createUndiciAdapter(pool) }) }
+  tlsPools.set(profile.id, made)
+  return made
 }

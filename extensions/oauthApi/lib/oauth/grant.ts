@@ -8,7 +8,7 @@ export const GRANT_TYPES = ['client_credentials', 'jwt_bearer'] as const
 export type GrantType = (typeof GRANT_TYPES)[number]
 
 /** RFC 7523 §2.1: the grant_type value of the JWT bearer grant. */
-export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 
 /** Google allows an assertion at most one hour (and RFC 7523 §3 item 4 a short one). */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 3600
