@@ -20,7 +20,7 @@ export type Command =
       fields: JsonSource
       settings?: JsonSource
     }
-  | { name: 'keygen'; alg: SigningAlgorithm; json: boolean }
+  | { name: 'keygen'; alg: SigningAlgorithm; json: boolean; certificate: boolean }
   | { name: 'jwks'; settings?: JsonSource }
 
 const OPTIONS = {
@@ -32,6 +32,7 @@ const OPTIONS = {
   settings: { type: 'string' },
   'settings-file': { type: 'string' },
   alg: { type: 'string' },
+  certificate: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options']
 
 type OptionName = keyof typeof OPTIONS
@@ -40,7 +41,7 @@ const OPTIONS_BY_COMMAND: Record<string, ReadonlySet<string>> = {
   list: new Set(['json']),
   describe: new Set(['json']),
   run: new Set(['json', 'verbose', 'fields', 'fields-file', 'settings', 'settings-file']),
-  keygen: new Set(['json', 'alg']),
+  keygen: new Set(['json', 'alg', 'certificate']),
   jwks: new Set(['settings', 'settings-file']),
 }
 
@@ -127,7 +128,12 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (command === 'keygen') {
     expectPositionals(command, rest, 0)
-    return { name: 'keygen', alg: signingAlgorithm(flags.alg), json }
+    const alg = signingAlgorithm(flags.alg)
+    const certificate = flags.certificate === true
+    if (certificate && !alg.startsWith('RS') && !alg.startsWith('PS')) {
+      throw new UsageError('--certificate needs an RSA algorithm (RS256, RS384, PS256 or PS384)')
+    }
+    return { name: 'keygen', alg, json, certificate }
   }
   if (command === 'jwks') {
     expectPositionals(command, rest, 0)

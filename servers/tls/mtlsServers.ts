@@ -13,7 +13,7 @@ import {
   type AuthorizationServerProcess,
 } from '../authorizationServerProcess'
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../loopbackServer'
-import { createTestCa, type IssuedCertificate, type TestCa } from './testCertificates'
+import { createTestCa, type IssuedCertificate, type TestCa } from './certificates'
 
 const AUDIENCE = 'urn:oauthapi:mtls-fhir'
 const SCOPE = 'patient.read'

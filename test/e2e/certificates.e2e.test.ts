@@ -16,7 +16,7 @@ import {
   startAssertionTokenServer,
   type AssertionTokenServer,
 } from '../../servers/assertionTokenServer'
-import { certificateThumbprint, selfSignedCertificate } from '../../servers/tls/testCertificates'
+import { certificateThumbprint, selfSignedCertificate } from '../../servers/tls/certificates'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 

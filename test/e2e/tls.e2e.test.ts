@@ -19,7 +19,7 @@ import {
   certificateThumbprint,
   createTestCa,
   type TestCa,
-} from '../../servers/tls/testCertificates'
+} from '../../servers/tls/certificates'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 
