@@ -128,6 +128,8 @@ export async function startAssertionTokenServer(options: {
     const client =
       (options.certificateClients ?? []).find((each) => each.clientId === claims.iss) ??
       refuse('unknown client')
+    // Entra: "client_id — Required", equal to the assertion's issuer.
+    if (form.get('client_id') !== client.clientId) refuse('client_id is not the assertion issuer')
     const x5tS256 = header['x5t#S256']
     if (x5tS256 !== thumbprint(client.certificatePem)) refuse('x5t#S256 is not the certificate')
     await jwtVerify(assertion, new X509Certificate(client.certificatePem).publicKey, {

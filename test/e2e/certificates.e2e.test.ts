@@ -196,7 +196,14 @@ describe('certificate credentials (Entra-style: x5t#S256, PS256)', () => {
     )
     expectOutcome(run, 'complete')
     expect(server.refusals).toEqual([])
-    const [{ header, assertion }] = server.seen
+    const [{ header, assertion, params }] = server.seen
+    expect(params.sort()).toEqual([
+      'client_assertion',
+      'client_assertion_type',
+      'client_id',
+      'grant_type',
+      'scope',
+    ])
     expect(header).toMatchObject({
       alg: 'PS256',
       'x5t#S256': certificateThumbprint(entraCertificate),

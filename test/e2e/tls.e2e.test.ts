@@ -15,11 +15,7 @@ import {
 } from '../../extensions/oauthApi/testing/actionRun'
 import { startAssertionTokenServer } from '../../servers/assertionTokenServer'
 import { startMtlsServers, type MtlsServers } from '../../servers/tls/mtlsServers'
-import {
-  certificateThumbprint,
-  createTestCa,
-  type TestCa,
-} from '../../servers/tls/certificates'
+import { certificateThumbprint, createTestCa, type TestCa } from '../../servers/tls/certificates'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 
