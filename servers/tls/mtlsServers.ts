@@ -4,7 +4,7 @@
 // certificate of the CA and accepts a token only with the certificate it is bound to (§3).
 // Everything on 127.0.0.1, ports chosen by the system; `stop` closes all of it.
 
-import { createHash, type X509Certificate } from 'node:crypto'
+import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { get } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
@@ -13,12 +13,19 @@ import {
   type AuthorizationServerProcess,
 } from '../authorizationServerProcess'
 import { sendJson, startLoopbackServer, type LoopbackServer } from '../loopbackServer'
-import { createTestCa, type IssuedCertificate, type TestCa } from './certificates'
+import {
+  createTestCa,
+  selfSignedCertificate,
+  type IssuedCertificate,
+  type TestCa,
+} from './certificates'
 
 const AUDIENCE = 'urn:oauthapi:mtls-fhir'
 const SCOPE = 'patient.read'
 const CLIENT_NAMES = ['oauthapi-mtls-a', 'oauthapi-mtls-b'] as const
 type MtlsClientName = (typeof CLIENT_NAMES)[number]
+/** A self_signed_tls_client_auth client (RFC 8705 §2.2): its certificate registered as x5c. */
+const SELF_SIGNED_CLIENT = 'oauthapi-mtls-self-signed'
 
 export interface MtlsServers {
   ca: TestCa
@@ -27,6 +34,8 @@ export interface MtlsServers {
   clientCertificates: Record<MtlsClientName, IssuedCertificate>
   /** Settings for a client: discovery from the issuer, tls_client_auth, the CA trusted. */
   settingsFor(name: MtlsClientName): Record<string, string>
+  /** Settings for the self_signed_tls_client_auth client (its token only: the API wants the CA's). */
+  selfSignedSettings: Record<string, string>
   stats(): Promise<{ tokenRequests: number; mtlsTokenRequests: number }>
   stop(): Promise<void>
 }
@@ -108,18 +117,34 @@ export async function startMtlsServers(): Promise<MtlsServers> {
   const serverCertificate = await ca.issueServer()
   const clientCertificates = {} as Record<MtlsClientName, IssuedCertificate>
   for (const name of CLIENT_NAMES) clientCertificates[name] = await ca.issueClient(name)
+  const selfSignedKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  const selfSignedKeyPem = selfSignedKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const selfSignedPem = await selfSignedCertificate(selfSignedKeyPem, SELF_SIGNED_CLIENT)
+  const selfSignedJwk = {
+    ...createPublicKey(selfSignedKey).export({ format: 'jwk' }),
+    x5c: [new X509Certificate(selfSignedPem).raw.toString('base64')],
+  }
   const authorizationServer: AuthorizationServerProcess = await startAuthorizationServer(
     {
       audience: AUDIENCE,
       scopes: [SCOPE],
       accessTokenTtlSeconds: 120,
-      clients: CLIENT_NAMES.map((name) => ({
-        client_id: name,
-        token_endpoint_auth_method: 'tls_client_auth',
-        tls_client_auth_subject_dn: `CN=${name}`,
-        tls_client_certificate_bound_access_tokens: true,
-        scope: SCOPE,
-      })),
+      clients: [
+        ...CLIENT_NAMES.map((name) => ({
+          client_id: name,
+          token_endpoint_auth_method: 'tls_client_auth' as const,
+          tls_client_auth_subject_dn: `CN=${name}`,
+          tls_client_certificate_bound_access_tokens: true,
+          scope: SCOPE,
+        })),
+        {
+          client_id: SELF_SIGNED_CLIENT,
+          token_endpoint_auth_method: 'self_signed_tls_client_auth',
+          jwks: { keys: [selfSignedJwk] },
+          tls_client_certificate_bound_access_tokens: true,
+          scope: SCOPE,
+        },
+      ],
       tls: {
         cert: serverCertificate.certificatePem,
         key: serverCertificate.privateKeyPem,
@@ -152,6 +177,16 @@ export async function startMtlsServers(): Promise<MtlsServers> {
       scope: SCOPE,
       apiBaseUrl,
     }),
+    selfSignedSettings: {
+      issuerUrl: authorizationServer.issuer,
+      clientId: SELF_SIGNED_CLIENT,
+      clientAuthMethod: 'self_signed_tls_client_auth',
+      clientCertificate: selfSignedPem,
+      clientCertificateKey: selfSignedKeyPem,
+      caCertificates: ca.certificatePem,
+      scope: SCOPE,
+      apiBaseUrl,
+    },
     stats: () => authorizationServer.stats(),
     stop: async () => {
       await Promise.allSettled([authorizationServer.stop(), api.close()])

@@ -97,6 +97,18 @@ describe('mutual TLS (RFC 8705) against oidc-provider and an API that requires t
     expect(call.events[0]?.text.en).toMatch(/token renewed after HTTP 401/)
   })
 
+  it('gets a token with self_signed_tls_client_auth (the registered certificate alone)', async () => {
+    const run = await runAction(fetchOAuthToken, {}, servers.selfSignedSettings)
+    expectOutcome(run, 'complete')
+    const claims = JSON.parse(
+      Buffer.from(String(run.dataPoints.accessToken).split('.')[1], 'base64url').toString(),
+    ) as { client_id?: string; cnf?: Record<string, string> }
+    expect(claims.client_id).toBe('oauthapi-mtls-self-signed')
+    expect(claims.cnf?.['x5t#S256']).toBe(
+      certificateThumbprint(servers.selfSignedSettings.clientCertificate),
+    )
+  })
+
   it('names the setting when tls_client_auth has no client certificate', async () => {
     const {
       clientCertificate: _cert,
