@@ -16,6 +16,7 @@ import {
   startAssertionTokenServer,
   type AssertionTokenServer,
 } from '../../servers/assertionTokenServer'
+import { sendJson, startLoopbackServer } from '../../servers/loopbackServer'
 import { certificateThumbprint, selfSignedCertificate } from '../../servers/tls/certificates'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
@@ -217,5 +218,39 @@ describe('certificate credentials (Entra-style: x5t#S256, PS256)', () => {
     expect(errorOf(run)).toMatchObject({ category: 'MISSING_SETTINGS', code: 'INVALID_SETTING' })
     expect(run.message).toMatch(/^Setting "certificate": is not the certificate of the private key/)
     expect(server.seen).toEqual([])
+  })
+})
+
+describe('secret hygiene', () => {
+  it('scrubs the key file, its key and the assertion from a token endpoint that echoes them', async () => {
+    // A careless server: its error description quotes the whole request body back.
+    const echo = await startLoopbackServer((recorded, response) =>
+      sendJson(response, 400, {
+        error: 'invalid_grant',
+        error_description: `could not use ${recorded.body} with ${keyFile()}`,
+      }),
+    )
+    try {
+      const serviceAccountKey = keyFile({ token_uri: echo.url('/token') })
+      const run = await runAction(
+        fetchOAuthToken,
+        {},
+        { serviceAccountKey, scope: 'openid', apiBaseUrl: server.apiBaseUrl },
+      )
+      expect(errorOf(run)).toMatchObject({ category: 'BAD_REQUEST', code: 'TOKEN_REQUEST_REFUSED' })
+      // The server's words reach the care flow (scrubbed): the echo was there to be found.
+      expect(run.message).toMatch(/could not use/)
+      const assertion = new URLSearchParams(echo.requests[0].body).get('assertion') ?? ''
+      expect(assertion.split('.')).toHaveLength(3)
+      expectNoSecrets(run, [assertion, pem(googleKeys.privateKey)])
+      // Each line of the PEM key is a secret of its own, as the whole file is.
+      for (const line of pem(googleKeys.privateKey)
+        .split('\n')
+        .filter((l) => l.length > 40)) {
+        expect(run.emitted).not.toContain(line)
+      }
+    } finally {
+      await echo.close()
+    }
   })
 })
