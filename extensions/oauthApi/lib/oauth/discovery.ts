@@ -163,8 +163,9 @@ const tryCandidate = async (
 }
 
 /**
- * RFC 8705 §5: `mtls_endpoint_aliases.token_endpoint`, when it is a usable endpoint URL (an
- * unusable alias is ignored: the plain token endpoint works with mutual TLS too, §5).
+ * RFC 8705 §5: `mtls_endpoint_aliases.token_endpoint`, when it is a usable endpoint URL. Without
+ * one (or with an unusable one, which is ignored) a client with a certificate uses the plain
+ * token_endpoint, as §5 says clients do when the server publishes no alias.
  */
 const mtlsAlias = (aliases: unknown): URL | undefined => {
   if (typeof aliases !== 'object' || aliases === null) return undefined
