@@ -33,7 +33,7 @@ export default tseslint.config(
   // Plain JavaScript (the oidc-provider script, configs) has no types to check.
   { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['cli/**', 'demo/**', 'servers/**', 'bench/**', 'test/**', '**/*.mjs'],
+    files: ['cli/**', 'demo/**', 'servers/**', 'bench/**', 'test/**', 'scripts/**', '**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

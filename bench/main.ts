@@ -27,6 +27,7 @@ import {
   type Context,
 } from './scenarios'
 import { startServers } from './serverProcess'
+import { allowLoopbackUnlessSet } from '../servers/allowLoopback'
 
 const SCENARIOS = ['tokens', 'singleFlight', 'latency', 'throughput', 'cpu', 'heap'] as const
 type Scenario = (typeof SCENARIOS)[number]
@@ -53,6 +54,8 @@ const options = (() => {
 const progress = (message: string) => process.stderr.write(`${message}\n`)
 
 const main = async (): Promise<void> => {
+  const opened = allowLoopbackUnlessSet()
+  if (opened !== undefined) progress(opened)
   const loadAtStart = loadAverage()
   const servers = await startServers()
   const ctx: Context = {

@@ -1,5 +1,9 @@
 import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
 import type { Extension } from '@awell-health/extensions-core'
+import {
+  DEFAULT_CONNECTION,
+  readConnections,
+} from '../extensions/oauthApi/lib/input/namedConnections'
 import { readPrivateKey } from '../extensions/oauthApi/lib/oauth/clientAssertion'
 import {
   assertionKeyId,
@@ -137,6 +141,30 @@ const signingAlgorithmSetting = (value: string | undefined): SigningAlgorithm =>
 }
 
 /**
+ * The settings of one connection as text: the flat settings, or a named entry of `connections`
+ * (numbers and booleans as their text). An unknown name or unreadable `connections` is a usage
+ * error that names no secret.
+ */
+function connectionValues(
+  values: Readonly<Record<string, string>>,
+  connection: string | undefined,
+): Partial<Record<string, string>> {
+  if (connection === undefined || connection === DEFAULT_CONNECTION) return values
+  const read = readConnections(values['connections'])
+  if ('problem' in read) throw new UsageError(`setting 'connections' ${read.problem}`)
+  const entry = read.entries.get(connection)
+  if (entry === undefined) {
+    const known = [DEFAULT_CONNECTION, ...read.entries.keys()].join(', ')
+    throw new UsageError(`there is no connection '${connection}' (known: ${known})`)
+  }
+  const text: Record<string, string> = {}
+  for (const [key, value] of Object.entries(entry)) {
+    if (['string', 'number', 'boolean'].includes(typeof value)) text[key] = String(value)
+  }
+  return text
+}
+
+/**
  * `jwks`: the public JWK Set of the configured private key (settings from .env, OAUTHAPI_*
  * variables and --settings, as `run` reads them), with the kid the extension sends. Only public
  * members: the JWK is rebuilt from the public key, member by member.
@@ -159,7 +187,10 @@ export async function jwksCommand(
   const secrets = obfuscatedValues(extension, settings.values)
   const stderr = (text: string): void => deps.stderr(redactSecrets(text, secrets))
   for (const warning of settings.warnings) stderr(`warning: ${warning}\n`)
-  const { privateKey, privateKeyId, signingAlgorithm } = settings.values
+  const { privateKey, privateKeyId, signingAlgorithm } = connectionValues(
+    settings.values,
+    command.connection,
+  )
   if (privateKey === undefined || privateKey.trim() === '') {
     stderr(
       "error: the 'privateKey' setting is not set (OAUTHAPI_PRIVATEKEY, .env or --settings); `keygen` makes one\n",

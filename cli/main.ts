@@ -1,4 +1,5 @@
 import { extensions } from '../extensions'
+import { allowLoopbackUnlessSet } from '../servers/allowLoopback'
 import { runCli } from './runCli'
 
 /** Exits once stdout and stderr are flushed, without waiting for sockets or timers a handler left. */
@@ -8,6 +9,8 @@ function exitAfterFlush(code: number): void {
 }
 
 async function main(): Promise<void> {
+  // For the local servers (npm run servers): loopback is opened unless the variable is set.
+  allowLoopbackUnlessSet()
   const code = await runCli(process.argv.slice(2), {
     registry: extensions,
     env: process.env,

@@ -19,9 +19,11 @@ export type Command =
       verbose: boolean
       fields: JsonSource
       settings?: JsonSource
+      connection?: string
     }
   | { name: 'keygen'; alg: SigningAlgorithm; json: boolean; certificate: boolean }
-  | { name: 'jwks'; settings?: JsonSource }
+  | { name: 'jwks'; settings?: JsonSource; connection?: string }
+  | { name: 'connections'; settings?: JsonSource; json: boolean }
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -33,6 +35,7 @@ const OPTIONS = {
   'settings-file': { type: 'string' },
   alg: { type: 'string' },
   certificate: { type: 'boolean' },
+  connection: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
 type OptionName = keyof typeof OPTIONS
@@ -40,9 +43,18 @@ type OptionName = keyof typeof OPTIONS
 const OPTIONS_BY_COMMAND: Record<string, ReadonlySet<string>> = {
   list: new Set(['json']),
   describe: new Set(['json']),
-  run: new Set(['json', 'verbose', 'fields', 'fields-file', 'settings', 'settings-file']),
+  run: new Set([
+    'json',
+    'verbose',
+    'fields',
+    'fields-file',
+    'settings',
+    'settings-file',
+    'connection',
+  ]),
   keygen: new Set(['json', 'alg', 'certificate']),
-  jwks: new Set(['settings', 'settings-file']),
+  jwks: new Set(['settings', 'settings-file', 'connection']),
+  connections: new Set(['settings', 'settings-file', 'json']),
 }
 
 type Flags = Partial<Record<OptionName, string | true>>
@@ -137,7 +149,15 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (command === 'jwks') {
     expectPositionals(command, rest, 0)
-    return { name: 'jwks', settings: jsonSource(flags, 'settings', 'settings-file') }
+    return {
+      name: 'jwks',
+      settings: jsonSource(flags, 'settings', 'settings-file'),
+      connection: connectionFlag(flags),
+    }
+  }
+  if (command === 'connections') {
+    expectPositionals(command, rest, 0)
+    return { name: 'connections', settings: jsonSource(flags, 'settings', 'settings-file'), json }
   }
   expectPositionals(command, rest, 1)
   if (command === 'describe') return { name: 'describe', target: rest[0], json }
@@ -150,5 +170,12 @@ export function parseCommand(argv: readonly string[]): Command {
     verbose: flags.verbose === true,
     fields,
     settings: jsonSource(flags, 'settings', 'settings-file'),
+    connection: connectionFlag(flags),
   }
+}
+
+/** --connection NAME: a named connection of the settings (checked when the settings are read). */
+function connectionFlag(flags: Flags): string | undefined {
+  const name = flags.connection
+  return typeof name === 'string' ? name : undefined
 }

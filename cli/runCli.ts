@@ -1,3 +1,4 @@
+import { connectionsCommand } from './connectionsCommand'
 import { describeAction } from './describeAction'
 import { stackFramesOf, thrownClassName } from './describeThrown'
 import { findAction } from './findAction'
@@ -49,6 +50,18 @@ function describeCommand(target: string, json: boolean, deps: CliDependencies): 
   return EXIT_OK
 }
 
+/** --connection NAME is the Connection field; given both, they must agree. */
+function withConnection(
+  fields: Record<string, unknown>,
+  connection: string | undefined,
+): Record<string, unknown> {
+  if (connection === undefined) return fields
+  if (fields['connection'] !== undefined && fields['connection'] !== connection) {
+    throw new UsageError('--connection and the "connection" field differ; give one of them')
+  }
+  return { ...fields, connection }
+}
+
 async function runCommand(command: RunCommand, deps: CliDependencies): Promise<number> {
   const ref = findAction(deps.registry, command.target)
   const fields = await loadFields(ref.action, command.fields, deps.cwd)
@@ -63,7 +76,7 @@ async function runCommand(command: RunCommand, deps: CliDependencies): Promise<n
   const result = await redirectConsole(stderr, () =>
     runToResult({
       ref,
-      fields: fields.values,
+      fields: withConnection(fields.values, command.connection),
       settings: settings.values,
       log: createLog(command.verbose, stderr),
       warn: (message) => writeWarnings(stderr, [message]),
@@ -89,12 +102,14 @@ async function executeCommand(command: Command, deps: CliDependencies): Promise<
       return keygenCommand(command, deps)
     case 'jwks':
       return jwksCommand(command, deps)
+    case 'connections':
+      return connectionsCommand(command, deps)
   }
 }
 
 /**
  * The local runner: `list`, `describe <ext>/<action>` and `run <ext>/<action>`, and the
- * onboarding commands `keygen` and `jwks`.
+ * onboarding commands `keygen`, `jwks` and `connections`.
  * Resolves to the exit code: 0 completed, 1 the action failed, 2 usage error.
  */
 export async function runCli(argv: readonly string[], deps: CliDependencies): Promise<number> {

@@ -6,13 +6,43 @@ const SHORTEST_VALUE_WITH_VISIBLE_PREFIX = 12
 /** The non-empty values of the extension's obfuscated settings, longest first. */
 export function obfuscatedValues(
   extension: Extension,
-  settings: Readonly<Record<string, string>>,
+  settings: Readonly<Record<string, unknown>>,
 ): string[] {
-  const values = Object.values(extension.settings)
-    .filter((setting) => setting.obfuscated)
+  const obfuscated = Object.values(extension.settings).filter((setting) => setting.obfuscated)
+  const values = obfuscated
     .map((setting) => settings[setting.key])
+    // A connections entry may hold numbers and booleans, which the extension reads as text.
+    .map((value) =>
+      typeof value === 'number' || typeof value === 'boolean' ? String(value) : value,
+    )
     .filter((value): value is string => typeof value === 'string' && value !== '')
-  return [...new Set(values)].sort((a, b) => b.length - a.length)
+  // The obfuscated settings of each named connection, inside the connections setting's JSON.
+  const inConnections = connectionEntries(settings['connections']).flatMap((entry) =>
+    obfuscatedValues({ ...extension, settings: withoutConnections(extension) }, entry),
+  )
+  return [...new Set([...values, ...inConnections])].sort((a, b) => b.length - a.length)
+}
+
+/** The entries of a connections setting that parses as a JSON object of objects. */
+function connectionEntries(text: unknown): Array<Record<string, unknown>> {
+  if (typeof text !== 'string') return []
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return []
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return []
+  return Object.values(parsed).filter(
+    (entry): entry is Record<string, unknown> =>
+      typeof entry === 'object' && entry !== null && !Array.isArray(entry),
+  )
+}
+
+function withoutConnections(extension: Extension): Extension['settings'] {
+  return Object.fromEntries(
+    Object.entries(extension.settings).filter(([key]) => key !== 'connections'),
+  )
 }
 
 function escapeRegExp(text: string): string {

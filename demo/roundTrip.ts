@@ -51,6 +51,13 @@ export const runRoundTrip = async (
   registry: readonly Extension[],
   settings: Record<string, string>,
   patientId: string,
+  options: {
+    /**
+     * A named connection of the settings (another system): one more step reads the patient
+     * there, with a token of its own from that connection's authorization server.
+     */
+    otherConnection?: string
+  } = {},
 ): Promise<RoundTrip> => {
   const steps: DemoStep[] = []
   const run = async (
@@ -168,6 +175,19 @@ export const runRoundTrip = async (
     { accessToken: '{{Fetch OAuth token · accessToken}}', ...bookFields, body: booking },
   )
   if (book.result.status !== 'complete') return done(book)
+
+  const { otherConnection } = options
+  if (otherConnection !== undefined) {
+    const fields = { connection: otherConnection, path: `/Patient/${patientId}` }
+    const other = await run(
+      `Authenticated API call on the "${otherConnection}" connection: the same patient in another system`,
+      'oauthApi/authenticatedApiCall',
+      `GET /Patient/${patientId} (${otherConnection})`,
+      fields,
+      fields,
+    )
+    if (other.result.status !== 'complete') return done(other)
+  }
 
   const check = await run(
     'Check OAuth connection',

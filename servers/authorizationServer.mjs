@@ -8,7 +8,8 @@
 // Only the client credentials grant (RFC 6749 §4.4) is of interest: access tokens are JWTs
 // (RFC 9068) for the sample API's audience, resolved through resource indicators (RFC 8707).
 //
-// Admin route (not OAuth): GET /__stats → { tokenRequests, assertionJtis, assertionHeaders }.
+// Admin route (not OAuth): GET /__stats → { tokenRequests, mtlsTokenRequests, assertionJtis,
+// assertionHeaders, grants }.
 //
 // With `tls` in its configuration it serves https (a certificate of a test CA) and does mutual
 // TLS (RFC 8705): tls_client_auth and self_signed_tls_client_auth, certificate-bound access
@@ -206,7 +207,30 @@ function decodeJwtHeader(jwt) {
 }
 
 function createStats() {
-  return { tokenRequests: 0, mtlsTokenRequests: 0, assertionJtis: [], assertionHeaders: [] }
+  return {
+    tokenRequests: 0,
+    mtlsTokenRequests: 0,
+    assertionJtis: [],
+    assertionHeaders: [],
+    grants: [],
+  }
+}
+
+/**
+ * Records the outcome of every token request oidc-provider handled: the client it named (null
+ * when none is registered) and the OAuth error, if any (invalid_client: credentials that are not
+ * that client's).
+ */
+function recordGrants(provider, stats) {
+  provider.on('grant.success', (ctx) => {
+    stats.grants.push({ clientId: ctx.oidc?.client?.clientId ?? null, error: null })
+  })
+  provider.on('grant.error', (ctx, error) => {
+    stats.grants.push({
+      clientId: ctx.oidc?.client?.clientId ?? null,
+      error: typeof error?.error === 'string' ? error.error : 'error',
+    })
+  })
 }
 
 /**
@@ -292,6 +316,7 @@ async function main() {
   const provider = new Provider(issuer, providerConfiguration(config, signingJwk, issuer))
   await assertClientsAreValid(provider, config.clients)
   recordClientAssertionJtis(provider, stats)
+  recordGrants(provider, stats)
   listener = requestListener(provider, stats)
   exitWhenParentDies(server)
 

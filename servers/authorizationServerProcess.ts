@@ -24,6 +24,8 @@ interface AuthorizationServerStats {
   /** Token requests to the mTLS alias (RFC 8705 §5), with `tls` only. */
   mtlsTokenRequests: number
   assertionJtis: string[]
+  /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
+  grants: Array<{ clientId: string | null; error: string | null }>
   /** The JOSE header of each client assertion: alg, kid, typ, jku. */
   assertionHeaders: Array<Record<string, unknown>>
 }

@@ -1,9 +1,11 @@
-// `npm run servers`: starts the local authorization server and sample API, prints the extension
-// settings for the local (freshly generated, development-only) clients and runs until
+// `npm run servers`: starts the local authorization server and sample API, and a second system
+// (its own authorization server, clients and API audience) for named connections; prints the
+// extension settings for the local (freshly generated, development-only) clients and runs until
 // SIGINT/SIGTERM.
 
+import { ALLOWED_NETWORKS_ENV, LOOPBACK_NETWORKS } from './allowLoopback'
 import { GRAPHQL_PATH } from './graphqlApi'
-import { startLocalServers, type LocalServers } from './startLocalServers'
+import { SECOND_API_AUDIENCE, startLocalServers, type LocalServers } from './startLocalServers'
 
 type ClientName = keyof LocalServers['clients']
 
@@ -27,26 +29,40 @@ function otherClientsSettings(servers: LocalServers): Record<string, Record<stri
   )
 }
 
-function printSettings(servers: LocalServers): void {
-  const basic = servers.settingsFor('basic')
+function printSettings(servers: LocalServers, lab: LocalServers): void {
+  const basic = {
+    ...servers.settingsFor('basic'),
+    connections: JSON.stringify({ lab: lab.settingsFor('basic') }),
+  }
   console.log(`Authorization server (issuer): ${servers.issuer}`)
   console.log(`Token endpoint:                ${servers.tokenUrl}`)
   console.log(`Sample FHIR API:               ${servers.apiBaseUrl}/Patient/example`)
   console.log(`Sample GraphQL endpoint:       ${servers.apiBaseUrl}${GRAPHQL_PATH}`)
   console.log(`API audience:                  ${servers.apiAudience}`)
+  console.log(`Second system (connection "lab"): ${lab.issuer}, API ${lab.apiBaseUrl}`)
+  console.log(`  its API audience:            ${lab.apiAudience}`)
   console.log('\nExtension settings for the "basic" client (client_secret_basic):')
   console.log(JSON.stringify(basic, null, 2))
   console.log('\nThe same as shell variables:')
   console.log(shellAssignments(basic))
+  console.log(
+    `# The extension refuses loopback unless the operator opens it (docs/design/network-policy.md):\n${ALLOWED_NETWORKS_ENV}=${shellQuote(process.env[ALLOWED_NETWORKS_ENV] ?? LOOPBACK_NETWORKS)}`,
+  )
   console.log('\nSettings for the other clients:')
   console.log(JSON.stringify(otherClientsSettings(servers), null, 2))
+  console.log('\nVendor dialects (servers/dialectServers.ts), e.g. a Salesforce-shaped token for a')
+  console.log('Dock Health-like API (fixed headers beside the token):')
+  const dialect = servers.dialects.settingsFor('salesforce', 'dock', {
+    tokenLifetimeSeconds: '7200',
+  })
+  console.log(JSON.stringify(dialect, null, 2))
   console.log('\nRunning. Press Ctrl+C to stop.')
 }
 
-function stopOnSignals(servers: LocalServers): void {
+function stopOnSignals(servers: LocalServers[]): void {
   const stop = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: stopping the local servers…`)
-    servers.stop().then(
+    Promise.all(servers.map((each) => each.stop())).then(
       () => console.log('Stopped.'),
       (error: unknown) => {
         console.error('Failed to stop the local servers:', error)
@@ -59,9 +75,12 @@ function stopOnSignals(servers: LocalServers): void {
 }
 
 async function main(): Promise<void> {
-  const servers = await startLocalServers()
-  stopOnSignals(servers)
-  printSettings(servers)
+  const [servers, lab] = await Promise.all([
+    startLocalServers(),
+    startLocalServers({ audience: SECOND_API_AUDIENCE }),
+  ])
+  stopOnSignals([servers, lab])
+  printSettings(servers, lab)
 }
 
 main().catch((error: unknown) => {

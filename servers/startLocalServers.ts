@@ -1,8 +1,9 @@
 // Real local servers for the demo, the end-to-end tests and `npm run servers`:
 // - an OAuth 2.0 authorization server (oidc-provider, in a child process) issuing JWT access
 //   tokens (RFC 9068) with the client credentials grant (RFC 6749 §4.4);
-// - a FHIR-flavoured sample API protected by those bearer tokens (RFC 6750).
-// Both listen on free ports on 127.0.0.1.
+// - a FHIR-flavoured sample API protected by those bearer tokens (RFC 6750);
+// - token endpoints and an API in vendor dialects (servers/dialectServers.ts).
+// All listen on free ports on 127.0.0.1.
 
 import {
   startAuthorizationServer,
@@ -17,6 +18,7 @@ import {
   type ClientName,
   type LocalClients,
 } from './clients'
+import { startDialectServers, type DialectServers } from './dialectServers'
 import { READ_SCOPE, startProtectedApi, WRITE_SCOPE, type ProtectedApi } from './protectedApi'
 
 export interface LocalServersOptions {
@@ -28,6 +30,11 @@ export interface LocalServersOptions {
    * `jwks`, or as a `jwks_uri` the authorization server fetches).
    */
   extraClients?: ClientMetadata[]
+  /**
+   * The API's audience (RFC 8707 resource indicator), for a second system beside the first:
+   * its own authorization server, clients and API, whose tokens the first API refuses.
+   */
+  audience?: string
 }
 
 export interface LocalServers {
@@ -58,12 +65,16 @@ export interface LocalServers {
    * privateKeyId and signingAlgorithm instead of clientSecret.
    */
   settingsFor(client: keyof LocalServers['clients']): Record<string, string>
+  /** Token endpoints and an API in vendor dialects (Salesforce, BCDA, Freshsales, Dock Health…). */
+  dialects: DialectServers
   stats(): Promise<{
     tokenRequests: number
     apiRequests: number
     assertionJtis: string[]
     /** The JOSE header (alg, kid, typ, jku) of every client assertion. */
     assertionHeaders: Array<Record<string, unknown>>
+    /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
+    grants: Array<{ clientId: string | null; error: string | null }>
   }>
   /** kills the authorization server, closes the API server; idempotent */
   stop(): Promise<void>
@@ -103,22 +114,34 @@ function settingsFactory(clients: LocalClients, tokenUrl: string, apiBaseUrl: st
   }
 }
 
-function stopper(authorizationServer: AuthorizationServerProcess, api: ProtectedApi) {
+function stopper(
+  authorizationServer: AuthorizationServerProcess,
+  api: ProtectedApi,
+  dialects: DialectServers,
+) {
   let stopping: Promise<void> | undefined
   const stopBoth = async () => {
-    const results = await Promise.allSettled([authorizationServer.stop(), api.close()])
+    const results = await Promise.allSettled([
+      authorizationServer.stop(),
+      api.close(),
+      dialects.close(),
+    ])
     const failure = results.find((result) => result.status === 'rejected')
     if (failure) throw failure.reason
   }
   return () => (stopping ??= stopBoth())
 }
 
+/** The audience of the second system's API (see LocalServersOptions.audience). */
+export const SECOND_API_AUDIENCE = 'urn:oauthapi:sample-lab'
+
 export async function startLocalServers(options: LocalServersOptions = {}): Promise<LocalServers> {
   const accessTokenTtlSeconds = accessTokenTtlFrom(options)
+  const audience = options.audience ?? SAMPLE_API_AUDIENCE
   const { clients, metadata } = await generateClients()
   const authorizationServer = await startAuthorizationServer(
     {
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       scopes: [READ_SCOPE, WRITE_SCOPE],
       ungrantedScopes: [UNGRANTED_SCOPE],
       accessTokenTtlSeconds,
@@ -132,25 +155,37 @@ export async function startLocalServers(options: LocalServersOptions = {}): Prom
     api = await startProtectedApi({
       issuer: authorizationServer.issuer,
       jwksUri: authorizationServer.jwksUri,
-      audience: SAMPLE_API_AUDIENCE,
+      audience,
       clockSkewSeconds: options.apiClockSkewSeconds,
     })
   } catch (error) {
     await authorizationServer.stop()
     throw error
   }
+  const dialects = await startDialectServers().catch(async (error: unknown) => {
+    await Promise.allSettled([authorizationServer.stop(), api.close()])
+    throw error
+  })
 
   return {
     issuer: authorizationServer.issuer,
     tokenUrl: authorizationServer.tokenEndpoint,
     apiBaseUrl: api.baseUrl,
-    apiAudience: SAMPLE_API_AUDIENCE,
+    apiAudience: audience,
     clients,
     settingsFor: settingsFactory(clients, authorizationServer.tokenEndpoint, api.baseUrl),
     stats: async () => {
-      const { tokenRequests, assertionJtis, assertionHeaders } = await authorizationServer.stats()
-      return { tokenRequests, apiRequests: api.requestCount(), assertionJtis, assertionHeaders }
+      const { tokenRequests, assertionJtis, assertionHeaders, grants } =
+        await authorizationServer.stats()
+      return {
+        tokenRequests,
+        apiRequests: api.requestCount(),
+        assertionJtis,
+        assertionHeaders,
+        grants,
+      }
     },
-    stop: stopper(authorizationServer, api),
+    dialects,
+    stop: stopper(authorizationServer, api, dialects),
   }
 }

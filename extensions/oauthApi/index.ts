@@ -8,8 +8,10 @@ export const oauthApi: Extension = {
   description:
     'Call OAuth 2.0 protected APIs (EHRs, FHIR servers, any REST or GraphQL API) with the client credentials grant: fetch and cache tokens, renew them when they expire, and map response fields to data points.',
   category: Category.DATA,
+  // The extension's own icon (icon.svg in this folder), as the house repository serves it once
+  // the folder is merged there (see README.md, "Taking it into awell-extensions").
   icon_url:
-    'https://res.cloudinary.com/da7x4rzl4/image/upload/v1678870065/Awell%20Extensions/awell_logo.svg',
+    'https://raw.githubusercontent.com/awell-health/awell-extensions/main/extensions/oauthApi/icon.svg',
   author: { authorType: AuthorType.AWELL },
   settings,
   actions,

@@ -1,20 +1,38 @@
 import type { Setting } from '@awell-health/extensions-core'
 import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
+import { z, type ZodTypeAny } from 'zod'
+import { apiAccess, type ApiAccess } from './lib/api/apiAccess'
+import { apiHeaderValues, apiHeaders } from './lib/api/apiHeaders'
 import { parseApiBase, type ApiBase } from './lib/api/resolveUnderBase'
-import { endpointUrlProblem } from './lib/http/transportPolicy'
-import { InputProblem, objectOfParsers, type ValueParser } from './lib/input/objectOfParsers'
+import {
+  tokenHeader,
+  tokenPlacement,
+  tokenQueryParameter,
+  type TokenPlacement,
+} from './lib/api/tokenPlacement'
+import { InputProblem, type ValueParser } from './lib/input/objectOfParsers'
 import { parseInput } from './lib/input/parseInput'
 import {
-  booleanValue,
-  isPlainObject,
+  connectionEntry,
+  DEFAULT_CONNECTION,
+  isConnectionName,
+  NAME_RULE,
+} from './lib/input/namedConnections'
+import {
+  jsonStringRecord,
   numberInRange,
   oneOf,
-  wholeNumberInRange,
+  optionalEndpointUrl,
+  optionalOneOf,
+  optionalResourceIndicator,
   optionalSecret,
   optionalText,
-  requiredText,
-} from './lib/input/valueParsers'
+  optionalWholeNumber,
+  readBy,
+  requiredEndpointUrl,
+} from './lib/input/settingValues'
+import { optionalFieldText, optionalText as textValue } from './lib/input/valueParsers'
 import { readTlsProfile, type TlsProfile } from './lib/http/tlsProfile'
 import { connectionCredentials } from './lib/oauth/credentials'
 import {
@@ -23,8 +41,16 @@ import {
   MAX_ASSERTION_LIFETIME_SECONDS,
 } from './lib/oauth/grant'
 import { readServiceAccountKey, type ServiceAccountKey } from './lib/oauth/serviceAccountKey'
+import {
+  expiresAtPath,
+  expiresInPath,
+  TOKEN_REQUEST_FORMATS,
+  tokenDialect,
+  tokenPath,
+} from './lib/oauth/dialect'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
+import { MAX_TOKEN_LIFETIME_MS } from './lib/oauth/tokenLifetime'
 import {
   CLIENT_AUTH_METHODS,
   SIGNING_ALGORITHMS,
@@ -33,11 +59,14 @@ import {
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
 import { TOKEN_DATA_POINT_MODES, type TokenDataPointMode } from './lib/oauth/tokenReferences'
+import { InputFailure } from './lib/step/StepFailure'
 
 /**
  * The extension settings as Studio shows them, and their Zod schema below, kept in sync: a
  * registry test checks that every key here is in the schema and that each required one is
- * refused when missing. Settings values are single-line strings or undefined.
+ * refused when missing. Settings values are single-line strings or undefined. Every setting but
+ * `connections` is also a key of each named connection: adding a setting here and to
+ * CONNECTION_SHAPE makes it valid in `connections` too.
  */
 export const settings = {
   tokenUrl: {
@@ -46,7 +75,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery, or a service-account key file (its token_uri) is given.',
+      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery, or a service-account key file (its token_uri) is given. Loopback, private and cloud metadata addresses are refused unless the extension server\'s operator opens them (OAUTHAPI_ALLOWED_NETWORKS).',
   },
   issuerUrl: {
     key: 'issuerUrl',
@@ -232,7 +261,7 @@ export const settings = {
     obfuscated: false,
     required: true,
     description:
-      'The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it.',
+      "The resource server, e.g. https://fhir.example.com/api/FHIR/R4. The access token is only ever sent to URLs under it. Loopback, private and cloud metadata addresses are refused unless the extension server's operator opens them (OAUTHAPI_ALLOWED_NETWORKS).",
   },
   timeoutSeconds: {
     key: 'timeoutSeconds',
@@ -265,204 +294,403 @@ export const settings = {
     description:
       'What the accessToken data points hold: "token" (default) or "reference", an opaque oauthapi-ref:… value that only this extension resolves, so the token is never stored with the care flow, sent to webhooks or exported.',
   },
+  tokenPath: {
+    key: 'tokenPath',
+    label: 'Token path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token is in the token response: a dotted path of member names, e.g. "data.token" or "idToken". Default "access_token" (RFC 6749 §5.1).',
+  },
+  expiresInPath: {
+    key: 'expiresInPath',
+    label: 'Lifetime path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Where the token\'s lifetime in seconds is in the token response: a dotted path, default "expires_in". A number or a numeric string ("3600") is accepted.',
+  },
+  expiresAtPath: {
+    key: 'expiresAtPath',
+    label: 'Expiry path',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional: where an absolute expiry is in the token response (an ISO 8601 date-time with a time zone, or epoch seconds; 1e11 and more are read as epoch milliseconds), used when the response gives no lifetime.',
+  },
+  tokenLifetimeSeconds: {
+    key: 'tokenLifetimeSeconds',
+    label: 'Token lifetime (seconds)',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, 1 to 31536000: the lifetime to assume when the token response gives none and the token is not a JWT with "exp" (e.g. Salesforce). Without it such a token is reused for at most 5 minutes. An API answer of 401 renews the token in every case.',
+  },
+  tokenHeader: {
+    key: 'tokenHeader',
+    label: 'Token header',
+    obfuscated: false,
+    required: false,
+    description:
+      'How the token is sent to the API: a header line with {token}, default "Authorization: Bearer {token}" (RFC 6750 §2.1); e.g. "Authorization: Token token={token}", "Authorization: {token}", "X-Access-Token: {token}". With another template, token types other than Bearer are accepted. {token} must appear exactly once; the name must be a valid header name (not Host, Content-Length, Content-Type, Accept or another framing header) and the line has no CR/LF.',
+  },
+  tokenQueryParameter: {
+    key: 'tokenQueryParameter',
+    label: 'Token query parameter',
+    obfuscated: false,
+    required: false,
+    description:
+      'Optional, a last resort (RFC 6750 §2.3; URLs end up in logs): send the token as this query parameter, e.g. access_token, instead of a header. Not together with Token header. The token is scrubbed from every URL the step reports and only sent under the API base URL.',
+  },
+  apiHeaders: {
+    key: 'apiHeaders',
+    label: 'API headers',
+    obfuscated: true,
+    required: false,
+    description:
+      'Optional: a JSON object of headers sent with every API request (every page, retry and repeat after a token renewal), never with token requests and never outside the API base URL, e.g. {"x-api-key":"…"}. Values are treated as secrets. A step\'s own Headers field wins over an entry of the same name. May not set Host, Content-Length, Transfer-Encoding or the token header.',
+  },
+  tokenRequestFormat: {
+    key: 'tokenRequestFormat',
+    label: 'Token request format',
+    obfuscated: false,
+    required: false,
+    description:
+      '"form" (default; application/x-www-form-urlencoded, RFC 6749 §4.4.2) or "json": the token request\'s parameters (grant type, scope, audience, resource, extra parameters, and with client_secret_post the client id and secret) as one JSON object, for token endpoints that take only JSON.',
+  },
+  connections: {
+    key: 'connections',
+    label: 'Named connections',
+    obfuscated: true,
+    required: false,
+    description:
+      'Optional, for several systems: a JSON object whose keys are connection names (1 to 40 characters of A-Z a-z 0-9 _ - .) and whose values are objects with the same keys as these settings, e.g. {"lab": {"tokenUrl": "https://lab.example.com/token", "clientId": "…", "clientSecret": "…", "apiBaseUrl": "https://lab.example.com/api"}}. Each connection stands on its own (nothing is inherited from these settings) with the same defaults and rules; a step picks one with its Connection field, and the settings above are the connection "default".',
+  },
 } satisfies Record<string, Setting>
 
-export type SettingKey = keyof typeof settings
+type SettingKey = keyof typeof settings
 
-/** An endpoint URL (see endpointUrlProblem); only the token URL may have a query string. */
-const endpointUrl =
-  (options: { allowQuery: boolean }): ValueParser<URL | undefined> =>
-  (value) => {
-    const text = optionalText(value)
-    if (text === undefined) return undefined
-    const problem = endpointUrlProblem(text, options)
-    if (problem !== undefined) throw new InputProblem(problem)
-    return new URL(text)
-  }
-const tokenUrl = endpointUrl({ allowQuery: true })
-/** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
-const issuerUrl = endpointUrl({ allowQuery: false })
-const apiBaseUrl: ValueParser<URL> = (value) =>
-  endpointUrl({ allowQuery: false })(value) ?? new URL(requiredText(value))
+/** The keys of one connection: every setting but `connections` itself. */
+type ConnectionSettingKey = Exclude<SettingKey, 'connections'>
 
-const requestsPerMinute = wholeNumberInRange(undefined, 1, 100_000)
-const assertionLifetime = wholeNumberInRange(undefined, 1, MAX_ASSERTION_LIFETIME_SECONDS)
+/**
+ * The rules of each setting of one connection — the flat settings (the connection `default`) and
+ * every entry of `connections` alike. Rules that span several keys are in buildConnection.
+ */
+const CONNECTION_SHAPE = {
+  tokenUrl: optionalEndpointUrl({ allowQuery: true }),
+  /** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
+  issuerUrl: optionalEndpointUrl({ allowQuery: false }),
+  // Required unless a service-account key or jwt_bearer's assertionIssuer stands for it
+  // (credentials.ts).
+  clientId: optionalText,
+  clientSecret: optionalSecret,
+  // Unset: the default depends on the grant (client_secret_basic, none with jwt_bearer).
+  clientAuthMethod: optionalOneOf(CLIENT_AUTH_METHODS),
+  // Read in buildConnection, with the method and algorithm it is for.
+  privateKey: optionalText,
+  privateKeyId: optionalText,
+  jwksUrl: optionalEndpointUrl({ allowQuery: true }),
+  // Unset: RS256 with a service-account key (Google), else RS384.
+  signingAlgorithm: optionalOneOf(SIGNING_ALGORITHMS),
+  // Read in buildConnection: it must be the signing key's own certificate.
+  certificate: optionalText,
+  // Unset: jwt_bearer with a service-account key, else client_credentials.
+  grantType: optionalOneOf(GRANT_TYPES),
+  assertionIssuer: optionalText,
+  assertionSubject: optionalText,
+  assertionAudience: optionalText,
+  /** RFC 7523 §3 exp − iat: at most an hour (Google's limit). */
+  assertionLifetimeSeconds: optionalWholeNumber(1, MAX_ASSERTION_LIFETIME_SECONDS),
+  // Unset: true with a service-account key (Google), else false.
+  scopeInAssertion: optionalOneOf(['true', 'false']),
+  serviceAccountKey: readBy(serviceAccountKey),
+  // Read together in buildConnection (tlsProfile.ts): the key must be the certificate's.
+  clientCertificate: optionalText,
+  clientCertificateKey: optionalText,
+  caCertificates: optionalText,
+  scope: optionalText,
+  audience: optionalText,
+  resource: optionalResourceIndicator,
+  /** Extra form parameters; they may not override what the extension sets. */
+  extraTokenParams: jsonStringRecord(
+    RESERVED_TOKEN_PARAMS,
+    'it has its own setting or is set by the extension',
+  ),
+  apiBaseUrl: requiredEndpointUrl,
+  timeoutSeconds: numberInRange(30, 1, 300),
+  maxResponseSizeMB: numberInRange(10, 0.001, 100),
+  maxRequestsPerMinute: optionalWholeNumber(1, 100_000),
+  tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
+  tokenPath: readBy(tokenPath),
+  expiresInPath: readBy(expiresInPath),
+  expiresAtPath: readBy(expiresAtPath),
+  /** 1 s to a year: a longer lifetime would be treated as unknown anyway (MAX_TOKEN_LIFETIME_MS). */
+  tokenLifetimeSeconds: optionalWholeNumber(1, MAX_TOKEN_LIFETIME_MS / 1000),
+  tokenHeader: readBy(tokenHeader),
+  tokenQueryParameter: readBy(tokenQueryParameter),
+  apiHeaders: readBy(apiHeaders),
+  tokenRequestFormat: oneOf(TOKEN_REQUEST_FORMATS, 'form'),
+} satisfies Record<ConnectionSettingKey, ZodTypeAny>
 
-/** One of `values`, or undefined when unset (the default then depends on other settings). */
-const optionalOneOf =
-  <T extends string>(values: readonly T[]): ValueParser<T | undefined> =>
-  (value) =>
-    optionalText(value) === undefined ? undefined : oneOf(values, values[0])(value)
+type ConnectionValues = z.output<z.ZodObject<typeof CONNECTION_SHAPE>>
 
-/** A Google service-account key file (see serviceAccountKey.ts); never echoed in a problem. */
-const serviceAccountKey: ValueParser<ServiceAccountKey | undefined> = (value) => {
-  const text = optionalSecret(value)
-  if (text === undefined || text.trim() === '') return undefined
-  const read = readServiceAccountKey(text)
-  if ('problem' in read) throw new InputProblem(read.problem)
-  return read
-}
-
-/** RFC 8707 §2: an absolute URI that MUST NOT include a fragment. */
-const resourceIndicator: ValueParser<string | undefined> = (value) => {
-  const text = optionalText(value)
-  if (text === undefined) return undefined
-  if (!URL.canParse(text) || text.includes('#')) {
-    throw new InputProblem('must be an absolute URI without a fragment')
-  }
-  return text
-}
-
-/** A JSON object of extra form parameters; it may not override what the extension sets. */
-const extraTokenParams: ValueParser<Readonly<Record<string, string>>> = (value) => {
-  const text = optionalText(value)
-  if (text === undefined) return {}
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
-  if (!isPlainObject(parsed)) throw new InputProblem('must be a JSON object')
-  const params: Record<string, string> = {}
-  for (const [name, param] of Object.entries(parsed)) {
-    if (RESERVED_TOKEN_PARAMS.has(name)) {
-      throw new InputProblem(
-        `may not set "${name}" (it has its own setting or is set by the extension)`,
-      )
-    }
-    if (!['string', 'number', 'boolean'].includes(typeof param)) {
-      throw new InputProblem(`value of "${name.slice(0, 60)}" must be a string`)
-    }
-    params[name] = String(param)
-  }
-  return params
-}
-
-/** The settings as the actions use them: each rule already applied, nothing left to check. */
+/** The settings of one connection as the actions use them: each rule already applied. */
 export interface OAuthApiSettings {
+  /** The connection's name: `default` for the flat settings. */
+  connection: string
   client: TokenClient
   apiBase: ApiBase
   timeoutSeconds: number
   maxResponseBytes: number
   /** The client secret or private key, for the run's redactor. */
   secrets: readonly string[]
-  /** The API request budget of this configuration, when maxRequestsPerMinute is set. */
+  /** The API request budget of this connection, when maxRequestsPerMinute is set. */
   requestRate: RequestRate | undefined
   /** What the accessToken data points hold: the token, or a reference to it. */
   tokenDataPoints: TokenDataPointMode
+  /** Where the token goes in API requests, and the fixed headers beside it. */
+  apiAccess: ApiAccess
   /** The connection's client certificate and extra CAs, when it has any. */
   tls: TlsProfile | undefined
 }
 
-export const SettingsValidationSchema = objectOfParsers(
-  {
-    tokenUrl,
-    issuerUrl,
-    clientId: optionalText,
-    clientSecret: optionalSecret,
-    clientAuthMethod: optionalOneOf(CLIENT_AUTH_METHODS),
-    privateKey: optionalText,
-    privateKeyId: optionalText,
-    jwksUrl: endpointUrl({ allowQuery: true }),
-    signingAlgorithm: optionalOneOf(SIGNING_ALGORITHMS),
-    certificate: optionalText,
-    grantType: optionalOneOf(GRANT_TYPES),
-    assertionIssuer: optionalText,
-    assertionSubject: optionalText,
-    assertionAudience: optionalText,
-    assertionLifetimeSeconds: (value) =>
-      assertionLifetime(optionalText(value)) ?? DEFAULT_ASSERTION_LIFETIME_SECONDS,
-    scopeInAssertion: (value) =>
-      optionalText(value) === undefined ? undefined : booleanValue(false)(optionalText(value)),
-    serviceAccountKey,
-    clientCertificate: optionalText,
-    clientCertificateKey: optionalText,
-    caCertificates: optionalText,
-    scope: optionalText,
-    audience: optionalText,
-    resource: resourceIndicator,
-    extraTokenParams,
-    apiBaseUrl,
-    timeoutSeconds: numberInRange(30, 1, 300),
-    maxResponseSizeMB: numberInRange(10, 0.001, 100),
-    // Settings are text: anything else (null too) is refused by optionalText.
-    maxRequestsPerMinute: (value) => requestsPerMinute(optionalText(value)),
-    tokenDataPoints: oneOf(TOKEN_DATA_POINT_MODES, 'token'),
-  } satisfies Record<SettingKey, ValueParser<unknown>>,
-  (value): OAuthApiSettings => {
-    const tokenUrl = value.tokenUrl ?? value.serviceAccountKey?.tokenUri
-    const endpoint: TokenEndpoint | undefined =
-      tokenUrl !== undefined
-        ? { kind: 'url', url: tokenUrl }
-        : value.issuerUrl !== undefined
-          ? { kind: 'issuer', issuer: value.issuerUrl }
-          : undefined
-    if (endpoint === undefined) {
-      throw new InputProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
+/** A Google service-account key file (see serviceAccountKey.ts); never echoed in a problem. */
+function serviceAccountKey(value: unknown): ServiceAccountKey | undefined {
+  const text = textValue(value)
+  if (text === undefined) return undefined
+  const read = readServiceAccountKey(text)
+  if ('problem' in read) throw new InputProblem(read.problem)
+  return read
+}
+
+/** Thrown by buildConnection for the key at fault; the schema makes it an issue. */
+class KeyProblem extends InputProblem {
+  constructor(message: string, key: ConnectionSettingKey) {
+    super(message, key)
+  }
+}
+
+/** A connection's values built into what the actions use; a rule across keys names its key. */
+const builtFor =
+  (name: string) =>
+  (value: ConnectionValues, ctx: z.RefinementCtx): OAuthApiSettings => {
+    try {
+      return buildConnection(name, value)
+    } catch (error) {
+      if (!(error instanceof KeyProblem)) throw error
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [error.key ?? ''], message: error.message })
+      return z.NEVER
     }
-    const tls = readTlsProfile(value)
-    if (tls !== undefined && 'problem' in tls) throw new InputProblem(tls.problem, tls.setting)
-    const { grant, auth, secrets } = connectionCredentials(value, tls)
-    if (value.clientCertificateKey !== undefined) secrets.push(value.clientCertificateKey)
-    const client = tokenClient(
-      {
-        endpoint,
-        grant,
-        auth,
-        tlsId: tls?.id,
-        scope: value.scope,
-        audience: value.audience,
-        resource: value.resource,
-        extraParams: value.extraTokenParams,
-      },
-      secrets.join('\n'),
-    )
-    const apiBase = parseApiBase(value.apiBaseUrl.href)
-    return {
-      client,
-      apiBase,
-      timeoutSeconds: value.timeoutSeconds,
-      maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-      secrets,
-      requestRate:
-        value.maxRequestsPerMinute === undefined
-          ? undefined
-          : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
-      tokenDataPoints: value.tokenDataPoints,
-      tls,
-    }
-  },
-)
+  }
+
+/** A named connection's schema: the same rules as the flat settings'. */
+const connectionSchema = (name: string) => z.object(CONNECTION_SHAPE).transform(builtFor(name))
 
 /**
- * One configuration's key for the rate limit: the token client (token URL or issuer, client,
- * credential digest, …) and the API base URL, hashed — it may be sent to the runtime's limiter.
+ * The flat settings' schema (the house's SettingsValidationSchema): the connection `default`.
+ * Of `connections` only its type (text) is checked here: a step reads only the entry it uses
+ * (parseSettings).
+ */
+export const SettingsValidationSchema = z
+  .object({ ...CONNECTION_SHAPE, connections: optionalSecret })
+  .transform(builtFor(DEFAULT_CONNECTION))
+
+const buildConnection = (name: string, value: ConnectionValues): OAuthApiSettings => {
+  const tokenUrl = value.tokenUrl ?? value.serviceAccountKey?.tokenUri
+  const endpoint: TokenEndpoint | undefined =
+    tokenUrl !== undefined
+      ? { kind: 'url', url: tokenUrl }
+      : value.issuerUrl !== undefined
+        ? { kind: 'issuer', issuer: value.issuerUrl }
+        : undefined
+  if (endpoint === undefined) {
+    throw new KeyProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
+  }
+  const tls = readTlsProfile(value)
+  if (tls !== undefined && 'problem' in tls) throw new KeyProblem(tls.problem, tls.setting)
+  const { grant, auth, secrets } = namingKey(() =>
+    connectionCredentials(
+      {
+        ...value,
+        assertionLifetimeSeconds:
+          value.assertionLifetimeSeconds ?? DEFAULT_ASSERTION_LIFETIME_SECONDS,
+        scopeInAssertion:
+          value.scopeInAssertion === undefined ? undefined : value.scopeInAssertion === 'true',
+      },
+      tls,
+    ),
+  )
+  if (value.clientCertificateKey !== undefined) secrets.push(value.clientCertificateKey)
+  const apiBase = parseApiBase(value.apiBaseUrl.href)
+  const placement = placementOf(value)
+  const access = apiAccessOf(placement, value)
+  const client = tokenClient(
+    {
+      // Tokens of one connection go to its API base URL only.
+      connection: JSON.stringify([name, apiBase.href]),
+      endpoint,
+      grant,
+      auth,
+      tlsId: tls?.id,
+      scope: value.scope,
+      audience: value.audience,
+      resource: value.resource,
+      extraParams: value.extraTokenParams,
+      dialect: tokenDialect(
+        {
+          tokenPath: value.tokenPath,
+          expiresInPath: value.expiresInPath,
+          expiresAtPath: value.expiresAtPath,
+          lifetimeSeconds: value.tokenLifetimeSeconds,
+          requestFormat: value.tokenRequestFormat,
+        },
+        placement.kind === 'header' && placement.isDefault,
+      ),
+    },
+    secrets.join('\n'),
+  )
+  return {
+    connection: name,
+    client,
+    apiBase,
+    timeoutSeconds: value.timeoutSeconds,
+    maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
+    secrets: [...secrets, ...apiHeaderValues(access.headers)],
+    requestRate:
+      value.maxRequestsPerMinute === undefined
+        ? undefined
+        : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
+    tokenDataPoints: value.tokenDataPoints,
+    apiAccess: access,
+    tls,
+  }
+}
+
+/** A rule across keys (credentials.ts) that names its key becomes that key's problem. */
+const namingKey = <T>(read: () => T): T => {
+  try {
+    return read()
+  } catch (error) {
+    if (
+      error instanceof InputProblem &&
+      !(error instanceof KeyProblem) &&
+      error.key !== undefined
+    ) {
+      throw new KeyProblem(error.message, error.key as ConnectionSettingKey)
+    }
+    throw error
+  }
+}
+
+/** Where the token goes; a rule across tokenHeader and tokenQueryParameter names its key. */
+const placementOf = (value: ConnectionValues): TokenPlacement => {
+  try {
+    return tokenPlacement(value.tokenHeader, value.tokenQueryParameter)
+  } catch (error) {
+    if (error instanceof InputProblem) throw new KeyProblem(error.message, 'tokenQueryParameter')
+    throw error
+  }
+}
+
+/** The fixed API headers beside the token; they may not set the token's own header. */
+const apiAccessOf = (placement: TokenPlacement, value: ConnectionValues): ApiAccess => {
+  try {
+    return apiAccess(placement, value.apiHeaders)
+  } catch (error) {
+    if (error instanceof InputProblem) throw new KeyProblem(error.message, 'apiHeaders')
+    throw error
+  }
+}
+
+/**
+ * One connection's key for the rate limit: the token client (connection, token URL or issuer,
+ * client, credential digest, …) and the API base URL, hashed — it may be sent to the runtime's
+ * limiter.
  */
 const rateKey = (client: TokenClient, apiBase: ApiBase): string =>
   createHash('sha256').update(`${client.cacheKey}\n${apiBase.href}`).digest('hex')
 
 /**
- * Parsed settings per distinct settings value: a tenant's settings are parsed (and its private
- * key read) once, not on every run. Bounded; failures are not kept.
+ * The Connection field: a connection name, `default` when empty. Its value may come from a data
+ * point (e.g. the patient's hospital), so it is checked at run time.
+ */
+export const connectionName: ValueParser<string> = (value) => {
+  const name = optionalFieldText(value) ?? DEFAULT_CONNECTION
+  if (!isConnectionName(name)) throw new InputProblem(NAME_RULE)
+  return name
+}
+
+/**
+ * Parsed connections per distinct settings value: a connection's settings are parsed (and its
+ * private key read) once, not on every run. Bounded; failures are not kept.
  */
 const MAX_CACHED_SETTINGS = 100
 const settingsCache = new LRUCache<string, OAuthApiSettings>({ max: MAX_CACHED_SETTINGS })
 
-/** Settings at fault end the run in MISSING_SETTINGS, naming the setting. */
-export const parseSettings = (raw: unknown): OAuthApiSettings => {
-  const key = cacheKeyOf(raw)
+/**
+ * The settings of the connection a step uses (`connection`: the Connection field's value; empty
+ * or `default` for the flat settings). Only that connection is read and validated. Settings at
+ * fault end the run in MISSING_SETTINGS naming the setting — `connections.<name>.<key>` inside a
+ * named connection; an unknown name in WRONG_INPUT naming the Connection field.
+ */
+export const parseSettings = (raw: unknown, connection?: unknown): OAuthApiSettings => {
+  const name = connectionNameOf(connection)
+  const flat = (raw ?? {}) as Record<string, unknown>
+  const key = cacheKeyOf(name, name === DEFAULT_CONNECTION ? flat : flat.connections)
   const cached = key !== undefined ? settingsCache.get(key) : undefined
   if (cached !== undefined) return cached
-  const parsed = parseInput(SettingsValidationSchema, raw, 'setting')
+  const parsed =
+    name === DEFAULT_CONNECTION
+      ? parseInput(SettingsValidationSchema, raw, 'setting')
+      : parseNamed(name, flat.connections)
   if (key !== undefined) settingsCache.set(key, parsed)
   return parsed
 }
 
-/** Settings are an object of strings; anything that cannot be JSON is parsed without a cache. */
-const cacheKeyOf = (raw: unknown): string | undefined => {
+const connectionNameOf = (connection: unknown): string => {
   try {
-    return JSON.stringify(raw ?? {})
+    return connectionName(connection)
+  } catch (error) {
+    if (!(error instanceof InputProblem)) throw error
+    throw new InputFailure('field', [{ key: 'connection', problem: error.message }])
+  }
+}
+
+/** A named connection's entry, parsed with the same rules; issues name connections.<name>.<key>. */
+const parseNamed = (name: string, connections: unknown): OAuthApiSettings => {
+  const entry = connectionEntry(connections, name)
+  try {
+    return parseInput(connectionSchema(name), asSettingsText(entry), 'setting')
+  } catch (error) {
+    if (!(error instanceof InputFailure)) throw error
+    throw new InputFailure(
+      'setting',
+      error.issues.map((issue) => ({ ...issue, key: `connections.${name}.${issue.key}` })),
+    )
+  }
+}
+
+/**
+ * A connection entry's values as settings are: text. JSON numbers and booleans are read as their
+ * text (`"timeoutSeconds": 60` is "60"); anything else is left for the schema to refuse.
+ */
+const asSettingsText = (entry: Record<string, unknown>): Record<string, unknown> => {
+  // No prototype: an entry's "__proto__" key stays a key like any other.
+  const values = Object.create(null) as Record<string, unknown>
+  for (const [key, value] of Object.entries(entry)) {
+    values[key] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+  }
+  return values
+}
+
+/**
+ * The cache's key: the connection's name and its settings (the flat settings, or the text of
+ * `connections`); anything that cannot be JSON is parsed without a cache.
+ */
+const cacheKeyOf = (name: string, settingsValue: unknown): string | undefined => {
+  try {
+    return JSON.stringify([name, settingsValue ?? {}])
   } catch {
     return undefined
   }

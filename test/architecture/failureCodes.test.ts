@@ -42,7 +42,7 @@ describe('failure codes', () => {
       ...read('extensions/oauthApi/lib/http/HttpError.ts').matchAll(/'([A-Z_]+)'/g),
     ]
       .map((match) => match[1])
-      .filter((code) => ['TIMEOUT', 'TOO_LARGE', 'NETWORK', 'TLS'].includes(code))
+      .filter((code) => ['TIMEOUT', 'TOO_LARGE', 'NETWORK', 'TLS', 'NETWORK_POLICY'].includes(code))
     expect([...new Set([...declared, ...transport])].sort()).toEqual(
       Object.keys(categoriesInCode()).sort(),
     )

@@ -1,3 +1,4 @@
+import { extensions } from '../../extensions'
 import { displayDataPoint } from '../../cli/format'
 import { maskValue, obfuscatedValues, redactSecrets } from '../../cli/secrets'
 import { createFakeRegistry } from './fakeRegistry'
@@ -26,6 +27,18 @@ describe('secrets', () => {
     const extension = createFakeRegistry().registry[0]
     expect(obfuscatedValues(extension, { clientSecret: 's3', clientId: 'id' })).toEqual(['s3'])
     expect(obfuscatedValues(extension, { clientSecret: '' })).toEqual([])
+  })
+
+  it("collects the obfuscated settings inside each named connection, not just the setting's text", () => {
+    const [oauthApi] = extensions
+    const connections = JSON.stringify({
+      lab: { clientId: 'lab-id', clientSecret: 'lab-secret' },
+      keys: { clientId: 'k', privateKey: 'pem-text', clientSecret: 12345 },
+    })
+    expect(obfuscatedValues(oauthApi, { clientSecret: 's3', connections }).sort()).toEqual(
+      [connections, 'lab-secret', 'pem-text', '12345', 's3'].sort(),
+    )
+    expect(obfuscatedValues(oauthApi, { connections: 'not json' })).toEqual(['not json'])
   })
 
   it('redacts every occurrence in one pass, longest secret first', () => {

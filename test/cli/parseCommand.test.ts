@@ -32,6 +32,28 @@ describe('parseCommand', () => {
     })
   })
 
+  it('parses --connection for run and jwks, and the connections command', () => {
+    expect(
+      parseCommand(['run', 'oauthApi/fetchOAuthToken', '--fields', '{}', '--connection', 'lab']),
+    ).toMatchObject({ name: 'run', connection: 'lab' })
+    expect(parseCommand(['jwks', '--connection=lab'])).toEqual({
+      name: 'jwks',
+      settings: undefined,
+      connection: 'lab',
+    })
+    expect(parseCommand(['connections', '--settings-file', 's.json', '--json'])).toEqual({
+      name: 'connections',
+      settings: { kind: 'file', path: 's.json' },
+      json: true,
+    })
+    expect(() => parseCommand(['connections', '--connection', 'lab'])).toThrow(
+      "option --connection is not valid for 'connections'",
+    )
+    expect(() => parseCommand(['run', 'oauthApi/x', '--fields', '{}', '--connection'])).toThrow(
+      '--connection needs a value',
+    )
+  })
+
   it('parses keygen with --alg (RS384 by default) and jwks with settings', () => {
     expect(parseCommand(['keygen'])).toEqual({
       name: 'keygen',

@@ -9,7 +9,11 @@ import type { RunResult } from '../../cli/types'
 import { deriveDataPoint } from '../../demo/deriveDataPoint'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { errorOf, expectNoSecrets, runAction } from '../../extensions/oauthApi/testing/actionRun'
+import {
+  errorOf,
+  expectNoSecrets,
+  runAction,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { GRAPHQL_PATH } from '../../servers/graphqlApi'
 import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 import { makeTempDir } from '../cli/runCliForTest'
@@ -216,6 +220,7 @@ describe('the CLI', () => {
       ['renewOnStatus', 'text', false],
       ['headers', 'json', false],
       ['failOnGraphqlErrors', 'boolean', false],
+      ['connection', 'text', false],
     ])
     expect(description.dataPoints).toEqual([
       { key: 'data', valueType: 'json' },

@@ -10,7 +10,7 @@ import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import { resolveTokenReference } from '../../extensions/oauthApi/lib/oauth/tokenReferences'
 import { parseSettings } from '../../extensions/oauthApi/settings'
-import { errorOf, runAction } from '../../extensions/oauthApi/testing/actionRun'
+import { errorOf, runAction } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { runRoundTrip } from '../../demo/roundTrip'
 import { UNGRANTED_SCOPE } from '../../servers/clients'
 import {
@@ -230,7 +230,7 @@ describe('tokenDataPoints = reference', () => {
     expect(call.dataPoints.statusCode).toBe('200')
     expect(call.dataPoints.accessToken).toMatch(REFERENCE)
     expect(call.events[0].text.en).toContain(
-      '(another server or a restart, other settings, or its token expired)',
+      '(another server or a restart, other settings or another connection, or its token expired)',
     )
   })
 })
@@ -263,6 +263,8 @@ describe('checkConnection against oidc-provider', () => {
       scopesNotGranted: UNGRANTED_SCOPE,
       tokenFormat: 'jwt',
       apiStatusCode: '200',
+      tokenField: 'access_token',
+      lifetimeSource: 'expiresIn',
     })
     expect(Number(expiresIn)).toBeGreaterThanOrEqual(118)
     expect(Math.abs(Number(clockSkewSeconds))).toBeLessThanOrEqual(1)

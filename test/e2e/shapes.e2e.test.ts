@@ -5,7 +5,11 @@
  */
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { errorOf, runAction, type ActionRun } from '../../extensions/oauthApi/testing/actionRun'
+import {
+  errorOf,
+  runAction,
+  type ActionRun,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { SAMPLE_PDF } from '../../servers/protectedApi'
 import { startLocalServers, type LocalServers } from '../../servers/startLocalServers'
 
@@ -52,7 +56,8 @@ describe('paging a FHIR search (three pages of a searchset Bundle)', () => {
       'hr-6',
       'hr-7',
     ])
-    expect(run.dataPoints).toMatchObject({ pageCount: '3', nextPageUrl: '' })
+    expect(run.dataPoints).toMatchObject({ pageCount: '3' })
+    expect(Object.keys(run.dataPoints)).not.toContain('nextPageUrl')
   })
 
   it('maxPages 2: two pages of entries, pageCount 2, nextPageUrl to go on from', async () => {
@@ -71,7 +76,8 @@ describe('paging a FHIR search (three pages of a searchset Bundle)', () => {
         (e) => e.resource.id,
       ),
     ).toEqual(['hr-7'])
-    expect(rest.dataPoints).toMatchObject({ pageCount: '1', nextPageUrl: '' })
+    expect(rest.dataPoints).toMatchObject({ pageCount: '1' })
+    expect(Object.keys(rest.dataPoints)).not.toContain('nextPageUrl')
   })
 
   it('pages an API that links its pages in RFC 8288 Link headers the same way', async () => {

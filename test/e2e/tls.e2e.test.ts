@@ -12,7 +12,7 @@ import {
   expectNoSecrets,
   expectOutcome,
   runAction,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import { startAssertionTokenServer } from '../../servers/assertionTokenServer'
 import { startMtlsServers, type MtlsServers } from '../../servers/tls/mtlsServers'
 import { certificateThumbprint, createTestCa, type TestCa } from '../../servers/tls/certificates'

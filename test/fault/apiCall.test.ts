@@ -13,7 +13,7 @@ import {
   expectOutcome,
   runAction,
   type ActionRun,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   API_PATH,
   CLIENT_SECRET,
@@ -246,15 +246,18 @@ describe('fault injection: the API (authenticatedApiCall)', () => {
     expectCleanRun(run)
   })
 
-  it('invalid JSON with 200: completes, responseBody is the text as a JSON string', async () => {
+  it('invalid JSON with 200: fails (API_RESPONSE_INVALID) quoting the body, rather than complete with text', async () => {
     const text = '{"resourceType": "Patient", "id": '
     apiAnswers((_recorded, response) =>
       sendText(response, 200, text, { 'Content-Type': 'application/json' }),
     )
     const run = await call({})
-    expectOutcome(run, 'complete')
-    expect(run.dataPoints.statusCode).toBe('200')
-    expect(run.dataPoints.responseBody).toBe(JSON.stringify(text))
+    expectError(
+      run,
+      'SERVER_ERROR',
+      /HTTP 200 .* not JSON .*Body: \{"resourceType": "Patient", "id":/,
+      'API_RESPONSE_INVALID',
+    )
     expectCleanRun(run)
   })
 

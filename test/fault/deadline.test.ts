@@ -12,7 +12,7 @@ import {
   expectNoSecrets,
   runAction,
   type ActionRun,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   API_PATH,
   CLIENT_SECRET,

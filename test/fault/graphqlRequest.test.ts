@@ -12,7 +12,7 @@ import {
   expectOutcome,
   runAction,
   type ActionRun,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   inSequence,
   neverAnswer,

@@ -11,7 +11,7 @@ import {
   expectNoSecrets,
   expectOutcome,
   runAction,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   API_PATH,
   formParam,

@@ -13,7 +13,7 @@ import {
   expectOutcome,
   runAction,
   type ActionRun,
-} from '../../extensions/oauthApi/testing/actionRun'
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   API_PATH,
   CLIENT_SECRET,

@@ -13,7 +13,7 @@
 import fc from 'fast-check'
 import { authenticatedApiCall } from '../../extensions/oauthApi/actions/authenticatedApiCall'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { createHarness } from '../../extensions/oauthApi/testing/actionRun'
+import { createHarness } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   CONTROL_CHARACTERS,
   LONE_SURROGATES,

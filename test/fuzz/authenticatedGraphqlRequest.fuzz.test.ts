@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { parse } from 'graphql'
 import { authenticatedGraphqlRequest } from '../../extensions/oauthApi/actions/authenticatedGraphqlRequest'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { createHarness } from '../../extensions/oauthApi/testing/actionRun'
+import { createHarness } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   routes,
   sendJson,

@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { decodeJwt } from 'jose'
 import { fetchOAuthToken } from '../../extensions/oauthApi/actions/fetchOAuthToken'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
-import { createHarness } from '../../extensions/oauthApi/testing/actionRun'
+import { createHarness } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   maybeHugeString,
   prototypeSnapshot,

@@ -30,6 +30,16 @@ describe('the extension registry', () => {
         ).toMatch(/^# /)
       })
 
+      it("shows its own icon, committed in its folder, not Awell's generic logo", () => {
+        expect(extension.icon_url).toBe(
+          `https://raw.githubusercontent.com/awell-health/awell-extensions/main/extensions/${key}/icon.svg`,
+        )
+        const icon = readFileSync(join(__dirname, '../../extensions', key, 'icon.svg'), 'utf8')
+        expect(icon).toMatch(
+          /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 64 64"/,
+        )
+      })
+
       it('keys every setting by its key', () => {
         for (const [settingKey, setting] of Object.entries(extension.settings)) {
           expect(setting.key).toBe(settingKey)
@@ -116,8 +126,10 @@ describe('oauthApi settings: Studio metadata and Zod schema in sync', () => {
       .filter((setting) => setting.obfuscated)
       .map((setting) => setting.key)
     expect(obfuscated.sort()).toEqual([
+      'apiHeaders',
       'clientCertificateKey',
       'clientSecret',
+      'connections',
       'privateKey',
       'serviceAccountKey',
     ])

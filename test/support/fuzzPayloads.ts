@@ -8,7 +8,10 @@ import { generateKeyPairSync } from 'node:crypto'
 import fc from 'fast-check'
 import { settings as settingDefinitions } from '../../extensions/oauthApi/settings'
 import { RESERVED_TOKEN_PARAMS } from '../../extensions/oauthApi/lib/oauth/requestToken'
-import { leakedSecrets, type ActionRun } from '../../extensions/oauthApi/testing/actionRun'
+import {
+  leakedSecrets,
+  type ActionRun,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
 import {
   isPolluted,
   maybeHugeString,

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { Helpers, RateLimitResult } from '@awell-health/extensions-core'
-import { SignJWT } from 'jose'
-import { createLocalHelpers } from '../../../../devkit/localHelpers'
-import { errorOf, runAction, type ActionRun } from '../../testing/actionRun'
-import { useStubServer, type StubRequest } from '../../testing/stubServer'
+import { errorOf, runAction, type ActionRun } from '../../__mocks__/oauthApiTestKit/actionRun'
+import { useStubServer, type StubRequest } from '../../__mocks__/oauthApiTestKit/stubServer'
+import { signJwt } from '../../lib/oauth/jws'
 import { fetchOAuthToken } from '../fetchOAuthToken'
 import { authenticatedApiCall } from './authenticatedApiCall'
 
@@ -42,13 +41,14 @@ const tokenEndpoint = (times = 5): { requests: () => number; issued: string[] } 
 }
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-const jwtExpiringIn = (seconds: number): Promise<string> => {
+const jwtExpiringIn = (seconds: number): string => {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ scope: 'patient.read' })
-    .setProtectedHeader({ alg: 'RS256' })
-    .setIssuedAt(now - 3600)
-    .setExpirationTime(now + seconds)
-    .sign(signingKey)
+  return signJwt({
+    header: {},
+    claims: { scope: 'patient.read', iat: now - 3600, exp: now + seconds },
+    key: signingKey,
+    algorithm: 'RS256',
+  })
 }
 
 describe('authenticatedApiCall: the request', () => {
@@ -285,7 +285,7 @@ describe('authenticatedApiCall: keeping the token fresh', () => {
   it('replaces a JWT whose exp has passed, with exactly one token request', async () => {
     const tokens = tokenEndpoint()
     const patient = api.on('GET', '/fhir/R4/Patient/1', [200, {}])
-    const expired = await jwtExpiringIn(-10)
+    const expired = jwtExpiringIn(-10)
     const run = await runAction(
       authenticatedApiCall,
       { accessToken: expired, path: '/Patient/1' },
@@ -710,7 +710,7 @@ describe('authenticatedApiCall: responses that are not JSON', () => {
     expect(locations).toEqual([
       `${api.origin}/fhir/R4/Observation/9/_history/1`,
       `${api.origin}/fhir/R4/Observation/10`,
-      '',
+      undefined,
     ])
   })
 })
@@ -785,7 +785,9 @@ describe('authenticatedApiCall: paging', () => {
       link: [{ relation: 'self', url: `${api.origin}/fhir/R4/Observation?patient=p1` }],
     })
     expect(idsOf(run)).toEqual(['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7'])
-    expect(run.dataPoints).toMatchObject({ pageCount: '3', nextPageUrl: '' })
+    expect(run.dataPoints).toMatchObject({ pageCount: '3' })
+    // A search read to its end has no next page: the data point is left out, not ''.
+    expect(Object.keys(run.dataPoints)).not.toContain('nextPageUrl')
     expect(run.events[0].text.en).toContain('3 page(s)')
   })
 
@@ -974,7 +976,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
   }
   const read = (
     overrides: Record<string, string | undefined>,
-    helpers?: Helpers,
+    helpers?: Partial<Helpers>,
     fields: Record<string, unknown> = { accessToken: TOKEN },
   ): Promise<ActionRun> =>
     runAction(
@@ -1030,8 +1032,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
     const created: unknown[][] = []
     const keys: string[] = []
     const answers = [{ success: false, msBeforeNext: 300 }]
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: (...args) => {
         created.push(args)
         return {
@@ -1074,8 +1075,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
 
   it('ends within the timeout when the runtime limiter never answers', async () => {
     const arrivals = timedPatient(1)
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: () => ({
         limit: () => new Promise<RateLimitResult>(() => undefined),
         reset: () => Promise.resolve(),
@@ -1089,8 +1089,7 @@ describe('authenticatedApiCall: rate limit (maxRequestsPerMinute)', () => {
 
   it('falls back to the in-process limiter when the runtime limiter fails', async () => {
     const arrivals = timedPatient(2)
-    const helpers: Helpers = {
-      ...createLocalHelpers(),
+    const helpers: Partial<Helpers> = {
       rateLimiter: () => ({
         limit: () => Promise.reject(new Error('store down')),
         reset: () => Promise.resolve(),
@@ -1165,7 +1164,7 @@ describe('authenticatedApiCall: token references (tokenDataPoints = reference)',
     expect(run.outcome).toBe('complete')
     expect(tokens.requests()).toBe(1)
     expect(run.events[0].text.en).toContain(
-      'the token reference is not known here (another server or a restart, other settings, or its token expired), so a token was obtained from the settings: new token fetched',
+      'the token reference is not known here (another server or a restart, other settings or another connection, or its token expired), so a token was obtained from the settings: new token fetched',
     )
     // Token mode: the data point holds the token obtained.
     expect(run.dataPoints.accessToken).toBe(tokens.issued[0])

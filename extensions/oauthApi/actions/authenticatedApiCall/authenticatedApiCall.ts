@@ -10,6 +10,7 @@ import {
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
 import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
+import { reportedUrl } from '../../lib/api/tokenPlacement'
 import { pagesJson, readPages } from '../../lib/api/paging'
 import { decodeResponseBody } from '../../lib/api/responseBody'
 import { isIdempotent } from '../../lib/http/retryPolicy'
@@ -40,9 +41,9 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
     onEvent: onEventSafely(
       'authenticatedApiCall',
       async ({ payload, redactor, helpers, startStep }) => {
-        const settings = parseSettings(payload.settings)
+        const settings = parseSettings(payload.settings, payload.fields?.connection)
         const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
-        const plan = buildApiRequest(input, settings.apiBase)
+        const plan = buildApiRequest(input, settings.apiBase, settings.apiAccess)
         const step = startStep(settings, helpers)
         const call: ApiCall = {
           plan,
@@ -73,6 +74,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         const renewed = pages.calls.find((page) => page.renewedAfterStatus !== undefined) ?? first
         const replaced = pages.calls.some((page) => page.token.replaced)
         const note = tokenNote(renewed)
+        const location = locationOf(response)
         const pageNote =
           pages.calls.length > 1 || pages.nextPageUrl !== undefined
             ? `; ${pages.calls.length} page(s)${pages.nextPageUrl !== undefined ? ', more available (nextPageUrl)' : ''}`
@@ -83,9 +85,10 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
             responseBody: pagesJson(pages.bodies),
             responseHeaders: responseHeadersDataPoint(response.headers, redactor),
             tokenRefreshed: String(replaced),
-            location: locationOf(response),
+            location:
+              location === undefined ? undefined : reportedUrl(location, plan.tokenPlacement),
             pageCount: String(pages.calls.length),
-            nextPageUrl: pages.nextPageUrl ?? '',
+            nextPageUrl: pages.nextPageUrl,
           },
           // The token the last request was sent with: as it is, or as a reference (tokenDataPoints).
           token: {

@@ -16,6 +16,7 @@ import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
+import { stringifyJson } from '../../lib/input/exactJson'
 
 /**
  * Authenticated GraphQL request: POSTs a GraphQL document with its variables to the endpoint
@@ -42,7 +43,7 @@ export const authenticatedGraphqlRequest: Action<
   onEvent: onEventSafely(
     'authenticatedGraphqlRequest',
     async ({ payload, redactor, startStep }) => {
-      const settings = parseSettings(payload.settings)
+      const settings = parseSettings(payload.settings, payload.fields?.connection)
       const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
       const call = graphqlCall(
         {
@@ -56,6 +57,7 @@ export const authenticatedGraphqlRequest: Action<
           renewOnStatus: input.renewOnStatus,
         },
         settings.apiBase,
+        settings.apiAccess,
       )
       const step = startStep(settings)
       const result = await callApi(call, settings.client, settings.apiBase, step)
@@ -76,8 +78,8 @@ export const authenticatedGraphqlRequest: Action<
       const note = tokenNote(result)
       return {
         data_points: {
-          data: data === null ? null : JSON.stringify(data),
-          errors: errors === undefined ? null : JSON.stringify(errors),
+          data: data === null ? null : stringifyJson(data),
+          errors: errors === undefined ? null : stringifyJson(errors),
           statusCode: String(response.status),
           tokenRefreshed: String(result.token.replaced),
         },

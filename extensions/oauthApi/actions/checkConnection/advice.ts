@@ -86,8 +86,20 @@ export const tokenFailureAdvice = (
   } else if (error.code === 'TOKEN_REDIRECT_REFUSED') {
     parts.push('Check the "Token URL": it should be the address the server redirects to')
   } else if (
+    error.code === 'TOKEN_RESPONSE_INVALID' &&
+    response !== undefined &&
+    parseJsonObject(response.body) !== undefined
+  ) {
+    // A JSON answer without a token where one was looked for: a vendor dialect (see the guide).
+    parts.push(
+      'Check that the "Token URL" is the token endpoint, and, if it names the token otherwise (e.g. "data.token"), set "Token path"',
+    )
+  } else if (error.code === 'TOKEN_TYPE_UNSUPPORTED') {
+    parts.push(
+      'Check that the "Token URL" is the OAuth 2.0 token endpoint (RFC 6749 §3.2); if the API takes this token type, set "Token header" to how it wants the token',
+    )
+  } else if (
     error.code === 'TOKEN_RESPONSE_INVALID' ||
-    error.code === 'TOKEN_TYPE_UNSUPPORTED' ||
     (response !== undefined && [404, 405].includes(response.status))
   ) {
     parts.push('Check that the "Token URL" is the OAuth 2.0 token endpoint (RFC 6749 §3.2)')

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { SignJWT } from 'jose'
-import { errorOf, runAction } from '../../testing/actionRun'
-import { useStubServer } from '../../testing/stubServer'
+import { errorOf, runAction } from '../../__mocks__/oauthApiTestKit/actionRun'
+import { useStubServer } from '../../__mocks__/oauthApiTestKit/stubServer'
+import { signJwt } from '../../lib/oauth/jws'
 import { fetchOAuthToken } from '../fetchOAuthToken'
 import { checkConnection } from './checkConnection'
 
@@ -22,22 +22,31 @@ const settings = (
 })
 
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-const accessJwt = (): Promise<string> =>
-  new SignJWT({ scope: 'system/Patient.rs', client_id: 'client-1', secret_claim: 'x-internal' })
-    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt' })
-    .setIssuer('https://auth.example.com')
-    .setSubject('client-1')
-    .setAudience('https://api.example.com')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(signingKey)
+const accessJwt = (): string => {
+  const now = Math.floor(Date.now() / 1000)
+  return signJwt({
+    header: { typ: 'at+jwt' },
+    claims: {
+      scope: 'system/Patient.rs',
+      client_id: 'client-1',
+      secret_claim: 'x-internal',
+      iss: 'https://auth.example.com',
+      sub: 'client-1',
+      aud: 'https://api.example.com',
+      iat: now,
+      exp: now + 600,
+    },
+    key: signingKey,
+    algorithm: 'RS256',
+  })
+}
 
 /** An HTTP date `seconds` away from now, as a Date header carries it. */
 const httpDate = (seconds = 0): string => new Date(Date.now() + seconds * 1000).toUTCString()
 
 describe('checkConnection: what the server granted, and what the token says', () => {
   it('reports endpoint, method, scopes, lifetime, claims and clock skew of a fresh token', async () => {
-    const token = await accessJwt()
+    const token = accessJwt()
     const endpoint = auth.on('POST', '/token', [
       200,
       { access_token: token, token_type: 'Bearer', expires_in: 600, scope: 'system/Patient.rs' },
@@ -54,6 +63,8 @@ describe('checkConnection: what the server granted, and what the token says', ()
       scopesNotGranted: 'system/Observation.rs',
       expiresIn: '600',
       tokenFormat: 'jwt',
+      tokenField: 'access_token',
+      lifetimeSource: 'expiresIn',
     })
     const { exp, iat, ...claims } = JSON.parse(tokenClaims as string) as Record<string, unknown>
     // The shown claims only: not secret_claim, nor the header or the signature.
@@ -203,7 +214,7 @@ describe('checkConnection: failures that say what to check', () => {
   })
 
   it('a token the API refuses: the audience and issuer the token carries', async () => {
-    const token = await accessJwt()
+    const token = accessJwt()
     auth.on('POST', '/token', [200, { access_token: token, token_type: 'Bearer' }])
     api.on('GET', '/fhir/R4/metadata', [
       401,

@@ -13,6 +13,7 @@ import {
   sendTokenRequest,
   type TokenExchange,
 } from '../../lib/oauth/requestToken'
+import { pathText } from '../../lib/oauth/dialect'
 import { readTokenShape, type TokenShape } from '../../lib/oauth/tokenClaims'
 import type { TokenClient } from '../../lib/oauth/TokenClient'
 import { scopesNotGranted, type TokenSet } from '../../lib/oauth/tokenResponse'
@@ -42,7 +43,7 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
   previewable: true,
   supports_automated_retries: false,
   onEvent: onEventSafely('checkConnection', async ({ payload, startStep }) => {
-    const settings = parseSettings(payload.settings)
+    const settings = parseSettings(payload.settings, payload.fields?.connection)
     const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
     const plan =
       input.path === undefined
@@ -50,13 +51,16 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         : buildApiRequest(
             { method: 'GET', path: input.path, query: [], headers: [] },
             settings.apiBase,
+            settings.apiAccess,
           )
     const step = startStep(settings)
     const { client } = settings
     const tokenUrl =
       client.endpoint.kind === 'url'
         ? client.endpoint.url
-        : await discoverTokenEndpoint(client.endpoint.issuer, step, { fresh: true })
+        : await discoverTokenEndpoint(client.endpoint.issuer, client.connection, step, {
+            fresh: true,
+          })
     const { token, skewSeconds } = await freshToken(client, tokenUrl, step)
     const shape = readTokenShape(token.accessToken)
     const apiStatusCode =
@@ -77,6 +81,8 @@ export const checkConnection: Action<typeof fields, typeof settings, keyof typeo
         tokenClaims: shape.format === 'jwt' ? JSON.stringify(shape.claims) : undefined,
         clockSkewSeconds: skewSeconds !== undefined ? String(skewSeconds) : undefined,
         apiStatusCode: apiStatusCode !== undefined ? String(apiStatusCode) : undefined,
+        tokenField: pathText(client.dialect.tokenPath),
+        lifetimeSource: token.lifetimeSource,
       },
       events: [
         infoEvent(
@@ -180,7 +186,7 @@ const summary = (check: {
     sentences.push(`Not granted: "${check.notGranted.join(' ')}".`)
   }
   sentences.push(
-    `${check.shape.format === 'jwt' ? 'A JWT' : 'An opaque token'}, ${check.expiresIn !== undefined ? `valid for ${check.expiresIn} s` : 'lifetime not stated by the server'}.`,
+    `${check.shape.format === 'jwt' ? 'A JWT' : 'An opaque token'} read from "${pathText(check.client.dialect.tokenPath)}", ${check.expiresIn !== undefined ? `valid for ${check.expiresIn} s (${lifetimeNote(check.client, token)})` : 'lifetime not stated by the server'}.`,
   )
   sentences.push(
     check.skewSeconds !== undefined
@@ -195,4 +201,21 @@ const summary = (check: {
     )
   }
   return sentences.join(' ')
+}
+
+/** Where the token's lifetime came from, in the event's words. */
+const lifetimeNote = (client: TokenClient, token: TokenSet): string => {
+  const { dialect } = client
+  switch (token.lifetimeSource) {
+    case 'expiresIn':
+      return `from "${pathText(dialect.expiresInPath)}"`
+    case 'expiresAt':
+      return `from the expiry at "${pathText(dialect.expiresAtPath ?? [])}"`
+    case 'jwtExp':
+      return "from the JWT's exp claim"
+    case 'tokenLifetimeSeconds':
+      return 'assumed from tokenLifetimeSeconds, as the server did not state it'
+    case 'unknown':
+      return 'unknown'
+  }
 }

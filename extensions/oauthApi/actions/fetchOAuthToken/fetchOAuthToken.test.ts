@@ -1,7 +1,8 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose'
-import { errorOf, runAction } from '../../testing/actionRun'
-import { useStubServer, type StubRequest } from '../../testing/stubServer'
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { errorOf, runAction } from '../../__mocks__/oauthApiTestKit/actionRun'
+import { useStubServer, type StubRequest } from '../../__mocks__/oauthApiTestKit/stubServer'
+import { verifiedJws } from '../../__mocks__/oauthApiTestKit/verifyJws'
+import { keyThumbprint } from '../../lib/oauth/publicJwk'
 import { fetchOAuthToken } from './fetchOAuthToken'
 
 /** The authorization server: a real server on 127.0.0.1. */
@@ -286,13 +287,13 @@ describe('fetchOAuthToken: private_key_jwt (RFC 7523 §2.2, SMART Backend Servic
         )
         expect(form.get('client_id')).toBeNull()
         const assertion = form.get('client_assertion') as string
-        expect(decodeProtectedHeader(assertion)).toEqual({ alg, kid: 'key-1', typ: 'JWT' })
-        const { payload } = await jwtVerify(assertion, publicKey, {
-          audience: tokenUrl(),
-          issuer: CLIENT_ID,
-        })
-        expect(payload.sub).toBe(CLIENT_ID)
-        expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300)
+        const { header, payload } = verifiedJws(assertion, publicKey, alg)
+        expect(header).toEqual({ alg, kid: 'key-1', typ: 'JWT' })
+        expect(payload).toMatchObject({ iss: CLIENT_ID, sub: CLIENT_ID, aud: tokenUrl() })
+        const { exp, iat } = payload as { exp: number; iat: number }
+        expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(60)
+        expect(exp - iat).toBeGreaterThan(0)
+        expect(exp - iat).toBeLessThanOrEqual(300)
         expect(typeof payload.jti).toBe('string')
         expect((payload.jti as string).length).toBeLessThanOrEqual(151)
         jtis.add(payload.jti as string)
@@ -467,13 +468,17 @@ describe('fetchOAuthToken: key ids that match by construction', () => {
       ...extra,
     })
   const headerOf = (endpoint: ReturnType<typeof tokenEndpoint>) =>
-    decodeProtectedHeader(formOf(endpoint.requests[0]).get('client_assertion') as string)
+    verifiedJws(
+      formOf(endpoint.requests[0]).get('client_assertion') as string,
+      createPublicKey(privateKey),
+      'RS384',
+    ).header
 
   it('uses the RFC 7638 thumbprint as kid when privateKeyId is empty', async () => {
     const endpoint = tokenEndpoint([200, tokenBody()])
     const run = await runAction(fetchOAuthToken, {}, jwtSettings())
     expect(run.outcome).toBe('complete')
-    const thumbprint = await calculateJwkThumbprint(privateKey.export({ format: 'jwk' }))
+    const thumbprint = keyThumbprint(privateKey)
     expect(headerOf(endpoint)).toEqual({ alg: 'RS384', typ: 'JWT', kid: thumbprint })
   })
 

@@ -26,7 +26,7 @@ export const fetchOAuthToken: Action<typeof fields, typeof settings, keyof typeo
   previewable: true,
   supports_automated_retries: false,
   onEvent: onEventSafely('fetchOAuthToken', async ({ payload, startStep }) => {
-    const settings = parseSettings(payload.settings)
+    const settings = parseSettings(payload.settings, payload.fields?.connection)
     const input = parseInput(FieldsValidationSchema, payload.fields, 'field')
     const step = startStep(settings)
     const client = withScope(settings.client, input.scope)

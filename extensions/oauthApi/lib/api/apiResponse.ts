@@ -114,14 +114,14 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 
 /**
  * The Location header resolved against the request's URL (RFC 9110 §10.2.2: it may be
- * relative), e.g. the URL of the resource a 201 created; '' when absent or unreadable.
+ * relative), e.g. the URL of the resource a 201 created; undefined when absent or unreadable.
  */
-export const locationOf = (response: HttpResponse): string => {
+export const locationOf = (response: HttpResponse): string | undefined => {
   const location = response.headers['location']
-  if (location === undefined || location.trim() === '') return ''
+  if (location === undefined || location.trim() === '') return undefined
   try {
     return new URL(location.trim(), response.url).href
   } catch {
-    return ''
+    return undefined
   }
 }

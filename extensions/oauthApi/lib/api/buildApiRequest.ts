@@ -1,8 +1,10 @@
 import type { HttpMethod } from '../http/sendRequest'
 import { fieldFailure } from '../step/StepFailure'
+import { BEARER_ACCESS, type ApiAccess } from './apiAccess'
 import { assertSafeHeader } from './headerSafety'
 import { FHIR_JSON, serializeBody, type BodyFormat, type RequestBody } from './requestBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
+import { tokenHeaderName, type TokenPlacement } from './tokenPlacement'
 
 export interface ApiRequestInput {
   method: HttpMethod
@@ -19,9 +21,10 @@ export interface ApiRequestInput {
 export interface ApiRequestPlan {
   method: HttpMethod
   url: URL
-  /** Without Authorization: the token is added per attempt. */
+  /** Without the token: it is added per attempt, where `tokenPlacement` says. */
   headers: Record<string, string>
   body: string | Buffer | undefined
+  tokenPlacement: TokenPlacement
 }
 
 /**
@@ -30,27 +33,50 @@ export interface ApiRequestPlan {
  * where the method carries one, written in its format. Linear in the input (the fields' sizes
  * are bounded when they are parsed).
  */
-export const buildApiRequest = (input: ApiRequestInput, base: ApiBase): ApiRequestPlan => {
+export const buildApiRequest = (
+  input: ApiRequestInput,
+  base: ApiBase,
+  access: ApiAccess = BEARER_ACCESS,
+): ApiRequestPlan => {
+  const { placement } = access
   const url = resolveUnderBase(input.path, base)
   if (input.query.length > 0) {
+    if (placement.kind === 'query' && input.query.some(([name]) => name === placement.parameter)) {
+      throw fieldFailure(
+        'query',
+        `parameter "${placement.parameter}" carries the access token (tokenQueryParameter); it cannot be set here`,
+      )
+    }
     // One serialization, not one per parameter (URLSearchParams.append rewrites the URL each time).
     const params = new URLSearchParams(url.search)
     for (const [name, value] of input.query) params.append(name, value)
     url.search = params.toString()
   }
 
-  // Header names are case-insensitive (RFC 9110 §5.1): keyed by lower case, a designer's header
-  // replaces our default and an earlier one of the same name.
+  // Header names are case-insensitive (RFC 9110 §5.1): keyed by lower case, the connection's
+  // fixed headers (apiHeaders) replace our default, and a designer's header replaces both and an
+  // earlier one of the same name.
   const byName = new Map<string, readonly [string, string]>([
     // FHIR R4 http.html#mime-type: a strict server may refuse application/json.
     ['accept', ['Accept', input.bodyFormat === 'fhir+json' ? FHIR_JSON : 'application/json']],
+    ...access.headers,
   ])
+  const designers = new Set<string>()
+  const tokenHeader = tokenHeaderName(placement)
   for (const [name, value] of input.headers) {
     assertSafeHeader(name, value)
-    byName.set(name.toLowerCase(), [name, value])
+    const key = name.toLowerCase()
+    if (key === tokenHeader) {
+      throw fieldFailure(
+        'headers',
+        `header "${name}" carries the access token (tokenHeader); it cannot be set here`,
+      )
+    }
+    byName.set(key, [name, value])
+    designers.add(key)
   }
   if (input.idempotencyKey !== undefined) {
-    if (byName.has('idempotency-key')) {
+    if (designers.has('idempotency-key')) {
       throw fieldFailure('idempotencyKey', 'is also set in "headers"; set it in one place')
     }
     assertSafeHeader('Idempotency-Key', input.idempotencyKey, 'idempotencyKey')
@@ -64,20 +90,22 @@ export const buildApiRequest = (input: ApiRequestInput, base: ApiBase): ApiReque
     content = serialized.content
     if (body.format === 'multipart') {
       // The boundary is ours: a designer's Content-Type would not name it.
-      if (byName.has('content-type')) {
+      if (designers.has('content-type')) {
         throw fieldFailure(
           'headers',
           'Content-Type is set by body format "multipart" (it carries the boundary)',
         )
       }
       byName.set('content-type', ['Content-Type', serialized.contentType])
-    } else if (!byName.has('content-type')) {
+    } else if (!designers.has('content-type')) {
       byName.set('content-type', ['Content-Type', serialized.contentType])
     }
   }
-  const headers: Record<string, string> = {}
+  // Without a prototype, every name is the object's own property: "__proto__" too (on a plain
+  // object, assigning it would set the prototype and the header would be lost).
+  const headers = Object.create(null) as Record<string, string>
   for (const [name, value] of byName.values()) headers[name] = value
-  return { method: input.method, url, headers, body: content }
+  return { method: input.method, url, headers, body: content, tokenPlacement: placement }
 }
 
 /** RFC 9110 §9.3.1: a GET body has no meaning; an empty JSON body is dropped, any other refused. */

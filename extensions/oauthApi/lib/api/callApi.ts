@@ -17,6 +17,7 @@ import type { StepContext } from '../step/StepContext'
 import { apiHttpFailure } from './apiResponse'
 import type { ApiRequestPlan } from './buildApiRequest'
 import { tokenMayGoTo, type ApiBase } from './resolveUnderBase'
+import { placeToken } from './tokenPlacement'
 
 export interface ApiCall {
   plan: ApiRequestPlan
@@ -43,7 +44,8 @@ export interface ApiCallResult {
 }
 
 /**
- * Sends the planned request with `Authorization: Bearer <token>` (RFC 6750 §2.1). The token is
+ * Sends the planned request with the token where the plan says (`Authorization: Bearer <token>`,
+ * RFC 6750 §2.1, unless the connection's dialect says otherwise). The token is
  * the one handed in, or the cache's; one that is about to expire is replaced first, and one the
  * API refuses (a status in renewOnStatus) is renewed and the request sent once more.
  */
@@ -77,7 +79,10 @@ export const callApi = async (
   return { what, exchange: result, token, renewedAfterStatus }
 }
 
-/** One request with the token; redirects are followed only while they stay under the base. */
+/**
+ * One request with the token; redirects are followed only while they stay under the base, and a
+ * token that travels in the query is placed again at each one (and never sent elsewhere).
+ */
 export const sendWithToken = async (
   call: Pick<ApiCall, 'plan' | 'retryable' | 'notRepeated'>,
   accessToken: string,
@@ -87,12 +92,14 @@ export const sendWithToken = async (
 ): Promise<ExchangeResult> => {
   const { plan } = call
   const { throttle } = step
+  const placement = plan.tokenPlacement
+  const placed = placeToken(placement, plan.url, plan.headers, accessToken)
   try {
     return await exchange(
       {
         method: plan.method,
-        url: plan.url,
-        headers: { ...plan.headers, Authorization: `Bearer ${accessToken}` },
+        url: placed.url,
+        headers: placed.headers,
         body: plan.body,
         deadline: step.deadline,
         maxResponseBytes: step.maxResponseBytes,
@@ -104,6 +111,13 @@ export const sendWithToken = async (
           const verdict = tokenMayGoTo(target, base)
           return verdict === true ? undefined : verdict
         },
+        redirectedRequest:
+          placement.kind === 'query'
+            ? (request) => ({
+                ...request,
+                url: placeToken(placement, request.url, request.headers, accessToken).url,
+              })
+            : undefined,
         // Every API request — retries, redirect hops and pages too — waits for its turn.
         beforeSend:
           throttle === undefined

@@ -1,11 +1,14 @@
 import type { TokenClient } from '../oauth/TokenClient'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
+import { stringifyJson } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 import { apiHttpFailure, isSuccess } from './apiResponse'
+import { quoteServerText } from '../secrets/quoteServerText'
 import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callApi'
 import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
+import { reportedUrl } from './tokenPlacement'
 import type { HttpResponse } from '../http/sendRequest'
 
 /** However many pages a designer asks for, a step reads at most this many. */
@@ -16,7 +19,10 @@ export interface Pages {
   calls: ApiCallResult[]
   /** Each page's body, decoded (see decodeResponseBody). */
   bodies: DecodedBody[]
-  /** The next link that was not followed because maxPages pages were read. */
+  /**
+   * The next link that was not followed because maxPages pages were read (without the token, if
+   * the API echoed a query token into it).
+   */
   nextPageUrl: string | undefined
 }
 
@@ -37,9 +43,8 @@ export const readPages = async (
   base: ApiBase,
   step: StepContext,
 ): Promise<Pages> => {
-  const scrub = (text: string): string => step.redactor.scrub(text)
   const calls = [first]
-  const bodies = [decodeResponseBody(first.exchange.response, scrub)]
+  const bodies = [pageBody(first, first.what, step)]
   if (call.plan.method !== 'GET') return { calls, bodies, nextPageUrl: undefined }
   let usedBytes = first.exchange.response.bytes.length
   for (;;) {
@@ -47,7 +52,7 @@ export const readPages = async (
     const next = nextPageLink(last.exchange.response, bodies[bodies.length - 1].value)
     if (next === undefined) return { calls, bodies, nextPageUrl: undefined }
     if (calls.length >= Math.min(maxPages, MAX_PAGES)) {
-      return { calls, bodies, nextPageUrl: next.href }
+      return { calls, bodies, nextPageUrl: reportedUrl(next.href, call.plan.tokenPlacement) }
     }
     const page = calls.length + 1
     const pageCall: ApiCall = {
@@ -71,8 +76,28 @@ export const readPages = async (
     }
     usedBytes += response.bytes.length
     calls.push(result)
-    bodies.push(decodeResponseBody(response, scrub))
+    bodies.push(pageBody(result, `${result.what} (page ${page})`, step))
   }
+}
+
+/** The most of a body that is not what it says it is that an event quotes. */
+const MAX_NOT_JSON_EXCERPT = 200
+
+/**
+ * A 2xx page's body, decoded; one declared JSON that does not parse fails the step
+ * (API_RESPONSE_INVALID) rather than pass its text off as the answer.
+ */
+const pageBody = (result: ApiCallResult, what: string, step: StepContext): DecodedBody => {
+  const { response } = result.exchange
+  const decoded = decodeResponseBody(response, (text) => step.redactor.scrub(text))
+  if (decoded.notJson === true) {
+    const type = response.headers['content-type'] ?? ''
+    throw new StepFailure(
+      'API_RESPONSE_INVALID',
+      `The API answered HTTP ${response.status} to ${what} with a body declared ${quoteServerText(type, step.redactor, 100)} that is not JSON (RFC 8259). Body: ${quoteServerText(response.body, step.redactor, MAX_NOT_JSON_EXCERPT)}`,
+    )
+  }
+  return decoded
 }
 
 /** One page, with what is left of the size cap; past it, the step fails naming the cap. */
@@ -165,9 +190,7 @@ const isBundle = (value: unknown): value is Bundle =>
 
 /** The responseBody data point: one page's JSON as it came, or the pages merged (mergePages). */
 export const pagesJson = (bodies: readonly DecodedBody[]): string =>
-  bodies.length === 1
-    ? bodies[0].json
-    : JSON.stringify(mergePages(bodies.map((body) => body.value)))
+  bodies.length === 1 ? bodies[0].json : stringifyJson(mergePages(bodies.map((body) => body.value)))
 
 /**
  * The pages as one responseBody: FHIR Bundles as one Bundle with the first page's fields (type,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { InputProblem, type ValueParser } from '../input/objectOfParsers'
+import { isExactNumber, stringifyJson } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 
 /** How the request body is written; `json` is the default. */
@@ -65,13 +66,17 @@ export const requestBodyOf = (
   }
 }
 
+/** A number kept with all its digits (input/exactJson.ts) is written as its digits. */
 const isFormValue = (value: unknown): boolean =>
   typeof value === 'string' ||
   typeof value === 'boolean' ||
-  (typeof value === 'number' && Number.isFinite(value))
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  isExactNumber(value)
 
 const isPartValue = (value: unknown): boolean =>
-  typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
+  typeof value === 'string' ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  isExactNumber(value)
 
 /** A flat JSON object read as pairs; an array value repeats its name (HTML form semantics). */
 const flatPairs = (
@@ -108,9 +113,9 @@ export interface SerializedBody {
 export const serializeBody = (body: RequestBody): SerializedBody => {
   switch (body.format) {
     case 'json':
-      return { contentType: 'application/json', content: JSON.stringify(body.json) }
+      return { contentType: 'application/json', content: stringifyJson(body.json) }
     case 'fhir+json':
-      return { contentType: FHIR_JSON, content: JSON.stringify(body.json) }
+      return { contentType: FHIR_JSON, content: stringifyJson(body.json) }
     case 'form':
       return { contentType: 'application/x-www-form-urlencoded', content: formEncode(body.pairs) }
     case 'multipart':

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import type { HttpResponse } from '../http/sendRequest'
+import { parseJsonExactly } from '../input/exactJson'
 
 /** A body that is not text, kept unchanged for the care flow (e.g. a PDF). */
 export interface BinaryBody {
@@ -15,6 +16,8 @@ export interface DecodedBody {
    * serialized again; else the value serialized.
    */
   json: string
+  /** Set when the body was declared JSON (application/json, +json) and is not JSON. */
+  notJson?: true
 }
 
 /**
@@ -38,9 +41,12 @@ export const decodeResponseBody = (
   const text = scrub(decoded)
   try {
     // Parsed, the text is JSON: only JSON whitespace can surround it (RFC 8259 §2).
-    return { value: JSON.parse(text) as unknown, json: text.trim() }
+    return { value: parseJsonExactly(text), json: text.trim() }
   } catch {
-    return serialized(text)
+    const declaredJson =
+      media !== undefined &&
+      (media.essence === 'application/json' || media.essence.endsWith('+json'))
+    return declaredJson ? { ...serialized(text), notJson: true } : serialized(text)
   }
 }
 

@@ -16,7 +16,9 @@ export const tokenNote = (result: Pick<ApiCallResult, 'token' | 'renewedAfterSta
     case 'reference':
       return 'token from the reference in the accessToken field'
     case 'unresolvedReference':
-      return `the token reference is not known here (another server or a restart, other settings, or its token expired), so a token was obtained from the settings: ${fromSettings}`
+      return `the token reference is not known here (another server or a restart, other settings or another connection, or its token expired), so a token was obtained from the settings: ${fromSettings}`
+    case 'otherConnection':
+      return `the token in the accessToken field was obtained for another connection, so it was not sent; a token was obtained for this one: ${fromSettings}`
     case 'none':
       return fromSettings
   }

@@ -1,3 +1,4 @@
+import type { ApiAccess } from '../api/apiAccess'
 import { buildApiRequest } from '../api/buildApiRequest'
 import type { ApiCall } from '../api/callApi'
 import type { ApiBase } from '../api/resolveUnderBase'
@@ -27,7 +28,11 @@ export interface GraphqlCallInput {
  * GET after 429/502/503/504 or a reset; a mutation writes (GraphQL spec §6.2.2), so it is sent
  * once — except after a 401 and a token renewal, which means the API did not run it.
  */
-export const graphqlCall = (input: GraphqlCallInput, base: ApiBase): ApiCall => ({
+export const graphqlCall = (
+  input: GraphqlCallInput,
+  base: ApiBase,
+  access?: ApiAccess,
+): ApiCall => ({
   plan: buildApiRequest(
     {
       method: 'POST',
@@ -37,6 +42,7 @@ export const graphqlCall = (input: GraphqlCallInput, base: ApiBase): ApiCall => 
       body: { format: 'json', json: input.request.body },
     },
     base,
+    access,
   ),
   retryable: input.request.operation.type === 'query',
   notRepeated: 'a mutation is not repeated, so that no record is created twice',

@@ -194,7 +194,10 @@ const assertRequiredVariables = (
     if (definition.type.kind !== Kind.NON_NULL_TYPE || definition.defaultValue !== undefined) {
       continue
     }
-    const value = variables !== undefined && Object.hasOwn(variables, name) ? variables[name] : null
+    const value =
+      variables !== undefined && Object.prototype.hasOwnProperty.call(variables, name)
+        ? variables[name]
+        : null
     if (value === null || value === undefined) {
       throw new InputProblem(
         `has no value for $${name}, which the operation requires (non-null, no default)`,

@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../http/sendRequest'
+import { parseJsonExactly } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
@@ -47,8 +48,8 @@ export const readGraphqlResponse = (
       response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object',
     )
   }
-  const hasData = Object.hasOwn(body, 'data')
-  const hasErrors = Object.hasOwn(body, 'errors')
+  const hasData = Object.prototype.hasOwnProperty.call(body, 'data')
+  const hasErrors = Object.prototype.hasOwnProperty.call(body, 'errors')
   if (!hasData && !hasErrors) throw invalid('a JSON object without "data" or "errors"')
   const { errors } = body
   if (hasErrors && errors !== null && !Array.isArray(errors)) {
@@ -139,7 +140,7 @@ const locationOf = (locations: unknown): string | undefined => {
 
 const parseJson = (text: string): unknown => {
   try {
-    return JSON.parse(text) as unknown
+    return parseJsonExactly(text)
   } catch {
     return undefined
   }

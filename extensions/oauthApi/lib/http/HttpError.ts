@@ -1,10 +1,13 @@
+import { ALLOWED_NETWORKS_ENV, type NetworkPolicyError } from './networkPolicy'
+
 /**
  * Stable codes of the transport's failures. `TIMEOUT`: the step's deadline passed before a
  * complete response; `TOO_LARGE`: the body passed the size cap; `NETWORK`: the connection failed;
  * `TLS`: the TLS handshake failed (the server's certificate did not verify, or the server refused
- * the client's).
+ * the client's); `NETWORK_POLICY`: the host is in a network the extension may not reach (nothing
+ * was sent).
  */
-export type HttpErrorCode = 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK' | 'TLS'
+export type HttpErrorCode = 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK' | 'TLS' | 'NETWORK_POLICY'
 
 /**
  * A transport failure, described by this project. It never holds the request (raw HTTP-client
@@ -43,12 +46,29 @@ export const timeoutError = (url: URL, seconds: number, attempts = 1): HttpError
     attempts,
   )
 
+/** The server answered, but its answer was malformed or cut short (undiciAdapter.ts). */
+const ANSWER_FAULTS: ReadonlySet<string> = new Set([
+  'ERR_RESPONSE_CUT_SHORT',
+  'ERR_RESPONSE_MALFORMED',
+])
+
 export const networkError = (url: URL, systemCode: string | undefined): HttpError =>
   new HttpError(
     'NETWORK',
     whereOf(url),
     systemCode,
-    `Could not reach ${whereOf(url)} (${systemCode ?? 'network error'})`,
+    systemCode !== undefined && ANSWER_FAULTS.has(systemCode)
+      ? `The answer from ${whereOf(url)} was malformed or cut short (${systemCode})`
+      : `Could not reach ${whereOf(url)} (${systemCode ?? 'network error'})`,
+  )
+
+/** The network policy refused the host (networkPolicy.ts): nothing was sent. */
+export const networkPolicyError = (url: URL, refusal: NetworkPolicyError): HttpError =>
+  new HttpError(
+    'NETWORK_POLICY',
+    whereOf(url),
+    undefined,
+    `Not sent to ${whereOf(url)}: the host ${refusal.message}, which the extension may not reach (the server's operator can open a range with ${ALLOWED_NETWORKS_ENV})`,
   )
 
 /** Why a server's certificate did not verify (Node's and OpenSSL's codes, RFC 5280 §6). */

@@ -30,6 +30,11 @@ export interface ExchangeOptions {
    * wait for a turn under a rate limit. What it throws ends the exchange.
    */
   beforeSend?: (request: HttpRequest) => Promise<void>
+  /**
+   * Makes the request of a redirect hop that may be followed, e.g. with a credential carried in
+   * the URL placed again at the new target; by default the request as redirected.
+   */
+  redirectedRequest?: (request: HttpRequest) => HttpRequest
 }
 
 /**
@@ -112,7 +117,7 @@ export const exchange = async (
     if (why !== undefined) return refuse({ reason: 'NOT_ALLOWED', target, why })
     visited.add(visitKey(next.method, target))
     if (resendsBody) bodyRedirects++
-    current = next
+    current = options.redirectedRequest?.(next) ?? next
   }
 }
 

@@ -13,6 +13,8 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'EPIPE',
   'ECONNREFUSED',
+  // A body cut short: the connection was lost while reading, as with ECONNRESET before.
+  'ERR_RESPONSE_CUT_SHORT',
 ])
 
 /**

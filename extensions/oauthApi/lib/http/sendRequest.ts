@@ -1,7 +1,15 @@
 import { Axios, type AxiosRequestConfig, type AxiosResponse } from 'axios'
 import type { Deadline } from './deadline'
-import { createUndiciAdapter } from './undiciAdapter'
-import { networkError, timeoutError, tlsError, tooLargeError, type HttpError } from './HttpError'
+import { createUndiciAdapter, type HeaderList } from './undiciAdapter'
+import {
+  networkError,
+  networkPolicyError,
+  timeoutError,
+  tlsError,
+  tooLargeError,
+  type HttpError,
+} from './HttpError'
+import { NetworkPolicyError, refusedHost } from './networkPolicy'
 import { clientWithTls } from './tlsPools'
 import type { TlsProfile } from './tlsProfile'
 
@@ -51,12 +59,17 @@ const client = new Axios({ adapter: createUndiciAdapter() })
 export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> => {
   const { signal } = request.deadline
   if (signal.aborted) throw timeoutError(request.url, request.deadline.seconds)
+  // A literal address or a metadata name is refused before anything else (networkPolicy.ts).
+  const refusal = refusedHost(request.url.hostname)
+  if (refusal !== undefined) throw networkPolicyError(request.url, refusal)
   let response: AxiosResponse<ArrayBuffer>
   try {
-    const config: AxiosRequestConfig = {
+    const config: AxiosRequestConfig & HeaderList = {
       method: request.method,
       url: request.url.href,
-      headers: request.headers,
+      // As name/value pairs: axios's header object would lose names such as "__proto__" and
+      // "constructor" (undiciAdapter.ts sends the pairs as they are).
+      headerList: Object.entries(request.headers),
       signal,
       maxContentLength: request.maxResponseBytes,
     }
@@ -100,6 +113,7 @@ const httpResponse = (
 
 /** Reads only the code of an HTTP-client error, never its config or request. */
 const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
+  if (error instanceof NetworkPolicyError) return networkPolicyError(request.url, error)
   if (request.deadline.signal.aborted) return timeoutError(request.url, request.deadline.seconds)
   const message = error instanceof Error ? error.message : ''
   if (message.includes('maxContentLength'))

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:net'
+import { ALLOWED_NETWORKS_ENV, NetworkPolicyError } from './networkPolicy'
 import { MAX_TLS_POOLS, tlsPoolOf } from './tlsPools'
 import type { TlsProfile } from './tlsProfile'
 
@@ -20,4 +22,45 @@ describe('TLS pools', () => {
     expect(again.pool).not.toBe(oldest.pool)
     expect(again.pool.closed).toBe(false)
   })
+})
+
+describe('TLS pools and the network policy', () => {
+  let server: Server
+  let port: number
+  let connections = 0
+  const saved = process.env[ALLOWED_NETWORKS_ENV]
+
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      connections += 1
+      socket.destroy()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as { port: number }).port
+    delete process.env[ALLOWED_NETWORKS_ENV]
+  })
+  afterAll(async () => {
+    if (saved === undefined) delete process.env[ALLOWED_NETWORKS_ENV]
+    else process.env[ALLOWED_NETWORKS_ENV] = saved
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+
+  it.each(['127.0.0.1', 'localhost'])(
+    'a TLS profile’s own pool refuses %s when OAUTHAPI_ALLOWED_NETWORKS is unset, connecting to nothing',
+    async (host) => {
+      const { pool } = tlsPoolOf({
+        id: `policy-${host}`,
+        clientCertificate: undefined,
+        ca: undefined,
+      })
+      const error = await pool
+        .request({ origin: `https://${host}:${port}`, path: '/', method: 'GET' })
+        .then(
+          () => undefined,
+          (failure: unknown) => failure,
+        )
+      expect(error).toBeInstanceOf(NetworkPolicyError)
+      expect(connections).toBe(0)
+    },
+  )
 })

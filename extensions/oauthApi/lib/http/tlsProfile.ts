@@ -18,9 +18,9 @@ export interface TlsProfile {
 }
 
 export interface TlsSettings {
-  clientCertificate: string | undefined
-  clientCertificateKey: string | undefined
-  caCertificates: string | undefined
+  clientCertificate?: string
+  clientCertificateKey?: string
+  caCertificates?: string
 }
 
 /** Which setting is at fault, and why (never quoting it). */

@@ -14,6 +14,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import axios, { Axios, AxiosError, type AxiosResponse } from 'axios'
 import { createUndiciAdapter } from './undiciAdapter'
+import '../../__mocks__/oauthApiTestKit/allowLoopback'
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: Buffer) => void
 
@@ -461,7 +462,7 @@ describe('undiciAdapter: network failures', () => {
     expectNoSecrets(error)
   })
 
-  it('maps a connection closed in the middle of the body to ECONNRESET', async () => {
+  it('maps a connection closed in the middle of the body to ERR_RESPONSE_CUT_SHORT', async () => {
     server.handle((request, response) => {
       response.writeHead(200, { 'Content-Length': 1000 })
       response.write('x'.repeat(100), () => setTimeout(() => request.socket.destroy(), 20))
@@ -469,7 +470,7 @@ describe('undiciAdapter: network failures', () => {
     const error = await failureOf(
       client.get(`${server.origin}/cut`, { headers: { Authorization: SECRET_HEADER } }),
     )
-    expect(error.code).toBe('ECONNRESET')
+    expect(error.code).toBe('ERR_RESPONSE_CUT_SHORT')
     expectNoSecrets(error)
   })
 

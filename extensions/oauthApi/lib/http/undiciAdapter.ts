@@ -10,6 +10,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios'
 import { Agent, type Dispatcher } from 'undici'
+import { NetworkPolicyError, policyConnector } from './networkPolicy'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
 const ABOVE_MAX_DEADLINE_MS = 310_000
@@ -47,15 +48,16 @@ export interface PoolTlsOptions {
 /**
  * The options of every connection pool: the shared one above, and each one with its own TLS
  * options (tlsPools.ts: a client certificate, extra trusted CAs). Whatever applies to every
- * connection (timers, the connector) is set here, so that no pool goes without it; `tls` goes to
- * undici's connector, which hands it to tls.connect.
+ * connection (timers, the network policy's connector) is set here, so that no pool goes without
+ * it; `tls` goes to undici's connector, which hands it to tls.connect.
  */
 function poolOptions(tls: PoolTlsOptions = {}): Agent.Options {
   return {
     ...POOL_OPTIONS,
     headersTimeout: ABOVE_MAX_DEADLINE_MS,
     bodyTimeout: ABOVE_MAX_DEADLINE_MS,
-    connect: { ...tls, timeout: ABOVE_MAX_DEADLINE_MS },
+    // The network policy checks every address connected to (networkPolicy.ts), in every pool.
+    connect: policyConnector({ ...tls, timeout: ABOVE_MAX_DEADLINE_MS }),
   }
 }
 
@@ -114,14 +116,17 @@ const send = async (
     const method = (config.method ?? 'get').toUpperCase()
     // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
     // again and copy the options into a new object.
-    const response = await pool.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers: requestHeaders(config),
-      body: requestBody(config),
+    const response = await untilAborted(
+      pool.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: requestHeaders(config),
+        body: requestBody(config),
+        signal,
+      }),
       signal,
-    })
+    )
     const headers = responseHeaders(response.headers)
     const decode =
       config.decompress !== false &&
@@ -130,7 +135,11 @@ const send = async (
       response.statusCode !== 304
     const encoding = decode ? knownEncoding(headers['content-encoding']) : undefined
     if (encoding !== undefined) delete headers['content-encoding']
-    const data = await readBody(response.body, encoding, headers, limitOf(config))
+    const data = await readBody(response.body, encoding, headers, limitOf(config)).catch(
+      (error: unknown) => {
+        throw cutShort(error, config)
+      },
+    )
     return {
       status: response.statusCode,
       statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
@@ -157,6 +166,24 @@ const send = async (
   }
 }
 
+/**
+ * undici does not end a request on its signal while the request waits for its connection (a TCP
+ * connect or TLS handshake that never completes): the wait ends here with the signal, and undici
+ * drops the request when the connection is made or fails.
+ */
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+  if (signal === undefined) return promise
+  let onAbort: (() => void) | undefined
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      // The caller reads the signal to tell a timeout from a cancellation.
+      onAbort = () => reject(new Error('aborted'))
+      signal.addEventListener('abort', onAbort, { once: true })
+    }),
+  ]).finally(() => signal.removeEventListener('abort', onAbort as () => void))
+}
+
 const requestUrl = (config: InternalAxiosRequestConfig): string => {
   if (config.baseURL === undefined && config.params === undefined) {
     if (config.url === undefined) throw badRequest('no URL', config)
@@ -179,28 +206,44 @@ const headerText = (value: unknown): string =>
       ? JSON.stringify(value)
       : `${value as number | boolean}`
 
-/** AxiosHeaders to a plain object (values as given), with the defaults axios's adapter adds. */
-const requestHeaders = (config: InternalAxiosRequestConfig): Record<string, string | string[]> => {
+/**
+ * Headers given as name/value pairs (config.headerList), sent as they are and before any header
+ * of the same name in config.headers: an object keyed by name — axios's AxiosHeaders — cannot
+ * hold every header name (it drops "__proto__" and "constructor").
+ */
+export interface HeaderList {
+  headerList?: ReadonlyArray<readonly [string, string]>
+}
+
+/**
+ * The headers in undici's flat form (name, value, name, value, …): the pairs of `headerList`,
+ * then config.headers (values as given) for names not among them, with the defaults axios's
+ * adapter adds.
+ */
+const requestHeaders = (config: InternalAxiosRequestConfig & HeaderList): string[] => {
   const given = config.headers
   const plain = (
     typeof given?.toJSON === 'function' ? given.toJSON() : { ...(given ?? {}) }
   ) as Record<string, unknown>
-  const headers: Record<string, string | string[]> = {}
-  let hasAcceptEncoding = false
-  let hasUserAgent = false
+  const flat: string[] = []
+  const names = new Set<string>()
+  for (const [name, value] of config.headerList ?? []) {
+    flat.push(name, value)
+    names.add(name.toLowerCase())
+  }
   for (const name of Object.keys(plain)) {
     const value = plain[name]
     if (value === undefined || value === null || value === false) continue
-    headers[name] = Array.isArray(value) ? value.map(headerText) : headerText(value)
-    const lower = name.toLowerCase()
-    if (lower === 'accept-encoding') hasAcceptEncoding = true
-    else if (lower === 'user-agent') hasUserAgent = true
+    if (names.has(name.toLowerCase())) continue
+    for (const item of Array.isArray(value) ? value : [value]) flat.push(name, headerText(item))
+    names.add(name.toLowerCase())
   }
   // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
-  if (!hasAcceptEncoding && config.decompress !== false)
-    headers['Accept-Encoding'] = ACCEPT_ENCODING
-  if (!hasUserAgent) headers['User-Agent'] = `axios/${axios.VERSION}`
-  return headers
+  if (!names.has('accept-encoding') && config.decompress !== false) {
+    flat.push('Accept-Encoding', ACCEPT_ENCODING)
+  }
+  if (!names.has('user-agent')) flat.push('User-Agent', `axios/${axios.VERSION}`)
+  return flat
 }
 
 const requestBody = (config: InternalAxiosRequestConfig): string | Buffer | Uint8Array | null => {
@@ -367,6 +410,23 @@ const discard = (stream: Readable): void => {
 const tooLarge = (limit: number): AxiosError =>
   new AxiosError(tooLargeMessage(limit), AxiosError.ERR_BAD_RESPONSE)
 
+/**
+ * A failure while reading a body whose headers arrived: the server answered, and its answer was
+ * cut short (a closed connection, a broken chunk). The size cap and corrupt compression keep
+ * their own codes.
+ */
+const cutShort = (error: unknown, config: InternalAxiosRequestConfig): unknown => {
+  const code =
+    error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
+  if (error instanceof AxiosError || code.startsWith('Z_') || code.startsWith('ERR__')) return error
+  return new AxiosError(
+    `${DESCRIPTIONS.ERR_RESPONSE_CUT_SHORT} (ERR_RESPONSE_CUT_SHORT)`,
+    'ERR_RESPONSE_CUT_SHORT',
+    config,
+    {},
+  )
+}
+
 const badRequest = (what: string, config: InternalAxiosRequestConfig): AxiosError =>
   new AxiosError(`Request not sent: ${what}`, AxiosError.ERR_BAD_REQUEST, config, {})
 
@@ -375,7 +435,8 @@ const UNDICI_CODES: Record<string, string> = {
   UND_ERR_SOCKET: 'ECONNRESET',
   UND_ERR_CLOSED: 'ECONNRESET',
   UND_ERR_DESTROYED: 'ECONNRESET',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'ECONNRESET',
+  // Framing the parser refuses: Content-Length against the body or Transfer-Encoding.
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'ERR_RESPONSE_MALFORMED',
   UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
   UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
@@ -399,6 +460,8 @@ const DESCRIPTIONS: Record<string, string> = {
   Z_DATA_ERROR: 'the compressed response body is corrupt',
   Z_BUF_ERROR: 'the compressed response body is truncated',
   ERR_BAD_RESPONSE: 'the response could not be read',
+  ERR_RESPONSE_CUT_SHORT: 'the response was cut short',
+  ERR_RESPONSE_MALFORMED: 'the response was malformed',
   ERR_BAD_REQUEST: 'the request could not be sent',
 }
 
@@ -406,12 +469,21 @@ const DESCRIPTIONS: Record<string, string> = {
  * A failure as an AxiosError with a Node-style code. The message is made here from the code
  * alone: undici's and Node's messages are not quoted, so no header value or body can slip in.
  */
-const toAxiosError = (error: unknown, config: InternalAxiosRequestConfig): AxiosError => {
+const toAxiosError = (
+  error: unknown,
+  config: InternalAxiosRequestConfig,
+): AxiosError | NetworkPolicyError => {
   if (error instanceof AxiosError) return error
+  // The policy's refusal goes up as it is: it names the host and the rule, and no secret.
+  if (error instanceof NetworkPolicyError) return error
   const raw =
     error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : ''
   // Node names brotli decoder errors ERR__ERROR_FORMAT_… ; zlib's are Z_DATA_ERROR already.
-  const mapped = raw.startsWith('ERR__') ? 'Z_DATA_ERROR' : (UNDICI_CODES[raw] ?? raw)
+  const mapped = raw.startsWith('ERR__')
+    ? 'Z_DATA_ERROR'
+    : raw.startsWith('HPE_') || (error instanceof Error && error.name === 'HTTPParserError')
+      ? 'ERR_RESPONSE_MALFORMED'
+      : (UNDICI_CODES[raw] ?? raw)
   const code = /^[A-Z][A-Z0-9_]{1,59}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
   const description = DESCRIPTIONS[code] ?? 'the request failed'
   return new AxiosError(`${description} (${code})`, code, config, {})

@@ -1,3 +1,4 @@
+import { isExactNumber, parseJsonExactly, stringifyJson, UnrepresentableNumber } from './exactJson'
 import { InputProblem, type ValueParser } from './objectOfParsers'
 
 /**
@@ -23,13 +24,6 @@ export const requiredText: ValueParser<string> = (value) =>
 /** A TEXT field's value: like a setting's, but an unset field may also arrive as null. */
 export const optionalFieldText: ValueParser<string | undefined> = (value) =>
   value === null ? undefined : optionalText(value)
-
-/** A secret is taken as it is (spaces may belong to it); only '' means "not set". */
-export const optionalSecret: ValueParser<string | undefined> = (value) => {
-  if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string') return problem(`must be text, not ${typeName(value)}`)
-  return value
-}
 
 export const oneOf =
   <T extends string>(values: readonly T[], fallback: T): ValueParser<T> =>
@@ -78,14 +72,19 @@ export const booleanValue =
     return problem('must be true or false')
   }
 
-/** A JSON field: a JSON string from Studio, or the value itself from other callers. */
+/**
+ * A JSON field: a JSON string from Studio, or the value itself from other callers. Numbers keep
+ * their digits (exactJson.ts); one beyond a double's range (1e400) is refused rather than sent
+ * as something else.
+ */
 export const jsonValue: ValueParser<unknown> = (value) => {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') return value
   if (value.trim() === '') return undefined
   try {
-    return JSON.parse(value) as unknown
-  } catch {
+    return parseJsonExactly(value, { refuseUnrepresentable: true })
+  } catch (error) {
+    if (error instanceof UnrepresentableNumber) return problem(`has ${error.message}`)
     return problem('is not valid JSON')
   }
 }
@@ -93,8 +92,9 @@ export const jsonValue: ValueParser<unknown> = (value) => {
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
 
+/** A number: finite, or one kept with all its digits (exactJson.ts). */
 const isFiniteNumber = (value: unknown): boolean =>
-  typeof value === 'number' && Number.isFinite(value)
+  (typeof value === 'number' && Number.isFinite(value)) || isExactNumber(value)
 
 /** Bounds of a JSON object field read as name/value pairs; beyond them it is refused. */
 export interface PairLimits {
@@ -165,15 +165,34 @@ export const queryPairs = (limits: PairLimits): ValueParser<Array<[string, strin
     limits,
   })
 
-/** A headers object: string values (numbers are turned into strings). */
-export const headerPairs = (limits: PairLimits): ValueParser<Array<[string, string]>> =>
-  namedValues({
+/**
+ * A headers object: string values (numbers are turned into strings). Header names are
+ * case-insensitive (RFC 9110 §5.1): two names that differ only in letter case would be one
+ * header, and one of the values lost, so they are refused.
+ */
+export const headerPairs = (limits: PairLimits): ValueParser<Array<[string, string]>> => {
+  const pairs = namedValues({
     isValue: (value) => typeof value === 'string' || isFiniteNumber(value),
     problem: (name) => `value of header "${name}" must be a string`,
     arraysRepeat: false,
     noun: 'headers',
     limits,
   })
+  return (value) => {
+    const parsed = pairs(value)
+    const seen = new Map<string, string>()
+    for (const [name] of parsed) {
+      const earlier = seen.get(name.toLowerCase())
+      if (earlier !== undefined) {
+        return problem(
+          `has "${earlier.slice(0, 60)}" and "${name.slice(0, 60)}", one header (names are case-insensitive, RFC 9110 §5.1); keep one`,
+        )
+      }
+      seen.set(name.toLowerCase(), name)
+    }
+    return parsed
+  }
+}
 
 /** Text of at most `maxLength` characters, required. */
 export const boundedRequiredText =
@@ -210,7 +229,7 @@ export const boundedJson = (limits: {
     if (shape === 'TOO_LARGE') return problem(tooLarge)
     let text: string | undefined
     try {
-      text = JSON.stringify(parsed)
+      text = stringifyJson(parsed)
     } catch {
       text = undefined
     }
@@ -233,7 +252,9 @@ const measureJson = (
   let budget = limits.maxBytes
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const [node, depth] = next
-    if (node === null || typeof node !== 'object') {
+    if (isExactNumber(node)) {
+      budget -= node.value.length
+    } else if (node === null || typeof node !== 'object') {
       budget -= typeof node === 'string' ? node.length + 2 : 1
     } else {
       if (depth >= limits.maxDepth) return 'TOO_DEEP'

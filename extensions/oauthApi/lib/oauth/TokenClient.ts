@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AssertionKey } from './assertionKey'
+import { dialectKey, type TokenDialect } from './dialect'
 import type { Grant } from './grant'
 
 const SECRET_METHODS = [
@@ -38,8 +39,17 @@ export type ClientAuth =
 /** Where tokens come from: a token URL, or an issuer whose metadata names it. */
 export type TokenEndpoint = { kind: 'url'; url: URL } | { kind: 'issuer'; issuer: URL }
 
-/** Everything a token request depends on; the token cache's key is made from all of it. */
+/**
+ * Everything a token request depends on, and the connection it is for; the token cache's key is
+ * made from all of it.
+ */
 export interface TokenClient {
+  /**
+   * The named connection (settings.ts) these tokens are for, with its API base URL: tokens,
+   * single-flight, references, discovery and the rate limit are kept apart per connection, so
+   * that a token obtained for one connection is never sent to another's API.
+   */
+  connection: string
   endpoint: TokenEndpoint
   /** client_credentials, or the JWT bearer grant with its assertion's claims (grant.ts). */
   grant: Grant
@@ -50,6 +60,8 @@ export interface TokenClient {
   audience: string | undefined
   resource: string | undefined
   extraParams: Readonly<Record<string, string>>
+  /** How the token endpoint is asked and its answer read (vendor dialects). */
+  dialect: TokenDialect
   /** The token cache's key (see tokenCacheKey). */
   cacheKey: string
   /** The credential's digest, for cache keys; the credential itself is never stored in a key. */
@@ -71,13 +83,16 @@ export const withScope = (client: TokenClient, scope: string | undefined): Token
     : { ...client, scope, cacheKey: tokenCacheKey({ ...client, scope }, client.credentialDigest) }
 
 /**
- * Everything that changes which token the server issues is in the key — a scope or resource left
- * out would hand one care flow another's token (the Duende.AccessTokenManagement advisory).
+ * Everything that changes which token the server issues, or how its answer is read, is in the
+ * key — a scope or resource left out would hand one care flow another's token (the
+ * Duende.AccessTokenManagement advisory); a token path or lifetime left out would reuse a token
+ * read under other rules.
  */
 const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): string => {
   const { auth, endpoint, grant } = client
   return sha256(
     JSON.stringify([
+      client.connection,
       endpoint.kind === 'url' ? endpoint.url.href : `issuer:${endpoint.issuer.href}`,
       auth.method === 'none' ? null : auth.clientId,
       credentialDigest,
@@ -101,6 +116,7 @@ const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): stri
       client.audience,
       client.resource,
       Object.entries(client.extraParams).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      dialectKey(client.dialect),
     ]),
   )
 }

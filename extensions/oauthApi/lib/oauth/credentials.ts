@@ -11,22 +11,22 @@ import type { CLIENT_AUTH_METHODS, ClientAuth, SigningAlgorithm } from './TokenC
 
 /** The settings that say how a connection gets its tokens, each parsed on its own. */
 export interface CredentialSettings {
-  clientId: string | undefined
-  clientSecret: string | undefined
+  clientId?: string
+  clientSecret?: string
   /** Undefined when not set: its default depends on the grant. */
-  clientAuthMethod: (typeof CLIENT_AUTH_METHODS)[number] | undefined
-  privateKey: string | undefined
-  privateKeyId: string | undefined
-  jwksUrl: URL | undefined
-  signingAlgorithm: SigningAlgorithm | undefined
-  certificate: string | undefined
-  grantType: GrantType | undefined
-  serviceAccountKey: ServiceAccountKey | undefined
-  assertionIssuer: string | undefined
-  assertionSubject: string | undefined
-  assertionAudience: string | undefined
+  clientAuthMethod?: (typeof CLIENT_AUTH_METHODS)[number]
+  privateKey?: string
+  privateKeyId?: string
+  jwksUrl?: URL
+  signingAlgorithm?: SigningAlgorithm
+  certificate?: string
+  grantType?: GrantType
+  serviceAccountKey?: ServiceAccountKey
+  assertionIssuer?: string
+  assertionSubject?: string
+  assertionAudience?: string
   assertionLifetimeSeconds: number
-  scopeInAssertion: boolean | undefined
+  scopeInAssertion?: boolean
 }
 
 export interface Credentials {

@@ -23,16 +23,18 @@ const METADATA_REUSE_MS = 3_600_000
 const MAX_METADATA_BYTES = 1024 * 1024
 const MAX_CACHED_METADATA = 100
 
+interface MetadataLoad {
+  issuer: URL
+  step: StepContext
+}
+
 /**
- * The metadata found by discovery, per issuer (and TLS profile: what one connection's CAs reach,
- * another's may not): bounded, reused for an hour, loaded once for all concurrent runs
- * (single-flight), failures never kept.
+ * The metadata found by discovery, per connection, TLS profile and issuer (TokenClient.connection:
+ * each connection discovers for itself; what one TLS profile's CAs reach, another's may not):
+ * bounded, reused for an hour, loaded once for all concurrent runs (single-flight), failures never
+ * kept.
  */
-export const metadataCache = new LRUCache<
-  string,
-  AuthorizationServerMetadata,
-  { issuer: URL; step: StepContext }
->({
+export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, MetadataLoad>({
   max: MAX_CACHED_METADATA,
   ttl: METADATA_REUSE_MS,
   ignoreFetchAbort: true,
@@ -54,11 +56,12 @@ interface Candidate {
  */
 export const discoverTokenEndpoint = async (
   issuer: URL,
+  connection: string,
   step: StepContext,
   options: { fresh?: boolean } = {},
 ): Promise<URL> => {
+  const key = JSON.stringify([connection, step.tls?.id ?? null, issuer.href])
   // fresh: read the metadata now, neither from the cache nor into it (a connection check).
-  const key = step.tls === undefined ? issuer.href : `${step.tls.id} ${issuer.href}`
   const cached = options.fresh === true ? undefined : metadataCache.get(key)
   if (cached !== undefined) return tokenEndpointFor(cached, step)
   const metadata = await raceDeadline(
@@ -143,7 +146,9 @@ const tryCandidate = async (
     body = response.body
   } catch (error) {
     if (!(error instanceof HttpError)) throw error
-    if (error.code === 'TIMEOUT') throw transportFailure(error, DISCOVERY)
+    if (error.code === 'TIMEOUT' || error.code === 'NETWORK_POLICY') {
+      throw transportFailure(error, DISCOVERY)
+    }
     return error.message
   }
   const metadata = parseJsonObject(body)

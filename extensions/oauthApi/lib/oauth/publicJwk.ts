@@ -26,7 +26,7 @@ export interface PublicJwkSet {
 export const publicJwkOf = (key: KeyObject): PublicJwk | undefined => {
   let exported: Record<string, unknown>
   try {
-    exported = createPublicKey(key).export({ format: 'jwk' })
+    exported = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' })
   } catch {
     return undefined
   }
@@ -43,9 +43,8 @@ export const publicJwkOf = (key: KeyObject): PublicJwk | undefined => {
 
 /**
  * RFC 7638 §3: the SHA-256 JWK thumbprint, base64url — the required members in lexicographic
- * order, as JSON without whitespace, hashed. This is what jose's calculateJwkThumbprint computes
- * (a test holds them equal); it is done here with node:crypto because jose's is asynchronous and
- * settings are parsed synchronously, once.
+ * order, as JSON without whitespace, hashed (publicJwk.test.ts checks the RFC's example; the
+ * top-level test/jose suite holds it equal to jose's calculateJwkThumbprint).
  */
 export const jwkThumbprint = (jwk: PublicJwk): string =>
   createHash('sha256').update(JSON.stringify(jwk)).digest('base64url')

@@ -9,6 +9,7 @@ import { setGrantParameters } from './grant'
 import type { TokenClient } from './TokenClient'
 import {
   assertSendable,
+  namesOAuthError,
   parseTokenSuccess,
   tokenErrorFailure,
   type TokenSet,
@@ -38,9 +39,10 @@ export interface TokenExchange {
 
 /**
  * RFC 6749 §4.4.2: the client credentials grant, or RFC 7523 §2.1: the JWT bearer grant. POSTs a
- * form-encoded request with the grant (and scope, audience, resource and any extra parameters) to
- * the token endpoint, authenticating the client by its configured method, and reads the §5.1
- * response or the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
+ * form-encoded request (or, in the JSON dialect, a JSON object) with the grant (and scope,
+ * audience, resource and any extra parameters) to the token endpoint, authenticating the client by
+ * its configured method, and reads the §5.1 response (in the client's dialect: see dialect.ts) or
+ * the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
  */
 export const requestToken = async (
   client: TokenClient,
@@ -56,12 +58,12 @@ export const sendTokenRequest = async (
   step: StepContext,
 ): Promise<TokenExchange> => {
   const buildRequest = (url: URL): HttpRequest => {
-    const { form, headers } = tokenRequestContent(client, tokenUrl, step)
+    const { body, headers } = tokenRequestContent(client, tokenUrl, step)
     return {
       method: 'POST',
       url,
       headers,
-      body: form.toString(),
+      body,
       deadline: step.deadline,
       maxResponseBytes: step.maxResponseBytes,
       tls: step.tls,
@@ -97,8 +99,13 @@ export const readTokenExchange = (
       `The token endpoint redirected to ${redirectNote(refusedRedirect)}; the redirect was not followed`,
     )
   }
-  if (response.status >= 200 && response.status < 300) {
-    const token = assertSendable(parseTokenSuccess(response, client.scope, exchanged.requestedAtMs))
+  // RFC 6749 §5.2: an answer naming an OAuth error is that error, whatever its status (some
+  // servers answer 200 with {"error": "invalid_client"}).
+  if (response.status >= 200 && response.status < 300 && !namesOAuthError(response.body)) {
+    const token = assertSendable(
+      parseTokenSuccess(response, client.scope, exchanged.requestedAtMs, client.dialect),
+      client.dialect,
+    )
     step.redactor.add(token.accessToken)
     return token
   }
@@ -120,15 +127,17 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
 }
 
 /**
- * The form and headers of a token request: the grant (client_credentials, §4.4.2, or the JWT
+ * The body and headers of a token request: the grant (client_credentials, §4.4.2, or the JWT
  * bearer grant's assertion, RFC 7523 §2.1), scope (unless it is in the assertion), audience,
- * resource (RFC 8707 §2.1) and extra parameters, and the client's credentials.
+ * resource (RFC 8707 §2.1) and extra parameters, and the client's credentials — as a form
+ * (§4.4.2), or, for token endpoints that take only JSON (tokenRequestFormat "json"), the same
+ * parameters as one JSON object.
  */
 const tokenRequestContent = (
   client: TokenClient,
   tokenUrl: URL,
   step: StepContext,
-): { form: URLSearchParams; headers: Record<string, string> } => {
+): { body: string; headers: Record<string, string> } => {
   const form = new URLSearchParams()
   const { scopeSent } = setGrantParameters(
     client.grant,
@@ -146,7 +155,11 @@ const tokenRequestContent = (
     'Content-Type': 'application/x-www-form-urlencoded;charset=UTF-8',
   }
   authenticateClient(client.auth, tokenUrl, form, headers, step.redactor)
-  return { form, headers }
+  if (client.dialect.requestFormat === 'form') return { body: form.toString(), headers }
+  headers['Content-Type'] = 'application/json'
+  const params: Record<string, string> = {}
+  for (const [name, value] of form) params[name] = value
+  return { body: JSON.stringify(params), headers }
 }
 
 /** Where a refused redirect of the token endpoint went, and why it was not followed. */

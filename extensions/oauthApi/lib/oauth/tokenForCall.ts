@@ -1,17 +1,19 @@
 import type { StepContext } from '../step/StepContext'
 import type { HandedInToken } from './handedInToken'
-import { readJwtTimes } from './jwtExpiry'
+import { readJwtTimes } from './tokenClaims'
 import { forgetAccessToken, obtainAccessToken } from './obtainAccessToken'
 import type { TokenClient } from './TokenClient'
 import { isExpiringSoon } from './tokenLifetime'
+import { isFromOtherConnection } from './tokenOrigins'
 import { resolveTokenReference } from './tokenReferences'
 
 /**
  * What became of the accessToken field: nothing was handed in (one-step mode), a token, a
- * reference that resolved to its token, or a reference this process cannot resolve (another
- * replica, a restart, other settings, an expired token), which makes it one-step mode.
+ * reference that resolved to its token, a reference this process cannot resolve (another
+ * replica, a restart, other settings or connection, an expired token), or a token this process
+ * obtained for another connection, which is not sent; the last two make it one-step mode.
  */
-type HandedInUse = 'none' | 'token' | 'reference' | 'unresolvedReference'
+type HandedInUse = 'none' | 'token' | 'reference' | 'unresolvedReference' | 'otherConnection'
 
 export interface TokenForCall {
   accessToken: string
@@ -34,8 +36,8 @@ export interface GivenToken {
 /**
  * The token to send: the one handed in (or the one its reference stands for), unless it is known
  * to expire within the renewal margin (from its JWT exp claim or the step's expiry), or, when
- * none was handed in or the reference does not resolve here, one from the token cache
- * (one-step mode).
+ * none was handed in, the reference does not resolve here, or the token is one this process
+ * obtained for another connection, one from the token cache (one-step mode).
  */
 export const tokenForCall = async (
   client: TokenClient,
@@ -43,14 +45,19 @@ export const tokenForCall = async (
   given: GivenToken | undefined,
 ): Promise<TokenForCall> => {
   const known = given === undefined ? undefined : knownToken(given, client.cacheKey)
-  if (given === undefined || known === undefined) {
+  // RFC 9700 §4.9.1: a token obtained for another connection never goes to this one's API.
+  const otherConnection =
+    given?.token.kind === 'token' &&
+    isFromOtherConnection(given.token.accessToken, client.connection)
+  if (given === undefined || known === undefined || otherConnection) {
     const { token, source } = await obtainAccessToken(client, step)
     return {
       accessToken: token.accessToken,
       expiresAtMs: token.expiresAtMs,
       replaced: false,
       fetched: source !== 'cache',
-      handedIn: given === undefined ? 'none' : 'unresolvedReference',
+      handedIn:
+        given === undefined ? 'none' : otherConnection ? 'otherConnection' : 'unresolvedReference',
     }
   }
   step.redactor.add(known.accessToken)
@@ -60,12 +67,7 @@ export const tokenForCall = async (
     (ms): ms is number => ms !== undefined,
   )
   const expiresAtMs = expiries.length > 0 ? Math.min(...expiries) : undefined
-  // exp − iat, so that a short-lived token gets a proportional margin.
-  const lifetimeMs =
-    jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
-      ? jwt.expiresAtMs - jwt.issuedAtMs
-      : undefined
-  if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, lifetimeMs)) {
+  if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, jwt.lifetimeMs)) {
     return {
       accessToken: known.accessToken,
       expiresAtMs,

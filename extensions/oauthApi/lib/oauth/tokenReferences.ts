@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { readJwtTimes } from './jwtExpiry'
+import { readJwtTimes } from './tokenClaims'
 import { renewalMarginMs, reusableUntilMs } from './tokenLifetime'
 
 /**
@@ -52,11 +52,7 @@ export const looksLikeTokenReference = (text: string): boolean => text.startsWit
  */
 const freshForMs = (token: ReferencedToken, now: number): number => {
   if (token.expiresAtMs === undefined) return reusableUntilMs(undefined, now) - now
-  const jwt = readJwtTimes(token.accessToken)
-  const lifetimeMs =
-    jwt.expiresAtMs !== undefined && jwt.issuedAtMs !== undefined
-      ? jwt.expiresAtMs - jwt.issuedAtMs
-      : undefined
+  const { lifetimeMs } = readJwtTimes(token.accessToken)
   return token.expiresAtMs - renewalMarginMs(lifetimeMs) - now
 }
 

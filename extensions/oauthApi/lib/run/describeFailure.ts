@@ -29,6 +29,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   API_CLIENT_ERROR: 'BAD_REQUEST',
   API_REDIRECT_REFUSED: 'BAD_REQUEST',
   API_SERVER_ERROR: 'SERVER_ERROR',
+  // A 2xx declared JSON whose body does not parse.
+  API_RESPONSE_INVALID: 'SERVER_ERROR',
   GRAPHQL_ERRORS: 'BAD_REQUEST',
   GRAPHQL_RESPONSE_INVALID: 'SERVER_ERROR',
   PAGE_OUTSIDE_BASE: 'BAD_REQUEST',
@@ -40,6 +42,8 @@ const CATEGORIES: Record<FailureCode, ErrorCategory> = {
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',
   TLS: 'SERVER_ERROR',
+  // A URL (a setting, a redirect, a discovered endpoint, a next page) into a refused network.
+  NETWORK_POLICY: 'SERVER_ERROR',
   INTERNAL: 'SERVER_ERROR',
 }
 
@@ -51,13 +55,18 @@ export interface FailureDescription {
   expected: boolean
 }
 
+/** The flat settings' connection: its settings are named by their own keys. */
+const DEFAULT_CONNECTION = 'default'
+
 /**
  * Turns anything thrown inside a handler into a code, a category and a message that names the
  * setting or field at fault. Only this project's own failures are described by their text; any
  * other error is a bug of ours and is described by its class name alone, as its message could
- * hold a secret (e.g. a raw HTTP-client error).
+ * hold a secret (e.g. a raw HTTP-client error). `connection`: the named connection the step
+ * used, once its settings were read: a setting found at fault while the step ran (the issuer's
+ * discovery, the rate limit) is then named `connections.<name>.<key>`, as the schema's issues are.
  */
-export const describeFailure = (error: unknown): FailureDescription => {
+export const describeFailure = (error: unknown, connection?: string): FailureDescription => {
   if (error instanceof InputFailure) {
     const kind = error.kind === 'setting' ? 'Setting' : 'Field'
     const message = error.issues
@@ -71,7 +80,7 @@ export const describeFailure = (error: unknown): FailureDescription => {
       subject === undefined
         ? error.detail
         : 'setting' in subject
-          ? `Setting "${subject.setting}": ${error.detail}`
+          ? `Setting "${settingName(subject.setting, connection)}": ${error.detail}`
           : `Field "${subject.field}": ${error.detail}`
     return described(error.code, message)
   }
@@ -84,6 +93,11 @@ export const describeFailure = (error: unknown): FailureDescription => {
     expected: false,
   }
 }
+
+const settingName = (key: string, connection: string | undefined): string =>
+  connection === undefined || connection === DEFAULT_CONNECTION
+    ? key
+    : `connections.${connection}.${key}`
 
 const described = (code: FailureCode, message: string): FailureDescription => ({
   code,

@@ -64,7 +64,7 @@ export const onEventSafely =
       outcome = await work({ payload, redactor, helpers, startStep: steps.startStep })
     } catch (error) {
       steps.end()
-      const failure = describeFailure(error)
+      const failure = describeFailure(error, steps.connection())
       const message = redactor.scrub(failure.message)
       log({ category: failure.category, code: failure.code, expected: failure.expected }, message)
       await settle(() => onError({ events: [errorEvent(failure.category, message)] }), log)
@@ -88,6 +88,8 @@ const scrubOutcome = <DPKeys extends string>(
   const given: Partial<Record<string, string | null | undefined>> = outcome.data_points
   for (const key of Object.keys(given)) {
     const value = given[key]
+    // The house guide: a data point without a value is left out, not sent as undefined.
+    if (value === undefined) continue
     data_points[key] = typeof value === 'string' ? redactor.scrub(value) : value
   }
   if (outcome.token !== undefined) data_points[TOKEN_DATA_POINT] = tokenDataPoint(outcome.token)

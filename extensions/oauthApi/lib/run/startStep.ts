@@ -7,6 +7,8 @@ import type { StepContext } from '../step/StepContext'
 
 /** What a step needs from the parsed settings. */
 interface StepSettings {
+  /** The named connection the step uses (`default`: the flat settings). */
+  connection?: string
   timeoutSeconds: number
   maxResponseBytes: number
   secrets: readonly string[]
@@ -29,10 +31,14 @@ export type StartStep = (
  * deadlines once the run's work has settled, when none of its requests is under way (a deadline's
  * timer is cleared once no step that shares it is under way; see http/deadline.ts).
  */
-export const stepsOfRun = (redactor: Redactor): { startStep: StartStep; end: () => void } => {
+export const stepsOfRun = (
+  redactor: Redactor,
+): { startStep: StartStep; end: () => void; connection: () => string | undefined } => {
   const releases: Array<() => void> = []
+  let connection: string | undefined
   return {
     startStep: (settings, helpers) => {
+      connection = settings.connection
       for (const secret of settings.secrets) redactor.add(secret)
       const { deadline, release } = startDeadline(settings.timeoutSeconds)
       releases.push(release)
@@ -47,5 +53,7 @@ export const stepsOfRun = (redactor: Redactor): { startStep: StartStep; end: () 
     end: () => {
       for (const release of releases) release()
     },
+    /** The connection of the run's step, once started: settings at fault are named inside it. */
+    connection: () => connection,
   }
 }

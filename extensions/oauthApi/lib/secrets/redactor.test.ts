@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { secretForms } from '../../testing/actionRun'
+import { secretForms } from '../../__mocks__/oauthApiTestKit/actionRun'
 import { Redactor } from './redactor'
 
 const lowerHex = (text: string): string =>
@@ -12,6 +12,32 @@ const redactorFor = (...secrets: string[]): Redactor => {
 }
 
 describe('Redactor', () => {
+  it.each([0, 1, 2, 3, 4, 5])(
+    'finds a secret inside a longer base64 blob, %i bytes in',
+    (offset) => {
+      const planted = 'cs-Planted-Secret-7f3a9e21'
+      const blob = Buffer.concat([
+        Buffer.from('{"k":"'.padStart(offset + 6, 'x').slice(0, offset + 6)),
+        Buffer.from(planted),
+        Buffer.from('","more":"data that follows"}'),
+      ])
+      for (const encoded of [blob.toString('base64'), blob.toString('base64url')]) {
+        const scrubbed = redactorFor(planted).scrub(`{"blob":"${encoded}"}`)
+        expect(scrubbed).toContain('[REDACTED]')
+        // No 3-byte run of the secret survives in what is left of the blob.
+        const left = Buffer.from(
+          scrubbed
+            .replace(/^.*"blob":"|"}$/g, '')
+            .split('[REDACTED]')
+            .join(''),
+          'base64',
+        ).toString('latin1')
+        for (let i = 0; i + 6 <= planted.length; i++)
+          expect(left).not.toContain(planted.slice(i, i + 6))
+      }
+    },
+  )
+
   const secret = 'pa ss+wo/rd"x\u00e9\u20ac\ud83d\ude00~'
 
   it.each([

@@ -148,6 +148,7 @@ const matcherOf = (secret: string, charwise: boolean): SecretMatcher => {
       base64.replace(/=+$/, ''),
       base64url,
       `${base64url}${'='.repeat(base64.length - base64url.length)}`,
+      ...base64Cores(utf8),
     ]),
   ]
   return {
@@ -158,6 +159,29 @@ const matcherOf = (secret: string, charwise: boolean): SecretMatcher => {
       .sort((a, b) => b.length - a.length),
     hasSpace: secret.includes(' '),
   }
+}
+
+/** A base64 core shorter than this could occur in unrelated base64 text by chance. */
+const MIN_CORE_LENGTH = 8
+
+/**
+ * The secret inside longer base64 text (a server's base64 blob with the secret somewhere in it):
+ * at each of the three byte alignments (RFC 4648 §4: 3 bytes make 4 characters), the characters
+ * that the secret's bytes alone decide — those at the edges also hold bits of the bytes around
+ * it. In base64 and base64url.
+ */
+const base64Cores = (utf8: Buffer): string[] => {
+  const cores: string[] = []
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), utf8]).toString('base64')
+    const core = encoded.slice(
+      Math.ceil((8 * shift) / 6),
+      Math.floor((8 * (shift + utf8.length)) / 6),
+    )
+    if (core.length >= MIN_CORE_LENGTH)
+      cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'))
+  }
+  return cores
 }
 
 /** JSON's short escapes (RFC 8259 §7), and PHP's `\/`. */

@@ -22,6 +22,7 @@ export type FailureCode =
   | 'API_CLIENT_ERROR'
   | 'API_SERVER_ERROR'
   | 'API_REDIRECT_REFUSED'
+  | 'API_RESPONSE_INVALID'
   // A GraphQL API: errors in a 2xx answer, or an answer that is not a GraphQL response.
   | 'GRAPHQL_ERRORS'
   | 'GRAPHQL_RESPONSE_INVALID'

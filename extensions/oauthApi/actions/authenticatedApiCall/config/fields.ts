@@ -15,6 +15,7 @@ import {
 import { MAX_PAGES } from '../../../lib/api/paging'
 import { BODY_FORMATS, rawText, requestBodyOf } from '../../../lib/api/requestBody'
 import { handedInToken } from '../../../lib/oauth/handedInToken'
+import { connection, connectionField } from '../../shared/fields'
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -62,7 +63,8 @@ export const fields = {
   headers: {
     id: 'headers',
     label: 'Headers',
-    description: 'A JSON object of string values. Authorization cannot be set here.',
+    description:
+      'A JSON object of string values. Authorization cannot be set here; names differing only in letter case are one header, so only one of them may be given.',
     type: FieldType.JSON,
     required: false,
   },
@@ -126,6 +128,7 @@ export const fields = {
     type: FieldType.TEXT,
     required: false,
   },
+  connection: connectionField,
 } satisfies Record<string, Field>
 
 /** The HTTP method, in any letter case; GET when empty. */
@@ -179,6 +182,7 @@ export const FieldsValidationSchema = objectOfParsers(
     maxPages: wholeNumberInRange(1, 1, MAX_PAGES),
     failOnHttpError: booleanValue(true),
     renewOnStatus: statusList([401]),
+    connection,
   } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
   (parsed) => {
     if (parsed.maxPages > 1 && parsed.method !== 'GET') {

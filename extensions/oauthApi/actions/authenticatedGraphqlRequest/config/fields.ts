@@ -15,6 +15,7 @@ import {
 } from '../../../lib/graphql/graphqlDocument'
 import { handedInToken } from '../../../lib/oauth/handedInToken'
 import { fields as apiCallFields, FIELD_LIMITS } from '../../authenticatedApiCall/config/fields'
+import { connection, connectionField } from '../../shared/fields'
 
 export const fields = {
   query: {
@@ -59,6 +60,7 @@ export const fields = {
     type: FieldType.BOOLEAN,
     required: false,
   },
+  connection: connectionField,
 } satisfies Record<string, Field>
 
 /**
@@ -76,6 +78,7 @@ export const FieldsValidationSchema = objectOfParsers(
     renewOnStatus: statusList([401]),
     headers: headerPairs(FIELD_LIMITS.headers),
     failOnGraphqlErrors: booleanValue(true),
+    connection,
   } satisfies Record<keyof typeof fields, ValueParser<unknown>>,
   ({ query, variables, operationName, ...rest }) => ({
     ...rest,

@@ -10,4 +10,8 @@ export const dataPoints = {
   tokenClaims: { key: 'tokenClaims', valueType: 'json' },
   clockSkewSeconds: { key: 'clockSkewSeconds', valueType: 'number' },
   apiStatusCode: { key: 'apiStatusCode', valueType: 'number' },
+  // Where the token was read (the tokenPath setting, "access_token" by default).
+  tokenField: { key: 'tokenField', valueType: 'string' },
+  // expiresIn, expiresAt, jwtExp, tokenLifetimeSeconds or unknown.
+  lifetimeSource: { key: 'lifetimeSource', valueType: 'string' },
 } satisfies Record<string, DataPointDefinition>

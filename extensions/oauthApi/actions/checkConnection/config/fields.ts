@@ -1,6 +1,7 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
 import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import { optionalFieldText } from '../../../lib/input/valueParsers'
+import { connection, connectionField } from '../../shared/fields'
 
 export const fields = {
   path: {
@@ -11,8 +12,10 @@ export const fields = {
     type: FieldType.TEXT,
     required: false,
   },
+  connection: connectionField,
 } satisfies Record<string, Field>
 
 export const FieldsValidationSchema = objectOfParsers({
   path: optionalFieldText,
+  connection,
 } satisfies Record<keyof typeof fields, ValueParser<unknown>>)

@@ -1,6 +1,7 @@
 import { FieldType, type Field } from '@awell-health/extensions-core'
 import { objectOfParsers, type ValueParser } from '../../../lib/input/objectOfParsers'
 import { booleanValue, optionalFieldText } from '../../../lib/input/valueParsers'
+import { connection, connectionField } from '../../shared/fields'
 
 export const fields = {
   scope: {
@@ -19,9 +20,11 @@ export const fields = {
     type: FieldType.BOOLEAN,
     required: false,
   },
+  connection: connectionField,
 } satisfies Record<string, Field>
 
 export const FieldsValidationSchema = objectOfParsers({
   scope: optionalFieldText,
   forceRefresh: booleanValue(false),
+  connection,
 } satisfies Record<keyof typeof fields, ValueParser<unknown>>)

@@ -1,16 +1,100 @@
 /**
- * Jest helpers over the one action runner (devkit/runAction.ts, which runs an action as the Awell
- * runtime does and describes what the care flow sees): runAction for tests, which rethrows what
- * a handler threw, and the assertions every fault case shares.
+ * The extension's test kit: its actions run as the house tests them — through extensions-core's
+ * `TestHelpers.fromAction` (the platform's `ExtensionAction` wrapper, jest mocks for onComplete,
+ * onError and the helpers) — and described (runDescription.ts) for one-line assertions; the
+ * assertions every fault case shares; and the forms a secret can take, for the secret checks.
+ * It lives under __mocks__/ so that the house build leaves it out and house jest does not take it
+ * for a test file; it imports only the extension and packages.
  */
-import {
-  runAction as runOnce,
-  type ActionRun,
-  type AnyAction,
-  type RunOptions,
-} from '../../../devkit/runAction'
+import { TestHelpers, type Helpers } from '@awell-health/extensions-core'
+import { describeRun, type ActionRun, type AnyAction, type CallbackCall } from './runDescription'
 
 export type { ActionRun }
+
+/** The payload's patient, care flow and activity: fixed placeholder ids. */
+const PAYLOAD_CONTEXT = {
+  patient: { id: 'test-patient' },
+  pathway: {
+    id: 'test-pathway',
+    definition_id: 'test-pathway-definition',
+    tenant_id: 'test-tenant',
+    org_slug: 'test-org',
+    org_id: 'test-org',
+  },
+  activity: { id: 'test-activity' },
+}
+
+interface RunOptions {
+  /** Helpers that replace the mocked ones, e.g. a recording `rateLimiter`, as the runtime has. */
+  helpers?: Partial<Helpers>
+}
+
+/**
+ * TestHelpers' rateLimiter grants every request; the extension then never spaces requests. By
+ * default there is none here, as on a developer's machine, so the in-process schedule applies; a
+ * test hands in a limiter to check the runtime's path.
+ */
+const noRateLimiter: Helpers['rateLimiter'] = () => {
+  throw new Error('helpers.rateLimiter is not given to this test')
+}
+
+type Kit = ReturnType<typeof TestHelpers.fromAction>
+
+const kitFor = (action: AnyAction): Kit =>
+  TestHelpers.fromAction(action as Parameters<typeof TestHelpers.fromAction>[0])
+
+/** One onComplete/onError mock's calls, with the order in which they came. */
+const callsOf = (kind: CallbackCall['kind'], mock: jest.Mock): Array<[number, CallbackCall]> =>
+  mock.mock.calls.map((args: unknown[], index) => {
+    const [params] = args as Array<
+      { events?: CallbackCall['events']; data_points?: CallbackCall['dataPoints'] } | undefined
+    >
+    const call: CallbackCall = {
+      kind,
+      events: params?.events ?? [],
+      dataPoints: params?.data_points ?? {},
+      args,
+    }
+    return [mock.mock.invocationCallOrder[index], call]
+  })
+
+/**
+ * Runs the action once through the kit (its mocks cleared first); what the handler threw is
+ * recorded as `thrown`, never rethrown.
+ */
+const runWith = async (
+  kit: Kit,
+  fields: unknown,
+  settings: unknown,
+  options: RunOptions,
+): Promise<ActionRun> => {
+  kit.clearMocks()
+  const helpers: Helpers = { ...kit.helpers, rateLimiter: noRateLimiter, ...options.helpers }
+  const logs: unknown[][] = []
+  const given = helpers.log
+  helpers.log = (...args) => {
+    logs.push(args)
+    given(...args)
+  }
+  let thrown: ActionRun['thrown']
+  const started = performance.now()
+  try {
+    await kit.extensionAction.onEvent({
+      payload: { fields, settings, ...PAYLOAD_CONTEXT } as never,
+      onComplete: kit.onComplete,
+      onError: kit.onError,
+      helpers,
+      attempt: 1,
+    })
+  } catch (error) {
+    thrown = { value: error }
+  }
+  const elapsedMs = performance.now() - started
+  const callbacks = [...callsOf('complete', kit.onComplete), ...callsOf('error', kit.onError)]
+    .sort(([a], [b]) => a - b)
+    .map(([, call]) => call)
+  return describeRun(callbacks, logs, elapsedMs, thrown)
+}
 
 /**
  * Runs the action once; a handler that throws fails the test with what it threw. `options` can
@@ -20,19 +104,26 @@ export const runAction = async (
   action: AnyAction,
   fields: unknown,
   settings: unknown,
-  options?: RunOptions,
+  options: RunOptions = {},
 ): Promise<ActionRun> => {
-  const run = await runOnce(action, fields, settings, options)
+  const run = await runWith(kitFor(action), fields, settings, options)
   if (run.thrown !== undefined) throw run.thrown.value
   return run
 }
 
-/** One action for many runs (the fuzz suite runs thousands). */
+/** One action and one set of mocks for many runs, one after the other (the fuzz suite runs thousands). */
 export const createHarness = (
   action: AnyAction,
-): { run: (fields: unknown, settings: unknown) => Promise<ActionRun> } => ({
-  run: (fields, settings) => runAction(action, fields, settings),
-})
+): { run: (fields: unknown, settings: unknown) => Promise<ActionRun> } => {
+  const kit = kitFor(action)
+  return {
+    run: async (fields, settings) => {
+      const run = await runWith(kit, fields, settings, {})
+      if (run.thrown !== undefined) throw run.thrown.value
+      return run
+    },
+  }
+}
 
 /** encodeURIComponent, which throws on a lone surrogate (then the form-encoded form covers it). */
 const uriEncoded = (text: string): string => {

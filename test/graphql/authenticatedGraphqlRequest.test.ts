@@ -1,7 +1,15 @@
-import { createGraphqlEndpoint, type GraphqlEndpoint } from '../../../../servers/graphqlApi'
-import { errorOf, expectNoSecrets, runAction, type ActionRun } from '../../testing/actionRun'
-import { useStubServer, type StubRequest } from '../../testing/stubServer'
-import { authenticatedGraphqlRequest } from './authenticatedGraphqlRequest'
+import { createGraphqlEndpoint, type GraphqlEndpoint } from '../../servers/graphqlApi'
+import {
+  errorOf,
+  expectNoSecrets,
+  runAction,
+  type ActionRun,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/actionRun'
+import {
+  useStubServer,
+  type StubRequest,
+} from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/stubServer'
+import { authenticatedGraphqlRequest } from '../../extensions/oauthApi/actions/authenticatedGraphqlRequest/authenticatedGraphqlRequest'
 
 // The token endpoint and the GraphQL API: real servers on 127.0.0.1. The API checks the bearer
 // token and runs the document with the reference executor (graphql-js, servers/graphqlApi.ts).

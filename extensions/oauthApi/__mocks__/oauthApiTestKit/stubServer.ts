@@ -8,7 +8,8 @@
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { clearCaches } from '../lib/oauth/caches'
+import { clearCaches } from '../../lib/oauth/caches'
+import './allowLoopback'
 
 export interface StubRequest {
   method: string
