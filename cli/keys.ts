@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
 import type { Extension } from '@awell-health/extensions-core'
 import {
   DEFAULT_CONNECTION,
@@ -15,6 +15,7 @@ import {
   SIGNING_ALGORITHMS,
   type SigningAlgorithm,
 } from '../extensions/oauthApi/lib/oauth/TokenClient'
+import { selfSignedCertificate } from '../servers/tls/certificates'
 import { loadSettings } from './loadSettings'
 import type { Command } from './parseCommand'
 import { obfuscatedValues, redactSecrets } from './secrets'
@@ -34,6 +35,9 @@ interface NewSigningKey {
   kid: string
   signingAlgorithm: SigningAlgorithm
   jwks: PublicJwkSet
+  /** With --certificate: a self-signed certificate of the key (PEM, one line) and its thumbprint. */
+  certificate?: string
+  'x5t#S256'?: string
 }
 
 const generatePrivateKey = (algorithm: SigningAlgorithm): KeyObject => {
@@ -45,6 +49,7 @@ const generatePrivateKey = (algorithm: SigningAlgorithm): KeyObject => {
     case 'RS256':
     case 'RS384':
     case 'PS384':
+    case 'PS256':
       // PS384 signs with an ordinary RSA key (RFC 7518 §3.5); an RSASSA-PSS key has no JWK form.
       return generateKeyPairSync('rsa', { modulusLength: RSA_MODULUS_BITS }).privateKey
   }
@@ -68,6 +73,18 @@ function newSigningKey(algorithm: SigningAlgorithm): NewSigningKey {
   }
 }
 
+const formatCertificate = (created: NewSigningKey): string[] =>
+  created.certificate === undefined
+    ? []
+    : [
+        'Certificate (self-signed, one year) — upload it to the app registration (Microsoft Entra:',
+        'Certificates & secrets → Certificates; save it with the \\n as line breaks as a .pem file),',
+        'and paste this line into the "Certificate of the private key" setting:',
+        created.certificate,
+        `Its thumbprint x5t#S256: ${created['x5t#S256'] ?? ''}`,
+        '',
+      ]
+
 const formatNewKey = (created: NewSigningKey): string =>
   [
     'Private key — paste this line into the "Private key" setting (obfuscated). Keep it secret:',
@@ -82,14 +99,32 @@ const formatNewKey = (created: NewSigningKey): string =>
     '(npm run --silent cli -- jwks prints it again from the settings):',
     JSON.stringify(created.jwks, null, 2),
     '',
+    ...formatCertificate(created),
   ].join('\n')
 
-/** `keygen [--alg …] [--json]`: a new private key, its kid and its public JWK Set. */
-export function keygenCommand(
+/** Validity of the self-signed certificate `keygen --certificate` prints. */
+const CERTIFICATE_DAYS = 365
+
+/**
+ * `keygen [--alg …] [--certificate] [--json]`: a new private key, its kid and its public JWK Set
+ * (and a self-signed certificate of it, with its x5t#S256 thumbprint).
+ */
+export async function keygenCommand(
   command: Extract<Command, { name: 'keygen' }>,
   deps: CliDependencies,
-): number {
+): Promise<number> {
   const created = newSigningKey(command.alg)
+  if (command.certificate) {
+    const pem = await selfSignedCertificate(
+      created.privateKey.replace(/\\n/g, '\n'),
+      `oauthApi ${created.kid.slice(0, 16)}`,
+      CERTIFICATE_DAYS,
+    )
+    created.certificate = pem.trim().replace(/\n/g, '\\n')
+    created['x5t#S256'] = createHash('sha256')
+      .update(new X509Certificate(pem).raw)
+      .digest('base64url')
+  }
   deps.stdout(command.json ? `${JSON.stringify(created, null, 2)}\n` : formatNewKey(created))
   return EXIT_OK
 }

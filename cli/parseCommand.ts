@@ -21,7 +21,7 @@ export type Command =
       settings?: JsonSource
       connection?: string
     }
-  | { name: 'keygen'; alg: SigningAlgorithm; json: boolean }
+  | { name: 'keygen'; alg: SigningAlgorithm; json: boolean; certificate: boolean }
   | { name: 'jwks'; settings?: JsonSource; connection?: string }
   | { name: 'connections'; settings?: JsonSource; json: boolean }
 
@@ -34,6 +34,7 @@ const OPTIONS = {
   settings: { type: 'string' },
   'settings-file': { type: 'string' },
   alg: { type: 'string' },
+  certificate: { type: 'boolean' },
   connection: { type: 'string' },
 } as const satisfies ParseArgsConfig['options']
 
@@ -51,7 +52,7 @@ const OPTIONS_BY_COMMAND: Record<string, ReadonlySet<string>> = {
     'settings-file',
     'connection',
   ]),
-  keygen: new Set(['json', 'alg']),
+  keygen: new Set(['json', 'alg', 'certificate']),
   jwks: new Set(['settings', 'settings-file', 'connection']),
   connections: new Set(['settings', 'settings-file', 'json']),
 }
@@ -139,7 +140,12 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (command === 'keygen') {
     expectPositionals(command, rest, 0)
-    return { name: 'keygen', alg: signingAlgorithm(flags.alg), json }
+    const alg = signingAlgorithm(flags.alg)
+    const certificate = flags.certificate === true
+    if (certificate && !alg.startsWith('RS') && !alg.startsWith('PS')) {
+      throw new UsageError('--certificate needs an RSA algorithm (RS256, RS384, PS256 or PS384)')
+    }
+    return { name: 'keygen', alg, json, certificate }
   }
   if (command === 'jwks') {
     expectPositionals(command, rest, 0)

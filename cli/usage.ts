@@ -9,9 +9,11 @@ Commands:
       [--settings JSON | --settings-file FILE] [--connection NAME] [--json] [--verbose]
       Run the action's handler locally; --connection picks a named connection (the
       Connection field).
-  keygen [--alg RS384|ES384|RS256|ES256|PS384] [--json]
-      Make a private key for private_key_jwt: prints it as the "Private key" setting takes
-      it (one line), its kid (RFC 7638 thumbprint) and the public JWK Set to register.
+  keygen [--alg RS384|ES384|RS256|ES256|PS384|PS256] [--certificate] [--json]
+      Make a private key for private_key_jwt or jwt_bearer: prints it as the "Private key"
+      setting takes it (one line), its kid (RFC 7638 thumbprint) and the public JWK Set to
+      register; with --certificate (RSA only) also a self-signed certificate of the key, for
+      registering with Microsoft Entra and for the "Certificate of the private key" setting.
   jwks [--settings JSON | --settings-file FILE] [--connection NAME]
       Print the public JWK Set of the configured private key (only public members).
   connections [--settings JSON | --settings-file FILE] [--json]

@@ -8,15 +8,23 @@
 // Only the client credentials grant (RFC 6749 §4.4) is of interest: access tokens are JWTs
 // (RFC 9068) for the sample API's audience, resolved through resource indicators (RFC 8707).
 //
-// Admin route (not OAuth): GET /__stats → { tokenRequests, assertionJtis, assertionHeaders, grants }.
+// Admin route (not OAuth): GET /__stats → { tokenRequests, mtlsTokenRequests, assertionJtis,
+// assertionHeaders, grants }.
+//
+// With `tls` in its configuration it serves https (a certificate of a test CA) and does mutual
+// TLS (RFC 8705): tls_client_auth and self_signed_tls_client_auth, certificate-bound access
+// tokens (cnf.x5t#S256), and an mTLS alias of the token endpoint (/mtls/token, advertised as
+// mtls_endpoint_aliases.token_endpoint; its requests are counted as mtlsTokenRequests).
 
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import Provider, { errors } from 'oidc-provider'
 
 const CONFIG_ENV_VAR = 'OAUTHAPI_AUTHORIZATION_SERVER_CONFIG'
 const TOKEN_PATH = '/token'
+const MTLS_TOKEN_PATH = '/mtls/token'
 const JWKS_PATH = '/jwks'
 const STATS_PATH = '/__stats'
 const ACCESS_TOKEN_SIGNING_ALG = 'RS256'
@@ -125,8 +133,31 @@ function fetchAllowingLoopback(url, options) {
   return globalThis.fetch(url, unguarded)
 }
 
-function providerConfiguration(config, signingJwk) {
+/**
+ * RFC 8705 with the certificate of the TLS handshake: verified against the test CA for
+ * tls_client_auth (the subject DN must be the registered one), taken as it is for
+ * self_signed_tls_client_auth (oidc-provider matches its thumbprint to the registered JWK's x5c).
+ */
+function mtlsFeature() {
+  const getCertificate = (ctx) => ctx.socket.getPeerX509Certificate?.() ?? undefined
   return {
+    enabled: true,
+    certificateBoundAccessTokens: true,
+    tlsClientAuth: true,
+    selfSignedTlsClientAuth: true,
+    getCertificate,
+    certificateAuthorized: (ctx) => ctx.socket.authorized === true,
+    certificateSubjectMatches: (ctx, property, expected) =>
+      property === 'tls_client_auth_subject_dn' && getCertificate(ctx)?.subject === expected,
+  }
+}
+
+function providerConfiguration(config, signingJwk, issuer) {
+  const mtls = config.tls !== undefined
+  return {
+    ...(mtls
+      ? { discovery: { mtls_endpoint_aliases: { token_endpoint: `${issuer}${MTLS_TOKEN_PATH}` } } }
+      : {}),
     fetch: fetchAllowingLoopback,
     clients: config.clients.map(toClientMetadata),
     jwks: { keys: [signingJwk] },
@@ -135,7 +166,12 @@ function providerConfiguration(config, signingJwk) {
     // The static scopes: oidc-provider answers invalid_scope when a client asks for one of these
     // that is not in its registered `scope`.
     scopes: ['openid', ...config.scopes, ...ungrantedScopesOf(config)],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    clientAuthMethods: [
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+      ...(mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
+    ],
     enabledJWA: {
       clientAuthSigningAlgValues: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384'],
     },
@@ -143,6 +179,7 @@ function providerConfiguration(config, signingJwk) {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      ...(mtls ? { mTLS: mtlsFeature() } : {}),
       resourceIndicators: {
         enabled: true,
         // Clients need not send `resource`: the sample API is the default audience.
@@ -170,7 +207,13 @@ function decodeJwtHeader(jwt) {
 }
 
 function createStats() {
-  return { tokenRequests: 0, assertionJtis: [], assertionHeaders: [], grants: [] }
+  return {
+    tokenRequests: 0,
+    mtlsTokenRequests: 0,
+    assertionJtis: [],
+    assertionHeaders: [],
+    grants: [],
+  }
 }
 
 /**
@@ -218,6 +261,10 @@ function requestListener(provider, stats) {
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
     if (req.method === 'GET' && path === STATS_PATH) return sendJson(res, 200, stats)
+    if (req.method === 'POST' && path === MTLS_TOKEN_PATH) {
+      stats.mtlsTokenRequests += 1
+      req.url = TOKEN_PATH
+    }
     if (req.method === 'POST' && path === TOKEN_PATH) stats.tokenRequests += 1
     return providerListener(req, res)
   }
@@ -257,11 +304,16 @@ async function main() {
 
   // The issuer contains the port, so listen first and plug the provider in afterwards.
   let listener = (_req, res) => sendJson(res, 503, { error: 'starting' })
-  const server = createServer((req, res) => listener(req, res))
+  const handler = (req, res) => listener(req, res)
+  // Client certificates are asked for, not required at the handshake: oidc-provider decides.
+  const server =
+    config.tls === undefined
+      ? createServer(handler)
+      : createHttpsServer({ ...config.tls, requestCert: true, rejectUnauthorized: false }, handler)
   const port = await listenOnLoopback(server)
-  const issuer = `http://127.0.0.1:${port}`
+  const issuer = `${config.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`
 
-  const provider = new Provider(issuer, providerConfiguration(config, signingJwk))
+  const provider = new Provider(issuer, providerConfiguration(config, signingJwk, issuer))
   await assertClientsAreValid(provider, config.clients)
   recordClientAssertionJtis(provider, stats)
   recordGrants(provider, stats)

@@ -1,7 +1,8 @@
 // Starts authorizationServer.mjs (oidc-provider, ESM only) in a child process and talks to it.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { get } from 'node:http'
+import { get, type IncomingMessage } from 'node:http'
+import { get as getHttps } from 'node:https'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientMetadata } from './clients'
@@ -14,10 +15,14 @@ export interface AuthorizationServerConfig {
   ungrantedScopes?: string[]
   accessTokenTtlSeconds: number
   clients: ClientMetadata[]
+  /** Serve https with mutual TLS (RFC 8705): the server's certificate and key, the clients' CAs. */
+  tls?: { cert: string; key: string; ca: string[] }
 }
 
 interface AuthorizationServerStats {
   tokenRequests: number
+  /** Token requests to the mTLS alias (RFC 8705 §5), with `tls` only. */
+  mtlsTokenRequests: number
   assertionJtis: string[]
   /** Each token request's client (null: none registered) and OAuth error (null: a token was issued). */
   grants: Array<{ clientId: string | null; error: string | null }>
@@ -135,10 +140,10 @@ function terminate(child: ChildProcessWithoutNullStreams): Promise<void> {
   })
 }
 
-function getJson<T>(url: string): Promise<T> {
+function getJson<T>(url: string, ca?: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
     // agent: false → a fresh connection, closed afterwards: nothing left open.
-    const request = get(url, { agent: false }, (response) => {
+    const onResponse = (response: IncomingMessage): void => {
       let body = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => (body += chunk))
@@ -151,7 +156,10 @@ function getJson<T>(url: string): Promise<T> {
           reject(error instanceof Error ? error : new Error(`GET ${url}: not JSON`))
         }
       })
-    })
+    }
+    const request = url.startsWith('https:')
+      ? getHttps(url, { agent: false, ca }, onResponse)
+      : get(url, { agent: false }, onResponse)
     request.on('error', reject)
   })
 }
@@ -188,7 +196,8 @@ export async function startAuthorizationServer(
     issuer: ready.issuer,
     tokenEndpoint: ready.tokenEndpoint,
     jwksUri: ready.jwksUri,
-    stats: () => getJson<AuthorizationServerStats>(ready.statsUrl),
+    // With tls, the server's certificate is of the test CA that issued the clients' ones.
+    stats: () => getJson<AuthorizationServerStats>(ready.statsUrl, config.tls?.ca),
     stop: () => (stopping ??= terminate(child)),
   }
 }

@@ -37,7 +37,12 @@ export interface LocalClients {
 
 export type ClientName = keyof LocalClients
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
 
 /** How each client authenticates at the token endpoint (RFC 7591 §2) and what it may ask for. */
 export const CLIENT_REGISTRATIONS: Record<
@@ -70,6 +75,10 @@ export interface ClientMetadata {
   /** …or fetched from the client's JWK Set URL (RFC 7591 §2). */
   jwks_uri?: string
   scope: string
+  /** RFC 8705 §2.1.2: the subject DN of a tls_client_auth client's certificate. */
+  tls_client_auth_subject_dn?: string
+  /** RFC 8705 §3.4: access tokens bound to the client's certificate. */
+  tls_client_certificate_bound_access_tokens?: boolean
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 export interface RecordedRequest {
@@ -37,6 +38,18 @@ export interface LoopbackServerOptions {
   record?: boolean
   /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
   keepAliveTimeoutMs?: number
+  /**
+   * Serve https with this certificate and key (PEM); with `ca` and `requestCert`, ask for a client
+   * certificate (the responder checks it on `request.socket`; a missing one is not refused at the
+   * handshake unless `rejectUnauthorized`).
+   */
+  tls?: {
+    cert: string
+    key: string
+    ca?: string[]
+    requestCert?: boolean
+    rejectUnauthorized?: boolean
+  }
 }
 
 export interface LoopbackServer {
@@ -82,7 +95,7 @@ export const startLoopbackServer = async (
       response.destroy()
     }
   }
-  const server = createServer((request, response) => {
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
     count++
     response.on('error', ignore)
     const chunks: Buffer[] = []
@@ -98,9 +111,13 @@ export const startLoopbackServer = async (
       if (record) requests.push(recorded)
       answer(recorded, response, request)
     })
-  })
+  }
+  const server =
+    options.tls === undefined
+      ? createServer(handler)
+      : createHttpsServer({ rejectUnauthorized: false, ...options.tls }, handler)
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket)
     socket.on('error', ignore)
     socket.on('close', () => sockets.delete(socket))
@@ -114,7 +131,7 @@ export const startLoopbackServer = async (
     })
   })
   const { port } = server.address() as AddressInfo
-  const origin = `http://${HOST}:${port}`
+  const origin = `${options.tls === undefined ? 'http' : 'https'}://${HOST}:${port}`
   let closing: Promise<void> | undefined
   return {
     origin,

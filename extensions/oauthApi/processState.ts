@@ -61,8 +61,17 @@ export const PROCESS_STATE: readonly ProcessState[] = [
     file: 'lib/oauth/discovery.ts',
     names: ['metadataCache'],
     bound: '100 issuers',
-    key: 'connection and issuer URL',
-    holds: 'the token endpoint, for an hour',
+    key: 'connection, TLS profile and issuer URL',
+    holds: 'the token endpoint (or its mutual-TLS alias, RFC 8705 §5), for an hour',
+  },
+  {
+    state: 'TLS connection pools',
+    file: 'lib/http/tlsPools.ts',
+    names: ['tlsPools'],
+    bound: '50 TLS profiles, least recently used closed first',
+    key: 'the TLS profile: a digest of the client certificate, its key and the extra CAs',
+    holds:
+      'one `undici.Agent` per TLS profile (mutual TLS, private CAs), with the same bounds and network policy as the shared pool; closed when evicted',
   },
   {
     state: 'parsed settings',

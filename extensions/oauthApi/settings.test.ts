@@ -68,6 +68,30 @@ describe('named connections: one schema for the flat settings and every entry', 
     ['apiHeaders', { apiHeaders: '{"Host":"x"}' }],
     ['apiHeaders', { apiHeaders: '{"Authorization":"x"}' }],
     ['tokenRequestFormat', { tokenRequestFormat: 'xml' }],
+    ['grantType', { grantType: 'password' }],
+    ['assertionIssuer', { assertionIssuer: { iss: 'x' } }],
+    ['assertionSubject', { assertionSubject: ['u'] }],
+    ['assertionAudience', { assertionAudience: null }],
+    ['assertionLifetimeSeconds', { assertionLifetimeSeconds: '3601' }],
+    ['assertionLifetimeSeconds', { assertionLifetimeSeconds: '0' }],
+    ['scopeInAssertion', { scopeInAssertion: 'yes' }],
+    ['serviceAccountKey', { serviceAccountKey: '{"type":"authorized_user"}' }],
+    ['serviceAccountKey', { serviceAccountKey: 'not json' }],
+    ['certificate', { certificate: 'not a certificate' }],
+    [
+      'certificate',
+      {
+        clientAuthMethod: 'private_key_jwt',
+        privateKey: pem,
+        signingAlgorithm: 'ES384',
+        certificate: 'x',
+      },
+    ],
+    ['clientCertificate', { clientCertificateKey: pem }],
+    ['clientCertificate', { clientCertificate: 'x', clientCertificateKey: pem }],
+    ['clientCertificateKey', { clientCertificate: 'x' }],
+    ['clientCertificate', { clientAuthMethod: 'tls_client_auth' }],
+    ['caCertificates', { caCertificates: 'not a certificate' }],
   ])('%s: the same rule text, named by its key or connections.<name>.<key>', (key, change) => {
     const flat = messageOf(() => parseSettings({ ...valid, ...change }))
     expect(flat).toMatch(new RegExp(`^Setting "${key}": `))
@@ -105,7 +129,7 @@ describe('named connections: one schema for the flat settings and every entry', 
       withConnections({ east: { ...valid, clientId: 42, timeoutSeconds: 5, scope: true } }),
       'east',
     )
-    expect(parsed.client.auth.clientId).toBe('42')
+    expect(parsed.client.auth).toMatchObject({ clientId: '42' })
     expect(parsed.client.scope).toBe('true')
     expect(parsed.timeoutSeconds).toBe(5)
     expect(parsed.maxResponseBytes).toBe(10 * 1024 * 1024)

@@ -24,16 +24,23 @@ import {
   numberInRange,
   oneOf,
   optionalEndpointUrl,
+  optionalOneOf,
   optionalResourceIndicator,
   optionalSecret,
   optionalText,
   optionalWholeNumber,
   readBy,
   requiredEndpointUrl,
-  requiredText,
 } from './lib/input/settingValues'
-import { optionalFieldText } from './lib/input/valueParsers'
-import { readPrivateKey } from './lib/oauth/clientAssertion'
+import { optionalFieldText, optionalText as textValue } from './lib/input/valueParsers'
+import { readTlsProfile, type TlsProfile } from './lib/http/tlsProfile'
+import { connectionCredentials } from './lib/oauth/credentials'
+import {
+  DEFAULT_ASSERTION_LIFETIME_SECONDS,
+  GRANT_TYPES,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+} from './lib/oauth/grant'
+import { readServiceAccountKey, type ServiceAccountKey } from './lib/oauth/serviceAccountKey'
 import {
   expiresAtPath,
   expiresInPath,
@@ -41,7 +48,6 @@ import {
   tokenDialect,
   tokenPath,
 } from './lib/oauth/dialect'
-import { assertionKeyId } from './lib/oauth/publicJwk'
 import type { RequestRate } from './lib/rate/requestRate'
 import { RESERVED_TOKEN_PARAMS } from './lib/oauth/requestToken'
 import { MAX_TOKEN_LIFETIME_MS } from './lib/oauth/tokenLifetime'
@@ -49,7 +55,6 @@ import {
   CLIENT_AUTH_METHODS,
   SIGNING_ALGORITHMS,
   tokenClient,
-  type ClientAuth,
   type TokenClient,
   type TokenEndpoint,
 } from './lib/oauth/TokenClient'
@@ -70,7 +75,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery. Loopback, private and cloud metadata addresses are refused unless the extension server\'s operator opens them (OAUTHAPI_ALLOWED_NETWORKS).',
+      'The OAuth 2.0 token endpoint (https; http only on localhost). Required unless "Issuer URL" is set for discovery, or a service-account key file (its token_uri) is given. Loopback, private and cloud metadata addresses are refused unless the extension server\'s operator opens them (OAUTHAPI_ALLOWED_NETWORKS).',
   },
   issuerUrl: {
     key: 'issuerUrl',
@@ -84,8 +89,9 @@ export const settings = {
     key: 'clientId',
     label: 'Client ID',
     obfuscated: false,
-    required: true,
-    description: 'The OAuth 2.0 client identifier.',
+    required: false,
+    description:
+      'The OAuth 2.0 client identifier. Required, except with a service-account key file, or with grantType jwt_bearer when "Assertion issuer" is set and no client authentication is.',
   },
   clientSecret: {
     key: 'clientSecret',
@@ -100,7 +106,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'client_secret_basic (default, RFC 6749 §2.3.1), client_secret_post, client_secret_basic_unencoded (for servers that do not form-decode Basic credentials) or private_key_jwt (RFC 7523, SMART Backend Services).',
+      'client_secret_basic (default, RFC 6749 §2.3.1), client_secret_post, client_secret_basic_unencoded (for servers that do not form-decode Basic credentials), private_key_jwt (RFC 7523, SMART Backend Services), or tls_client_auth / self_signed_tls_client_auth (RFC 8705 §2: the client certificate authenticates, client_id goes in the body; needs "Client certificate"). With grantType jwt_bearer no client authentication is sent unless this is set.',
   },
   privateKey: {
     key: 'privateKey',
@@ -108,7 +114,7 @@ export const settings = {
     obfuscated: true,
     required: false,
     description:
-      'For private_key_jwt: a PKCS#8 PEM private key (PKCS#1 and SEC1 PEM are read too; literal \\n accepted for line breaks, as settings are single-line) or a private JWK as JSON.',
+      'For private_key_jwt and jwt_bearer: a PKCS#8 PEM private key (PKCS#1 and SEC1 PEM are read too; literal \\n accepted for line breaks, as settings are single-line) or a private JWK as JSON. With a service-account key file, its private_key is used unless this is set.',
   },
   privateKeyId: {
     key: 'privateKeyId',
@@ -116,7 +122,7 @@ export const settings = {
     obfuscated: false,
     required: false,
     description:
-      'For private_key_jwt: the kid of the public key registered with the server. When empty: the private JWK\'s own kid, else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
+      'For private_key_jwt and jwt_bearer: the kid of the public key registered with the server. When empty: the private JWK\'s own kid (or the service-account key\'s private_key_id), else the key\'s RFC 7638 thumbprint (what "npm run cli -- keygen" and "jwks" print).',
   },
   jwksUrl: {
     key: 'jwksUrl',
@@ -131,7 +137,94 @@ export const settings = {
     label: 'Signing algorithm',
     obfuscated: false,
     required: false,
-    description: 'For private_key_jwt: RS384 (default), ES384, RS256, ES256 or PS384.',
+    description:
+      'For private_key_jwt and jwt_bearer: RS384 (default; RS256 with a service-account key file), ES384, RS256, ES256, PS384 or PS256 (Microsoft Entra certificate credentials).',
+  },
+  certificate: {
+    key: 'certificate',
+    label: 'Certificate of the private key',
+    obfuscated: false,
+    required: false,
+    description:
+      'The X.509 certificate (PEM; literal \\n accepted) of "Private key", as registered with the server (Microsoft Entra certificate credentials). Every signed assertion\'s header then carries its thumbprints x5t#S256 and x5t. It must be the private key\'s own certificate.',
+  },
+  grantType: {
+    key: 'grantType',
+    label: 'Grant type',
+    obfuscated: false,
+    required: false,
+    description:
+      'client_credentials (default; RFC 6749 §4.4) or jwt_bearer (RFC 7523 §2.1: a JWT signed with "Private key" is posted as the assertion; Google service accounts, Salesforce, DocuSign). jwt_bearer is the default with a service-account key file.',
+  },
+  assertionIssuer: {
+    key: 'assertionIssuer',
+    label: 'Assertion issuer (iss)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's iss claim (Salesforce: the connected app's consumer key; DocuSign: the integration key). Default: the service account's client_email, else \"Client ID\".",
+  },
+  assertionSubject: {
+    key: 'assertionSubject',
+    label: 'Assertion subject (sub)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's sub claim, the user the token acts for (Salesforce: the username; DocuSign: the user ID; Google: a user for domain-wide delegation). Default: the issuer; none with a service-account key file.",
+  },
+  assertionAudience: {
+    key: 'assertionAudience',
+    label: 'Assertion audience (aud)',
+    obfuscated: false,
+    required: false,
+    description:
+      "For jwt_bearer: the assertion's aud claim (Salesforce: https://login.salesforce.com; DocuSign: account-d.docusign.com). Default: the token endpoint URL.",
+  },
+  assertionLifetimeSeconds: {
+    key: 'assertionLifetimeSeconds',
+    label: 'Assertion lifetime (seconds)',
+    obfuscated: false,
+    required: false,
+    description: `For jwt_bearer: how long the assertion is valid (exp − iat). Default ${DEFAULT_ASSERTION_LIFETIME_SECONDS}, at most ${MAX_ASSERTION_LIFETIME_SECONDS} (Google's limit).`,
+  },
+  scopeInAssertion: {
+    key: 'scopeInAssertion',
+    label: 'Scope in the assertion',
+    obfuscated: false,
+    required: false,
+    description:
+      'For jwt_bearer: "true" sends the scope as the assertion\'s scope claim instead of a request parameter (Google). Default: true with a service-account key file, else false.',
+  },
+  serviceAccountKey: {
+    key: 'serviceAccountKey',
+    label: 'Google service-account key file',
+    obfuscated: true,
+    required: false,
+    description:
+      'A Google service-account key file (its whole JSON). It implies jwt_bearer, signed RS256 with its private_key (kid private_key_id), issued by its client_email, sent to its token_uri, with the scope in the assertion; "Client ID" and "Token URL" are then not needed (settings that are set win).',
+  },
+  clientCertificate: {
+    key: 'clientCertificate',
+    label: 'Client certificate (mutual TLS)',
+    obfuscated: false,
+    required: false,
+    description:
+      'The client certificate (PEM; literal \\n accepted), the leaf first and any intermediates after it, presented in the TLS handshake to the token endpoint and the API alike (RFC 8705: tls_client_auth and certificate-bound tokens; NHS GP Connect). Needs "Client certificate key".',
+  },
+  clientCertificateKey: {
+    key: 'clientCertificateKey',
+    label: 'Client certificate key',
+    obfuscated: true,
+    required: false,
+    description: 'The PEM private key of "Client certificate" (literal \\n accepted).',
+  },
+  caCertificates: {
+    key: 'caCertificates',
+    label: 'Trusted CA certificates',
+    obfuscated: false,
+    required: false,
+    description:
+      "One or more PEM CA certificates (literal \\n accepted) trusted for this connection in addition to the usual roots, e.g. a hospital's own CA. Certificate verification is never turned off: a server certificate that does not verify ends the step (code TLS).",
   },
   scope: {
     key: 'scope',
@@ -289,14 +382,34 @@ const CONNECTION_SHAPE = {
   tokenUrl: optionalEndpointUrl({ allowQuery: true }),
   /** RFC 8414 §2 and OpenID Connect Discovery: an issuer has no query or fragment. */
   issuerUrl: optionalEndpointUrl({ allowQuery: false }),
-  clientId: requiredText,
+  // Required unless a service-account key or jwt_bearer's assertionIssuer stands for it
+  // (credentials.ts).
+  clientId: optionalText,
   clientSecret: optionalSecret,
-  clientAuthMethod: oneOf(CLIENT_AUTH_METHODS, 'client_secret_basic'),
+  // Unset: the default depends on the grant (client_secret_basic, none with jwt_bearer).
+  clientAuthMethod: optionalOneOf(CLIENT_AUTH_METHODS),
   // Read in buildConnection, with the method and algorithm it is for.
   privateKey: optionalText,
   privateKeyId: optionalText,
   jwksUrl: optionalEndpointUrl({ allowQuery: true }),
-  signingAlgorithm: oneOf(SIGNING_ALGORITHMS, 'RS384'),
+  // Unset: RS256 with a service-account key (Google), else RS384.
+  signingAlgorithm: optionalOneOf(SIGNING_ALGORITHMS),
+  // Read in buildConnection: it must be the signing key's own certificate.
+  certificate: optionalText,
+  // Unset: jwt_bearer with a service-account key, else client_credentials.
+  grantType: optionalOneOf(GRANT_TYPES),
+  assertionIssuer: optionalText,
+  assertionSubject: optionalText,
+  assertionAudience: optionalText,
+  /** RFC 7523 §3 exp − iat: at most an hour (Google's limit). */
+  assertionLifetimeSeconds: optionalWholeNumber(1, MAX_ASSERTION_LIFETIME_SECONDS),
+  // Unset: true with a service-account key (Google), else false.
+  scopeInAssertion: optionalOneOf(['true', 'false']),
+  serviceAccountKey: readBy(serviceAccountKey),
+  // Read together in buildConnection (tlsProfile.ts): the key must be the certificate's.
+  clientCertificate: optionalText,
+  clientCertificateKey: optionalText,
+  caCertificates: optionalText,
   scope: optionalText,
   audience: optionalText,
   resource: optionalResourceIndicator,
@@ -339,6 +452,17 @@ export interface OAuthApiSettings {
   tokenDataPoints: TokenDataPointMode
   /** Where the token goes in API requests, and the fixed headers beside it. */
   apiAccess: ApiAccess
+  /** The connection's client certificate and extra CAs, when it has any. */
+  tls: TlsProfile | undefined
+}
+
+/** A Google service-account key file (see serviceAccountKey.ts); never echoed in a problem. */
+function serviceAccountKey(value: unknown): ServiceAccountKey | undefined {
+  const text = textValue(value)
+  if (text === undefined) return undefined
+  const read = readServiceAccountKey(text)
+  if ('problem' in read) throw new InputProblem(read.problem)
+  return read
 }
 
 /** Thrown by buildConnection for the key at fault; the schema makes it an issue. */
@@ -374,16 +498,31 @@ export const SettingsValidationSchema = z
   .transform(builtFor(DEFAULT_CONNECTION))
 
 const buildConnection = (name: string, value: ConnectionValues): OAuthApiSettings => {
+  const tokenUrl = value.tokenUrl ?? value.serviceAccountKey?.tokenUri
   const endpoint: TokenEndpoint | undefined =
-    value.tokenUrl !== undefined
-      ? { kind: 'url', url: value.tokenUrl }
+    tokenUrl !== undefined
+      ? { kind: 'url', url: tokenUrl }
       : value.issuerUrl !== undefined
         ? { kind: 'issuer', issuer: value.issuerUrl }
         : undefined
   if (endpoint === undefined) {
     throw new KeyProblem('is required (or set "issuerUrl" to discover it)', 'tokenUrl')
   }
-  const { auth, credential } = clientAuth(value)
+  const tls = readTlsProfile(value)
+  if (tls !== undefined && 'problem' in tls) throw new KeyProblem(tls.problem, tls.setting)
+  const { grant, auth, secrets } = namingKey(() =>
+    connectionCredentials(
+      {
+        ...value,
+        assertionLifetimeSeconds:
+          value.assertionLifetimeSeconds ?? DEFAULT_ASSERTION_LIFETIME_SECONDS,
+        scopeInAssertion:
+          value.scopeInAssertion === undefined ? undefined : value.scopeInAssertion === 'true',
+      },
+      tls,
+    ),
+  )
+  if (value.clientCertificateKey !== undefined) secrets.push(value.clientCertificateKey)
   const apiBase = parseApiBase(value.apiBaseUrl.href)
   const placement = placementOf(value)
   const access = apiAccessOf(placement, value)
@@ -392,7 +531,9 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
       // Tokens of one connection go to its API base URL only.
       connection: JSON.stringify([name, apiBase.href]),
       endpoint,
+      grant,
       auth,
+      tlsId: tls?.id,
       scope: value.scope,
       audience: value.audience,
       resource: value.resource,
@@ -408,7 +549,7 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
         placement.kind === 'header' && placement.isDefault,
       ),
     },
-    credential,
+    secrets.join('\n'),
   )
   return {
     connection: name,
@@ -416,13 +557,30 @@ const buildConnection = (name: string, value: ConnectionValues): OAuthApiSetting
     apiBase,
     timeoutSeconds: value.timeoutSeconds,
     maxResponseBytes: Math.round(value.maxResponseSizeMB * 1024 * 1024),
-    secrets: [credential, ...apiHeaderValues(access.headers)],
+    secrets: [...secrets, ...apiHeaderValues(access.headers)],
     requestRate:
       value.maxRequestsPerMinute === undefined
         ? undefined
         : { perMinute: value.maxRequestsPerMinute, key: rateKey(client, apiBase) },
     tokenDataPoints: value.tokenDataPoints,
     apiAccess: access,
+    tls,
+  }
+}
+
+/** A rule across keys (credentials.ts) that names its key becomes that key's problem. */
+const namingKey = <T>(read: () => T): T => {
+  try {
+    return read()
+  } catch (error) {
+    if (
+      error instanceof InputProblem &&
+      !(error instanceof KeyProblem) &&
+      error.key !== undefined
+    ) {
+      throw new KeyProblem(error.message, error.key as ConnectionSettingKey)
+    }
+    throw error
   }
 }
 
@@ -453,41 +611,6 @@ const apiAccessOf = (placement: TokenPlacement, value: ConnectionValues): ApiAcc
  */
 const rateKey = (client: TokenClient, apiBase: ApiBase): string =>
   createHash('sha256').update(`${client.cacheKey}\n${apiBase.href}`).digest('hex')
-
-/** The client authentication method with exactly what it needs; the private key parsed. */
-const clientAuth = (value: ConnectionValues): { auth: ClientAuth; credential: string } => {
-  const { clientId, clientAuthMethod: method } = value
-  if (method === 'private_key_jwt') {
-    if (value.privateKey === undefined) {
-      throw new KeyProblem('is required for private_key_jwt', 'privateKey')
-    }
-    // What Zod cannot say: whether the text is a private key of the algorithm's type.
-    const read = readPrivateKey(value.privateKey, value.signingAlgorithm)
-    if ('problem' in read) throw new KeyProblem(read.problem, 'privateKey')
-    return {
-      auth: {
-        method,
-        clientId,
-        key: read.key,
-        keyId: assertionKeyId(value.privateKeyId, read.jwkKid, read.key),
-        algorithm: value.signingAlgorithm,
-        jwksUrl: value.jwksUrl,
-      },
-      credential: value.privateKey,
-    }
-  }
-  if (value.clientSecret === undefined) {
-    throw new KeyProblem(`is required for ${method}`, 'clientSecret')
-  }
-  if (method === 'client_secret_basic_unencoded' && clientId.includes(':')) {
-    // RFC 7617 §2: the user-id of Basic credentials cannot contain a colon.
-    throw new KeyProblem('cannot contain ":" with client_secret_basic_unencoded', 'clientId')
-  }
-  return {
-    auth: { method, clientId, clientSecret: value.clientSecret },
-    credential: value.clientSecret,
-  }
-}
 
 /**
  * The Connection field: a connection name, `default` when empty. Its value may come from a data

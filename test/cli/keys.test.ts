@@ -1,8 +1,9 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { calculateJwkThumbprint } from 'jose'
 import { extensions } from '../../extensions'
+import { parseSettings } from '../../extensions/oauthApi/settings'
 import { makeTempDir, parseJson, runCliForTest } from './runCliForTest'
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
@@ -77,7 +78,45 @@ describe('cli keygen', () => {
   it('refuses an algorithm the settings do not take', async () => {
     const { code, stderr } = await runReal(['keygen', '--alg', 'HS256'])
     expect(code).toBe(2)
-    expect(stderr).toContain('--alg must be one of RS384, ES384, RS256, ES256, PS384')
+    expect(stderr).toContain('--alg must be one of RS384, ES384, RS256, ES256, PS384, PS256')
+  })
+
+  it('prints a self-signed certificate of the new key with --certificate (Entra)', async () => {
+    const { code, stdout, stderr } = await runReal([
+      'keygen',
+      '--alg',
+      'PS256',
+      '--certificate',
+      '--json',
+    ])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    const created = parseJson<NewKey & { certificate: string; 'x5t#S256': string }>(stdout)
+    expect(created.certificate).not.toContain('\n')
+    const certificate = new X509Certificate(created.certificate.replace(/\\n/g, '\n'))
+    const key = createPrivateKey(created.privateKey.replace(/\\n/g, '\n'))
+    expect(certificate.checkPrivateKey(key)).toBe(true)
+    expect(created['x5t#S256']).toBe(
+      createHash('sha256').update(certificate.raw).digest('base64url'),
+    )
+    // Pasted as printed, the settings take both (the certificate must be the key's own).
+    const parsed = parseSettings({
+      tokenUrl: 'https://login.example.com/token',
+      clientId: 'app',
+      clientAuthMethod: 'private_key_jwt',
+      privateKey: created.privateKey,
+      signingAlgorithm: 'PS256',
+      certificate: created.certificate,
+      apiBaseUrl: 'https://fhir.example.com',
+    })
+    expect(parsed.client.auth).toMatchObject({
+      certificate: { 'x5t#S256': created['x5t#S256'] },
+    })
+  })
+
+  it('refuses --certificate for an EC algorithm', async () => {
+    const { code, stderr } = await runReal(['keygen', '--alg', 'ES384', '--certificate'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('--certificate needs an RSA algorithm')
   })
 })
 

@@ -55,11 +55,21 @@ describe('parseCommand', () => {
   })
 
   it('parses keygen with --alg (RS384 by default) and jwks with settings', () => {
-    expect(parseCommand(['keygen'])).toEqual({ name: 'keygen', alg: 'RS384', json: false })
+    expect(parseCommand(['keygen'])).toEqual({
+      name: 'keygen',
+      alg: 'RS384',
+      json: false,
+      certificate: false,
+    })
+    expect(parseCommand(['keygen', '--alg', 'PS256', '--certificate'])).toMatchObject({
+      alg: 'PS256',
+      certificate: true,
+    })
     expect(parseCommand(['keygen', '--alg', 'ES384', '--json'])).toEqual({
       name: 'keygen',
       alg: 'ES384',
       json: true,
+      certificate: false,
     })
     expect(parseCommand(['jwks', '--settings-file', 's.json'])).toEqual({
       name: 'jwks',

@@ -19,6 +19,7 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const KEYS: Record<JwsAlgorithm, { privateKey: KeyObject; publicKey: KeyObject }> = {
   RS256: rsa,
   RS384: rsa,
+  PS256: rsa,
   PS384: rsa,
   ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
   ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),
@@ -52,6 +53,7 @@ describe('jws.ts agrees with jose', () => {
           keyId: 'kid-1',
           algorithm,
           jwksUrl: new URL('https://keys.example/jwks.json'),
+          certificate: undefined,
         },
         tokenUrl,
       )

@@ -125,6 +125,13 @@ describe('oauthApi settings: Studio metadata and Zod schema in sync', () => {
     const obfuscated = Object.values(settings)
       .filter((setting) => setting.obfuscated)
       .map((setting) => setting.key)
-    expect(obfuscated.sort()).toEqual(['apiHeaders', 'clientSecret', 'connections', 'privateKey'])
+    expect(obfuscated.sort()).toEqual([
+      'apiHeaders',
+      'clientCertificateKey',
+      'clientSecret',
+      'connections',
+      'privateKey',
+      'serviceAccountKey',
+    ])
   })
 })

@@ -342,19 +342,15 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
     setting(
       'clientAuthMethod',
       fc.oneof(
-        fc.constantFrom(
-          'basic',
-          'CLIENT_SECRET_BASIC',
-          'client_secret_jwt',
-          'none',
-          'tls_client_auth',
-        ),
+        fc.constantFrom('basic', 'CLIENT_SECRET_BASIC', 'client_secret_jwt', 'none', 'tls'),
         weirdString().filter(
           notIn([
             'client_secret_basic',
             'client_secret_post',
             'client_secret_basic_unencoded',
             'private_key_jwt',
+            'tls_client_auth',
+            'self_signed_tls_client_auth',
           ]),
         ),
       ),
@@ -364,7 +360,7 @@ export const settingsCorruption = (mode: AuthMode): fc.Arbitrary<Corruption> => 
       'signingAlgorithm',
       fc.oneof(
         fc.constantFrom('HS256', 'none', 'rs384', 'EdDSA'),
-        weirdString().filter(notIn(['RS384', 'ES384', 'RS256', 'ES256', 'PS384'])),
+        weirdString().filter(notIn(['RS384', 'ES384', 'RS256', 'ES256', 'PS384', 'PS256'])),
       ),
       'unknown algorithm',
     ),

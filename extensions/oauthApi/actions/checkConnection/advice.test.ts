@@ -14,6 +14,8 @@ const client = tokenClient(
     resource: undefined,
     extraParams: {},
     dialect: RFC6749_DIALECT,
+    grant: { type: 'client_credentials' },
+    tlsId: undefined,
   },
   'credential',
 )

@@ -20,14 +20,28 @@ export const withAdvice = (error: unknown, advice: string | undefined): unknown 
 const SECRET_METHODS_ADVICE =
   'Check the "Client ID" and "Client secret" settings, and how the server expects the secret ("Client authentication"): client_secret_basic sends it form-encoded in a Basic header (RFC 6749 §2.3.1), client_secret_basic_unencoded in a Basic header without that encoding (for servers that do not decode it), client_secret_post in the request body'
 
+/** The JWT bearer grant's assertion refused (RFC 7523 §3.1: invalid_grant): what to check. */
+const jwtBearerAdvice = (client: TokenClient): string | undefined => {
+  const { grant } = client
+  if (grant.type !== 'jwt_bearer') return undefined
+  const kid = grant.signer.keyId !== undefined ? ` under kid "${grant.signer.keyId}"` : ''
+  return `Check that the server has the public key (or certificate) of issuer "${grant.issuer}" registered${kid} for ${grant.signer.algorithm}, the assertion's claims ("Assertion issuer", "Assertion subject", "Assertion audience": the server names the values it expects), that the user has approved the app where the server asks for it (Salesforce, DocuSign), and this machine's clock`
+}
+
 /** RFC 6749 §5.2 error codes → what to check. */
 const oauthErrorAdvice = (error: string, client: TokenClient): string | undefined => {
   const { auth } = client
   switch (error) {
+    case 'invalid_grant':
+      return jwtBearerAdvice(client)
     case 'invalid_client':
-      return auth.method === 'private_key_jwt'
-        ? `Check that the server has the public key of client "${auth.clientId}" registered${auth.keyId !== undefined ? ` under kid "${auth.keyId}"` : ''} for ${auth.algorithm} ("npm run cli -- jwks" prints its JWK Set), the "Client ID" and "Signing algorithm" settings, and this machine's clock`
-        : SECRET_METHODS_ADVICE
+      return auth.method === 'tls_client_auth' || auth.method === 'self_signed_tls_client_auth'
+        ? `Check that the server has the client certificate of client "${auth.clientId}" registered (its subject for tls_client_auth, the certificate itself for self_signed_tls_client_auth), and the "Client certificate" setting`
+        : auth.method === 'none'
+          ? jwtBearerAdvice(client)
+          : auth.method === 'private_key_jwt'
+            ? `Check that the server has the public key of client "${auth.clientId}" registered${auth.keyId !== undefined ? ` under kid "${auth.keyId}"` : ''} for ${auth.algorithm} ("npm run cli -- jwks" prints its JWK Set), the "Client ID" and "Signing algorithm" settings, and this machine's clock`
+            : SECRET_METHODS_ADVICE
     case 'invalid_scope':
       return 'Check the "Scope" setting: ask only for scopes the client is registered for'
     case 'invalid_target':
@@ -44,7 +58,7 @@ const oauthErrorAdvice = (error: string, client: TokenClient): string | undefine
 }
 
 const clockAdvice = (client: TokenClient, skewSeconds: number | undefined): string | undefined =>
-  client.auth.method === 'private_key_jwt' &&
+  (client.auth.method === 'private_key_jwt' || client.grant.type === 'jwt_bearer') &&
   skewSeconds !== undefined &&
   Math.abs(skewSeconds) > CLOCK_SKEW_LIMIT_SECONDS
     ? `This machine's clock and the token endpoint's differ by ${skewSeconds} s, and client assertions carry iat and exp (RFC 7523 §3): check the clock (NTP)`

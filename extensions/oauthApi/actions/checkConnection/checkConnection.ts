@@ -157,6 +157,15 @@ const tryToken = async (
 }
 
 /** The step's event: one paragraph a designer reads in the preview. */
+/** Who the token was issued to: the client and its authentication, or the JWT bearer grant's issuer. */
+const whoAsked = ({ auth, grant }: TokenClient): string => {
+  const bearer =
+    grant.type === 'jwt_bearer' ? ` with a JWT bearer assertion of "${grant.issuer}"` : ''
+  return auth.method === 'none'
+    ? `the client${bearer}`
+    : `client "${auth.clientId}" (${auth.method})${bearer}`
+}
+
 const summary = (check: {
   tokenUrl: URL
   discovered: boolean
@@ -170,7 +179,7 @@ const summary = (check: {
 }): string => {
   const { token } = check
   const sentences = [
-    `Connection checked: the token endpoint ${check.tokenUrl.href}${check.discovered ? ' (discovered from the issuer)' : ''} issued a new token to client "${check.client.auth.clientId}" (${check.client.auth.method}).`,
+    `Connection checked: the token endpoint ${check.tokenUrl.href}${check.discovered ? ' (discovered from the issuer)' : ''} issued a new token to ${whoAsked(check.client)}.`,
     token.grantedScope !== undefined
       ? `Granted scope: "${token.grantedScope}".`
       : token.scope !== undefined

@@ -98,6 +98,7 @@ export const sendWithToken = async (
         body: plan.body,
         deadline: step.deadline,
         maxResponseBytes: step.maxResponseBytes,
+        tls: step.tls,
       },
       {
         retryable: call.retryable,

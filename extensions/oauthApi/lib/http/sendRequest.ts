@@ -5,10 +5,13 @@ import {
   networkError,
   networkPolicyError,
   timeoutError,
+  tlsError,
   tooLargeError,
   type HttpError,
 } from './HttpError'
 import { NetworkPolicyError, refusedHost } from './networkPolicy'
+import { clientWithTls } from './tlsPools'
+import type { TlsProfile } from './tlsProfile'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -20,6 +23,8 @@ export interface HttpRequest {
   body?: string | Uint8Array
   deadline: Deadline
   maxResponseBytes: number
+  /** The connection's client certificate and extra CAs: sent through that profile's own pool. */
+  tls?: TlsProfile
 }
 
 export interface HttpResponse {
@@ -70,7 +75,8 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
     }
     // No `data` key at all without a body: axios's pipeline works through every key given.
     if (request.body !== undefined) config.data = request.body
-    response = await client.request<ArrayBuffer>(config)
+    const http = request.tls === undefined ? client : clientWithTls(request.tls)
+    response = await http.request<ArrayBuffer>(config)
   } catch (error) {
     throw toHttpError(error, request)
   }
@@ -112,13 +118,14 @@ const toHttpError = (error: unknown, request: HttpRequest): HttpError => {
   if (error instanceof ResponseTooLargeError) {
     return tooLargeError(request.url, request.maxResponseBytes)
   }
-  return networkError(request.url, systemCode(error))
+  const code = systemCode(error)
+  return tlsError(request.url, code) ?? networkError(request.url, code)
 }
 
 const systemCode = (error: unknown): string | undefined => {
   if (error !== null && typeof error === 'object' && 'code' in error) {
     const code = error.code
-    if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,60}$/.test(code)) return code
   }
   return undefined
 }

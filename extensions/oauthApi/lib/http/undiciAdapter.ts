@@ -9,7 +9,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import { NetworkPolicyError, policyConnector } from './networkPolicy'
 
 /** The project's longest allowed deadline (timeoutSeconds ≤ 300); undici's own timers sit above it. */
@@ -27,24 +27,37 @@ export const POOL_OPTIONS = {
   keepAliveMaxTimeout: 60_000,
 } as const
 
+/** The TLS options a pool may have of its own (tls.connect's ca, cert and key, as PEM). */
+export interface PoolTlsOptions {
+  ca?: string[]
+  cert?: string
+  key?: string
+}
+
 /**
  * The options of the pool for this process: bounded — at most 32 sockets per origin (requests
  * beyond that queue), an idle socket is closed after 4 s (or sooner if the server's Keep-Alive
  * says so, and never kept more than 60 s), and idle sockets do not keep the process alive (undici
  * unrefs them). Redirects are not followed (a plain Agent has no redirect interceptor), no proxy
  * is taken from the environment, and undici's connect/headers/body timers are set above the
- * project's longest deadline: the caller's AbortSignal is the deadline.
+ * project's longest deadline: the caller's AbortSignal is the deadline. Every pool — the shared
+ * one, and each with TLS options of its own (tlsPools.ts: a client certificate, extra trusted
+ * CAs) — is made with these, so that none goes without the network policy's connector; `tls`
+ * goes to undici's connector, which hands it to tls.connect.
  */
-const agentOptions = (): Agent.Options => ({
+const poolOptions = (tls: PoolTlsOptions = {}): Agent.Options => ({
   ...POOL_OPTIONS,
   headersTimeout: ABOVE_MAX_DEADLINE_MS,
   bodyTimeout: ABOVE_MAX_DEADLINE_MS,
-  // The network policy checks every address connected to (networkPolicy.ts).
-  connect: policyConnector({ timeout: ABOVE_MAX_DEADLINE_MS }),
+  // The network policy checks every address connected to (networkPolicy.ts), in every pool.
+  connect: policyConnector({ ...tls, timeout: ABOVE_MAX_DEADLINE_MS }),
 })
 
+/** The ONE way a pool with TLS options of its own is made (see poolOptions). */
+export const createPool = (tls: PoolTlsOptions): Agent => new Agent(poolOptions(tls))
+
 /** The one piece of transport state in the extension: a keep-alive pool shared by every request. */
-const agent = new Agent(agentOptions())
+const agent = new Agent(poolOptions())
 
 /** The body passed the size cap (`maxContentLength`, counted after decompression). */
 export class ResponseTooLargeError extends Error {
@@ -66,7 +79,8 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
 const ACCEPT_ENCODING = 'gzip, deflate, br'
 
 /**
- * Creates an axios adapter on undici for what http/sendRequest.ts asks: `config.method`, `url`
+ * Creates an axios adapter on undici (the shared pool, or `pool`) for what http/sendRequest.ts
+ * asks: `config.method`, `url`
  * (absolute), `headers`, `data` (string, Buffer or Uint8Array, or nothing), `signal` and
  * `maxContentLength` (counted after decompression, enforced while streaming; past it the request
  * fails with ResponseTooLargeError). Every status resolves; `data` is always a Buffer of the
@@ -74,11 +88,14 @@ const ACCEPT_ENCODING = 'gzip, deflate, br'
  * request's headers or body.
  */
 export const createUndiciAdapter =
-  (): AxiosAdapter =>
+  (pool: Dispatcher = agent): AxiosAdapter =>
   (config): Promise<AxiosResponse> =>
-    send(config)
+    send(config, pool)
 
-const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<Buffer>> => {
+const send = async (
+  config: InternalAxiosRequestConfig,
+  pool: Dispatcher,
+): Promise<AxiosResponse<Buffer>> => {
   const signal = config.signal as AbortSignal | undefined
   try {
     if (signal?.aborted) throw new CanceledError(undefined, config, {})
@@ -88,7 +105,7 @@ const send = async (config: InternalAxiosRequestConfig): Promise<AxiosResponse<B
     // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
     // again and copy the options into a new object.
     const response = await untilAborted(
-      agent.request({
+      pool.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method,
@@ -429,7 +446,7 @@ const toAxiosError = (
     : raw.startsWith('HPE_') || (error instanceof Error && error.name === 'HTTPParserError')
       ? 'ERR_RESPONSE_MALFORMED'
       : (UNDICI_CODES[raw] ?? raw)
-  const code = /^[A-Z][A-Z0-9_]{1,40}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
+  const code = /^[A-Z][A-Z0-9_]{1,59}$/.test(mapped) ? mapped : AxiosError.ERR_NETWORK
   const description = DESCRIPTIONS[code] ?? 'the request failed'
   return new AxiosError(`${description} (${code})`, code, config, {})
 }

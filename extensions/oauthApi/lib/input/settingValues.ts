@@ -31,9 +31,6 @@ const text = z.string({
 /** Optional text, trimmed. */
 export const optionalText = z.preprocess(trimmedOrUnset, text.optional())
 
-/** Required text, trimmed. */
-export const requiredText = z.preprocess(trimmedOrUnset, text)
-
 /** A secret is taken as it is (spaces may belong to it); only '' means "not set". */
 export const optionalSecret = z.preprocess(
   (value) => (value === '' ? undefined : value),
@@ -47,6 +44,15 @@ export const oneOf = <T extends string>(values: readonly [T, ...T[]], fallback: 
     z
       .enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) })
       .default(fallback as z.util.noUndefined<T>),
+  )
+
+/** One of `values`, or undefined when not set (the default then depends on other settings). */
+export const optionalOneOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.preprocess(
+    trimmedOrUnset,
+    z
+      .enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) })
+      .optional(),
   )
 
 /** A decimal number from min to max; `fallback` when not set. */

@@ -1,5 +1,7 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import type { AssertionKey } from './assertionKey'
 import { dialectKey, type TokenDialect } from './dialect'
+import type { Grant } from './grant'
 
 const SECRET_METHODS = [
   'client_secret_basic',
@@ -7,29 +9,32 @@ const SECRET_METHODS = [
   'client_secret_basic_unencoded',
 ] as const
 type SecretMethod = (typeof SECRET_METHODS)[number]
-export const CLIENT_AUTH_METHODS = [...SECRET_METHODS, 'private_key_jwt'] as const
+/** RFC 8705 §2: the client is authenticated by its certificate in the TLS handshake. */
+const TLS_METHODS = ['tls_client_auth', 'self_signed_tls_client_auth'] as const
+export const CLIENT_AUTH_METHODS = [...SECRET_METHODS, 'private_key_jwt', ...TLS_METHODS] as const
 
-/** RFC 7518 §3.1 algorithms SMART Backend Services and Epic accept (RS384 and ES384 first). */
-export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384'] as const
+/**
+ * RFC 7518 §3.1 algorithms SMART Backend Services and Epic accept (RS384 and ES384 first), and
+ * PS256 (Microsoft Entra's certificate credentials).
+ */
+export const SIGNING_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384', 'PS256'] as const
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
 
-/** How the client proves who it is (RFC 6749 §2.3): one method, with what it needs, and no more. */
+/**
+ * How the client proves who it is (RFC 6749 §2.3): one method, with what it needs, and no more;
+ * `none` only for the JWT bearer grant, whose assertion is the proof (RFC 7523 §3.1: client
+ * authentication is optional with it).
+ */
 export type ClientAuth =
   | { method: SecretMethod; clientId: string; clientSecret: string }
-  | {
+  | ({
       method: 'private_key_jwt'
       clientId: string
-      /** Parsed once, when the settings were. */
-      key: KeyObject
-      /**
-       * The assertion's kid: the Private key ID setting, else the private JWK's own kid, else the
-       * key's RFC 7638 thumbprint; undefined only for a key that has no JWK form (RSASSA-PSS).
-       */
-      keyId: string | undefined
-      algorithm: SigningAlgorithm
       /** Sent as the assertion's jku header (RFC 7515 §4.1.2; SMART Backend Services). */
       jwksUrl: URL | undefined
-    }
+    } & AssertionKey)
+  | { method: (typeof TLS_METHODS)[number]; clientId: string }
+  | { method: 'none' }
 
 /** Where tokens come from: a token URL, or an issuer whose metadata names it. */
 export type TokenEndpoint = { kind: 'url'; url: URL } | { kind: 'issuer'; issuer: URL }
@@ -46,7 +51,11 @@ export interface TokenClient {
    */
   connection: string
   endpoint: TokenEndpoint
+  /** client_credentials, or the JWT bearer grant with its assertion's claims (grant.ts). */
+  grant: Grant
   auth: ClientAuth
+  /** The TLS profile's id (client certificate, CAs): a certificate-bound token is its own. */
+  tlsId: string | undefined
   scope: string | undefined
   audience: string | undefined
   resource: string | undefined
@@ -61,7 +70,7 @@ export interface TokenClient {
 
 export type TokenClientParts = Omit<TokenClient, 'cacheKey' | 'credentialDigest'>
 
-/** `credential`: the client secret, or the private key's text, as configured. */
+/** `credential`: the configured secrets (client secret, private key, key file, client certificate key) as one text. */
 export const tokenClient = (parts: TokenClientParts, credential: string): TokenClient => {
   const credentialDigest = sha256(credential)
   return { ...parts, credentialDigest, cacheKey: tokenCacheKey(parts, credentialDigest) }
@@ -80,15 +89,29 @@ export const withScope = (client: TokenClient, scope: string | undefined): Token
  * read under other rules.
  */
 const tokenCacheKey = (client: TokenClientParts, credentialDigest: string): string => {
-  const { auth, endpoint } = client
+  const { auth, endpoint, grant } = client
   return sha256(
     JSON.stringify([
       client.connection,
       endpoint.kind === 'url' ? endpoint.url.href : `issuer:${endpoint.issuer.href}`,
-      auth.clientId,
+      auth.method === 'none' ? null : auth.clientId,
       credentialDigest,
       auth.method,
-      auth.method === 'private_key_jwt' ? [auth.keyId, auth.algorithm, auth.jwksUrl?.href] : null,
+      auth.method === 'private_key_jwt'
+        ? [auth.keyId, auth.algorithm, auth.jwksUrl?.href, auth.certificate?.['x5t#S256']]
+        : null,
+      grant.type === 'jwt_bearer'
+        ? [
+            grant.issuer,
+            grant.subject,
+            grant.audience,
+            grant.scopeInAssertion,
+            grant.signer.keyId,
+            grant.signer.algorithm,
+            grant.signer.certificate?.['x5t#S256'],
+          ]
+        : null,
+      client.tlsId,
       client.scope,
       client.audience,
       client.resource,

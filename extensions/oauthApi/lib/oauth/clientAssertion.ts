@@ -1,4 +1,5 @@
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto'
+import { assertionHeader } from './assertionKey'
 import { keyProblem, signJwt } from './jws'
 import type { ClientAuth, SigningAlgorithm } from './TokenClient'
 
@@ -13,7 +14,8 @@ const ASSERTION_LIFETIME_SECONDS = 240
 
 /**
  * RFC 7523 §3: header alg, kid, typ "JWT" (and jku, the client's JWK Set URL, when configured:
- * RFC 7515 §4.1.2, which SMART Backend Services lets servers use to find the key); claims iss =
+ * RFC 7515 §4.1.2, which SMART Backend Services lets servers use to find the key; and x5t#S256
+ * and x5t, the certificate's thumbprints, when one is configured: Microsoft Entra); claims iss =
  * sub = client id, aud = token URL (§3 item 3: the token endpoint URL identifies the
  * authorization server), a jti that is never reused (a random UUID: 36 characters, within Epic's
  * limit of 151), iat and exp.
@@ -24,11 +26,7 @@ export const signClientAssertion = (
 ): string => {
   const now = Math.floor(Date.now() / 1000)
   return signJwt({
-    header: {
-      typ: 'JWT',
-      ...(auth.keyId !== undefined ? { kid: auth.keyId } : {}),
-      ...(auth.jwksUrl !== undefined ? { jku: auth.jwksUrl.href } : {}),
-    },
+    header: assertionHeader(auth, auth.jwksUrl),
     claims: {
       iss: auth.clientId,
       sub: auth.clientId,

@@ -37,8 +37,19 @@ export const authenticateClient = (
       redactor.add(assertion)
       form.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE)
       form.set('client_assertion', assertion)
+      // Microsoft Entra requires client_id beside a certificate credential's assertion (RFC 7521
+      // §4.2 allows it): sent when the assertion carries a certificate's thumbprint.
+      if (auth.certificate !== undefined) form.set('client_id', auth.clientId)
       return
     }
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
+      // RFC 8705 §2: the certificate in the TLS handshake is the proof; client_id in the body.
+      form.set('client_id', auth.clientId)
+      return
+    case 'none':
+      // The JWT bearer grant's assertion is the proof (RFC 7523 §3.1).
+      return
   }
 }
 

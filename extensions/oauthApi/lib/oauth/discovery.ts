@@ -10,6 +10,8 @@ import { parseJsonObject } from '../input/parseJsonObject'
 
 export interface AuthorizationServerMetadata {
   tokenEndpoint: URL
+  /** RFC 8705 §5: the token endpoint for clients that use mutual TLS, when it is another one. */
+  mtlsTokenEndpoint: URL | undefined
   /** Which document it came from. */
   source: 'openid-configuration' | 'oauth-authorization-server' | 'smart-configuration'
 }
@@ -27,9 +29,10 @@ interface MetadataLoad {
 }
 
 /**
- * The metadata found by discovery, per connection and issuer (TokenClient.connection: each
- * connection discovers for itself): bounded, reused for an hour, loaded once for all concurrent
- * runs (single-flight), failures never kept.
+ * The metadata found by discovery, per connection, TLS profile and issuer (TokenClient.connection:
+ * each connection discovers for itself; what one TLS profile's CAs reach, another's may not):
+ * bounded, reused for an hour, loaded once for all concurrent runs (single-flight), failures never
+ * kept.
  */
 export const metadataCache = new LRUCache<string, AuthorizationServerMetadata, MetadataLoad>({
   max: MAX_CACHED_METADATA,
@@ -57,10 +60,10 @@ export const discoverTokenEndpoint = async (
   step: StepContext,
   options: { fresh?: boolean } = {},
 ): Promise<URL> => {
-  const key = JSON.stringify([connection, issuer.href])
+  const key = JSON.stringify([connection, step.tls?.id ?? null, issuer.href])
   // fresh: read the metadata now, neither from the cache nor into it (a connection check).
   const cached = options.fresh === true ? undefined : metadataCache.get(key)
-  if (cached !== undefined) return cached.tokenEndpoint
+  if (cached !== undefined) return tokenEndpointFor(cached, step)
   const metadata = await raceDeadline(
     options.fresh === true
       ? fetchMetadata(issuer, step)
@@ -68,8 +71,14 @@ export const discoverTokenEndpoint = async (
     step.deadline,
     () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
   )
-  return metadata.tokenEndpoint
+  return tokenEndpointFor(metadata, step)
 }
+
+/** RFC 8705 §5: a client that presents a certificate uses the mTLS alias where there is one. */
+const tokenEndpointFor = (metadata: AuthorizationServerMetadata, step: StepContext): URL =>
+  step.tls?.clientCertificate !== undefined && metadata.mtlsTokenEndpoint !== undefined
+    ? metadata.mtlsTokenEndpoint
+    : metadata.tokenEndpoint
 
 const discoveryCandidates = (issuer: URL): Candidate[] => {
   const base = issuer.href.replace(/\/+$/, '')
@@ -125,6 +134,7 @@ const tryCandidate = async (
         headers: { Accept: 'application/json' },
         deadline: step.deadline,
         maxResponseBytes: Math.min(step.maxResponseBytes, MAX_METADATA_BYTES),
+        tls: step.tls,
       },
       {
         retryable: true,
@@ -150,7 +160,23 @@ const tryCandidate = async (
   if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
   const problem = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
   if (problem !== undefined) return `token_endpoint ${problem}`
-  return { tokenEndpoint: new URL(tokenEndpoint), source: candidate.source }
+  return {
+    tokenEndpoint: new URL(tokenEndpoint),
+    mtlsTokenEndpoint: mtlsAlias(metadata['mtls_endpoint_aliases']),
+    source: candidate.source,
+  }
+}
+
+/**
+ * RFC 8705 §5: `mtls_endpoint_aliases.token_endpoint`, when it is a usable endpoint URL. Without
+ * one (or with an unusable one, which is ignored) a client with a certificate uses the plain
+ * token_endpoint, as §5 says clients do when the server publishes no alias.
+ */
+const mtlsAlias = (aliases: unknown): URL | undefined => {
+  if (typeof aliases !== 'object' || aliases === null) return undefined
+  const alias: unknown = (aliases as Record<string, unknown>)['token_endpoint']
+  if (typeof alias !== 'string') return undefined
+  return endpointUrlProblem(alias, { allowQuery: true }) === undefined ? new URL(alias) : undefined
 }
 
 /** Identical issuers, but for one trailing slash that designers often add or drop. */

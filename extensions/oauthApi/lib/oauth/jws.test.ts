@@ -6,6 +6,7 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const KEYS: Record<JwsAlgorithm, { privateKey: KeyObject; publicKey: KeyObject }> = {
   RS256: rsa,
   RS384: rsa,
+  PS256: rsa,
   PS384: rsa,
   ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
   ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),

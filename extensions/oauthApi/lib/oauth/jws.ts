@@ -11,6 +11,7 @@ const ALGORITHMS = {
   RS256: { hash: 'sha256', scheme: 'pkcs1' },
   RS384: { hash: 'sha384', scheme: 'pkcs1' },
   // RFC 7518 §3.5: RSASSA-PSS with MGF1 of the same hash, salt as long as the hash.
+  PS256: { hash: 'sha256', scheme: 'pss' },
   PS384: { hash: 'sha384', scheme: 'pss' },
   // RFC 7518 §3.4: ECDSA, the signature as R || S (not DER).
   ES256: { hash: 'sha256', scheme: 'ecdsa', curve: 'prime256v1', curveName: 'P-256' },

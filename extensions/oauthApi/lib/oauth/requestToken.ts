@@ -5,6 +5,7 @@ import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNote
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
+import { setGrantParameters } from './grant'
 import type { TokenClient } from './TokenClient'
 import {
   assertSendable,
@@ -17,6 +18,7 @@ import {
 /** Parameters that the extension sets itself; extra token parameters may not override them. */
 export const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   'grant_type',
+  'assertion',
   'client_id',
   'client_secret',
   'client_assertion',
@@ -36,11 +38,11 @@ export interface TokenExchange {
 }
 
 /**
- * RFC 6749 §4.4.2: the client credentials grant. POSTs a form-encoded request (or, in the JSON
- * dialect, a JSON object) with grant_type=client_credentials (and scope, audience, resource and
- * any extra parameters) to the token endpoint, authenticating the client by its configured
- * method, and reads the §5.1 response (in the client's dialect: see dialect.ts) or the §5.2
- * error. Token requests are safe to repeat, so 429/5xx are retried.
+ * RFC 6749 §4.4.2: the client credentials grant, or RFC 7523 §2.1: the JWT bearer grant. POSTs a
+ * form-encoded request (or, in the JSON dialect, a JSON object) with the grant (and scope,
+ * audience, resource and any extra parameters) to the token endpoint, authenticating the client by
+ * its configured method, and reads the §5.1 response (in the client's dialect: see dialect.ts) or
+ * the §5.2 error. Token requests are safe to repeat, so 429/5xx are retried.
  */
 export const requestToken = async (
   client: TokenClient,
@@ -64,6 +66,7 @@ export const sendTokenRequest = async (
       body,
       deadline: step.deadline,
       maxResponseBytes: step.maxResponseBytes,
+      tls: step.tls,
     }
   }
   const requestedAtMs = Date.now()
@@ -124,9 +127,10 @@ export const clockSkewSeconds = (exchanged: TokenExchange): number | undefined =
 }
 
 /**
- * The body and headers of a token request: grant_type=client_credentials (§4.4.2), scope,
- * audience, resource (RFC 8707 §2.1) and extra parameters, and the client's credentials — as a
- * form (§4.4.2), or, for token endpoints that take only JSON (tokenRequestFormat "json"), the same
+ * The body and headers of a token request: the grant (client_credentials, §4.4.2, or the JWT
+ * bearer grant's assertion, RFC 7523 §2.1), scope (unless it is in the assertion), audience,
+ * resource (RFC 8707 §2.1) and extra parameters, and the client's credentials — as a form
+ * (§4.4.2), or, for token endpoints that take only JSON (tokenRequestFormat "json"), the same
  * parameters as one JSON object.
  */
 const tokenRequestContent = (
@@ -134,8 +138,15 @@ const tokenRequestContent = (
   tokenUrl: URL,
   step: StepContext,
 ): { body: string; headers: Record<string, string> } => {
-  const form = new URLSearchParams({ grant_type: 'client_credentials' })
-  if (client.scope !== undefined) form.set('scope', client.scope)
+  const form = new URLSearchParams()
+  const { scopeSent } = setGrantParameters(
+    client.grant,
+    tokenUrl,
+    client.scope,
+    form,
+    step.redactor,
+  )
+  if (client.scope !== undefined && !scopeSent) form.set('scope', client.scope)
   if (client.audience !== undefined) form.set('audience', client.audience)
   if (client.resource !== undefined) form.set('resource', client.resource)
   for (const [name, value] of Object.entries(client.extraParams)) form.set(name, value)

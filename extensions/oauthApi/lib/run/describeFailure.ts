@@ -47,6 +47,7 @@ export const FAILURE_CATEGORIES: Readonly<Record<FailureCode, ErrorCategory>> = 
   TIMEOUT: 'SERVER_ERROR',
   TOO_LARGE: 'SERVER_ERROR',
   NETWORK: 'SERVER_ERROR',
+  TLS: 'SERVER_ERROR',
   // A URL (a setting, a redirect, a discovered endpoint, a next page) into a refused network.
   NETWORK_POLICY: 'SERVER_ERROR',
   INTERNAL: 'SERVER_ERROR',

@@ -31,6 +31,7 @@ export const FAILURE_MEANINGS: Readonly<Record<FailureCode, string>> = {
   TIMEOUT: "the step's timeout ran out",
   TOO_LARGE: 'a response body (all pages together) passed *Maximum response size*',
   NETWORK: 'a connection failed (reset, refused, an answer malformed or cut short, …)',
+  TLS: 'the TLS handshake failed: a certificate that does not verify (unknown CA, expired, name mismatch) or a refused client certificate; the host and the reason are named',
   NETWORK_POLICY:
     'the host is (or resolves to) a loopback, private, link-local, metadata or other refused address that `OAUTHAPI_ALLOWED_NETWORKS` does not open; nothing was sent',
   INTERNAL: 'a bug of ours, reported by its class name alone',

@@ -1,5 +1,6 @@
 import type { Helpers } from '@awell-health/extensions-core'
 import { startDeadline } from '../http/deadline'
+import type { TlsProfile } from '../http/tlsProfile'
 import { requestThrottle, type RequestRate } from '../rate/requestRate'
 import type { Redactor } from '../secrets/redactor'
 import type { StepContext } from '../step/StepContext'
@@ -12,6 +13,7 @@ interface StepSettings {
   maxResponseBytes: number
   secrets: readonly string[]
   requestRate?: RequestRate
+  tls?: TlsProfile
 }
 
 /**
@@ -44,6 +46,7 @@ export const stepsOfRun = (
         maxResponseBytes: settings.maxResponseBytes,
         redactor,
         throttle: requestThrottle(settings.requestRate, helpers?.rateLimiter, deadline),
+        tls: settings.tls,
       }
     },
     end: () => {

@@ -1,4 +1,5 @@
 import type { Deadline } from '../http/deadline'
+import type { TlsProfile } from '../http/tlsProfile'
 import type { Redactor } from '../secrets/redactor'
 
 /**
@@ -19,4 +20,9 @@ export interface StepContext {
    * no limit is set, so that an unlimited call does no throttling work at all.
    */
   throttle: Throttle | undefined
+  /**
+   * The connection's client certificate and extra CAs, for every request of the step (discovery,
+   * token and API alike: a certificate-bound token goes out with its certificate, RFC 8705 §3).
+   */
+  tls?: TlsProfile
 }

@@ -1,9 +1,12 @@
-/** The test CA helper makes certificates that TLS really accepts, and refuses with another CA. */
+/**
+ * The one test-certificate helper (servers/tls/certificates.ts) makes certificates that TLS
+ * really accepts, and refuses with another CA.
+ */
 import { once } from 'node:events'
 import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:tls'
-import { issueCertificate, makeTestCa } from './testCertificates'
+import { createTestCa } from '../../servers/tls/certificates'
 
 const handshake = async (port: number, ca: string): Promise<string> => {
   const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' })
@@ -19,22 +22,19 @@ const handshake = async (port: number, ca: string): Promise<string> => {
 }
 
 it('issues a server certificate a client trusts through the CA, and only through it', async () => {
-  const ca = makeTestCa()
-  const other = makeTestCa('another CA')
-  const leaf = issueCertificate(ca, {
-    commonName: 'localhost',
-    altNames: ['DNS:localhost', 'IP:127.0.0.1'],
-    usage: 'server',
-  })
-  const server = createServer({ cert: leaf.cert, key: leaf.key }, (_request, response) =>
-    response.end(),
+  const ca = await createTestCa()
+  const other = await createTestCa('another CA')
+  const leaf = await ca.issueServer({ hosts: ['localhost', '127.0.0.1'] })
+  const server = createServer(
+    { cert: leaf.certificatePem, key: leaf.privateKeyPem },
+    (_request, response) => response.end(),
   )
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
   try {
-    await expect(handshake(port, ca.cert)).resolves.toBe('localhost')
-    await expect(handshake(port, other.cert)).rejects.toThrow()
+    await expect(handshake(port, ca.certificatePem)).resolves.toBe('localhost')
+    await expect(handshake(port, other.certificatePem)).rejects.toThrow()
   } finally {
     server.close()
   }
