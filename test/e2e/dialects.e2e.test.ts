@@ -352,4 +352,36 @@ describe('two connections with different dialects in one process', () => {
     }
     for (const run of runs) expectClean(run, Object.values(servers.fixedHeaders.dock))
   })
+
+  it('work side by side as named connections of one installation, picked per step', async () => {
+    // The flat settings are a plain Bearer system; two named connections speak two dialects.
+    const installation = {
+      ...servers.settingsFor('bcda', 'bearer'),
+      connections: JSON.stringify({
+        sales: servers.settingsFor('salesforce', 'stedi', { tokenLifetimeSeconds: '600' }),
+        dock: servers.settingsFor('nested', 'dock'),
+      }),
+    }
+    const runs = await Promise.all([
+      call(installation, { connection: 'sales' }),
+      call(installation, { connection: 'dock' }),
+      call(installation, { connection: 'sales' }),
+      call(installation, { connection: 'dock' }),
+    ])
+    for (const run of runs) expectComplete(run)
+    expect(servers.tokenRequests('salesforce')).toHaveLength(1)
+    expect(servers.tokenRequests('nested')).toHaveLength(1)
+    const [salesforceToken] = servers.issued.filter((token) => token.includes('!'))
+    expect(servers.apiRequests('stedi')).toHaveLength(2)
+    for (const request of servers.apiRequests('stedi')) {
+      expect(request.headers['authorization']).toBe(salesforceToken)
+      expect(request.headers['x-api-key']).toBeUndefined()
+    }
+    expect(servers.apiRequests('dock')).toHaveLength(2)
+    for (const request of servers.apiRequests('dock')) {
+      expect(request.headers['authorization']).toMatch(/^Bearer nested_/)
+      expect(request.headers['x-api-key']).toBe(servers.fixedHeaders.dock['x-api-key'])
+    }
+    for (const run of runs) expectClean(run, Object.values(servers.fixedHeaders.dock))
+  })
 })
