@@ -1,6 +1,6 @@
 import { InputProblem, type ValueParser } from '../input/objectOfParsers'
 import { isPlainObject } from '../input/valueParsers'
-import { isHeaderName, isSendableHeaderValue } from './tokenPlacement'
+import { FRAMING_HEADERS, isHeaderName, isSendableHeaderValue } from './headerSafety'
 
 /**
  * Fixed headers sent beside the token with every API request of a connection (Dock Health's
@@ -12,18 +12,6 @@ export type ApiHeaders = ReadonlyMap<string, readonly [name: string, value: stri
 
 export const NO_API_HEADERS: ReadonlyMap<string, readonly [string, string]> = new Map()
 
-/** Framing is the HTTP client's (RFC 9112 §6); hop-by-hop headers are not the API's. */
-const FORBIDDEN: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'upgrade',
-  'te',
-  'trailer',
-  'keep-alive',
-  'expect',
-])
 const MAX_HEADERS = 50
 const MAX_VALUE_LENGTH = 8192
 
@@ -55,7 +43,7 @@ export const apiHeaders: ValueParser<ApiHeaders> = (value) => {
       throw new InputProblem(`header name ${shownName} is not a valid token (RFC 9110 §5.1)`)
     }
     const key = name.toLowerCase()
-    if (FORBIDDEN.has(key)) {
+    if (FRAMING_HEADERS.has(key)) {
       throw new InputProblem(`may not set "${name}" (the HTTP client sets it)`)
     }
     if (headers.has(key))

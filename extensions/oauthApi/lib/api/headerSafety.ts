@@ -8,9 +8,12 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f]/
 /** Header values go out as Latin-1 octets: the HTTP client drops anything beyond U+00FF. */
 const BEYOND_LATIN1 = /[^\t\u0020-\u00ff]/
 
-/** Headers the designer may not set: the token is ours, and framing is the HTTP client's. */
-const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
-  'authorization',
+/**
+ * Framing is the HTTP client's (RFC 9112 §6), and hop-by-hop headers are not the API's: no step,
+ * fixed API header or token template sets them. `expect`: undici refuses it, and nobody here has
+ * a use for a 100-continue handshake.
+ */
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   'transfer-encoding',
@@ -19,9 +22,21 @@ const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
   'te',
   'trailer',
   'keep-alive',
-  'proxy-authorization',
-  // undici refuses it, and a designer has no use for a 100-continue handshake.
   'expect',
+])
+
+/** RFC 9110 §5.1: whether a header name is a token. */
+export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name)
+
+/** Whether a header value goes out unchanged: no CR, LF or other control character, Latin-1. */
+export const isSendableHeaderValue = (value: string): boolean =>
+  !CONTROL_CHARACTERS.test(value) && !BEYOND_LATIN1.test(value)
+
+/** Headers the designer may not set: the token is ours, and framing is the HTTP client's. */
+const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
+  ...FRAMING_HEADERS,
+  'authorization',
+  'proxy-authorization',
 ])
 
 const refused = (field: string, problem: string): StepFailure =>

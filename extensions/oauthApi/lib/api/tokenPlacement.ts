@@ -1,5 +1,6 @@
 import { InputProblem, type ValueParser } from '../input/objectOfParsers'
 import { optionalText } from '../input/valueParsers'
+import { FRAMING_HEADERS, isHeaderName, isSendableHeaderValue } from './headerSafety'
 
 /**
  * How the access token goes with each API request: in a header made from a template (RFC 6750
@@ -31,26 +32,9 @@ export const BEARER_PLACEMENT: TokenPlacement = {
 }
 
 const TOKEN = '{token}'
-/** RFC 9110 §5.1: a header name is a token. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** RFC 9110 §5.5: no control characters in a field value (HTAB aside); Latin-1 at most. */
-// eslint-disable-next-line no-control-regex
-const UNSENDABLE_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]|[^\t\u0020-\u00ff]/
-
-export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name)
-/** Whether a header value goes out unchanged: no CR, LF or other control character, Latin-1. */
-export const isSendableHeaderValue = (value: string): boolean => !UNSENDABLE_VALUE.test(value)
-/** Headers that framing and the HTTP client own: never the token's header. */
-const FRAMING_HEADERS: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'upgrade',
-  'te',
-  'trailer',
-  'keep-alive',
-  'expect',
+/** Headers that framing and the HTTP client own, and the body's: never the token's header. */
+const NOT_FOR_THE_TOKEN: ReadonlySet<string> = new Set([
+  ...FRAMING_HEADERS,
   'content-type',
   'accept',
 ])
@@ -71,7 +55,7 @@ export const tokenHeader: ValueParser<TokenPlacement> = (value) => {
       'must be a header line "Name: value" with a valid header name, e.g. "Authorization: Token token={token}"',
     )
   }
-  if (FRAMING_HEADERS.has(name.toLowerCase())) {
+  if (NOT_FOR_THE_TOKEN.has(name.toLowerCase())) {
     throw new InputProblem(`cannot send the token in "${name}"`)
   }
   if (!isSendableHeaderValue(template)) {
