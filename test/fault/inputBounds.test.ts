@@ -50,11 +50,13 @@ const call = (fields: Record<string, unknown>, settings?: SettingsValues): Promi
     settings ?? settingsFor(server),
   )
 
-/** Refused, naming the field, quickly, and nothing sent. */
-const expectRefused = (run: ActionRun, field: string, says: RegExp, withinMs = 200): void => {
+/**
+ * Refused, naming the field, and nothing sent. (How fast is the bench's to measure, not a timed
+ * assertion's: the bounds are checked before the value is read whole, in time linear in it.)
+ */
+const expectRefused = (run: ActionRun, field: string, says: RegExp): void => {
   expectError(run, 'WRONG_INPUT', new RegExp(`^Field "${field}": ${says.source}`), 'INVALID_FIELD')
   expect(run.code).toBe('INVALID_FIELD')
-  expect(run.elapsedMs).toBeLessThan(withinMs)
   expect(server.requests).toEqual([])
   expectNoSecrets(run, [CLIENT_SECRET, GIVEN_TOKEN])
 }
@@ -73,7 +75,7 @@ describe('fault injection: field sizes', () => {
   it.each([
     ['an object', manyEntries(10_000)],
     ['JSON text', JSON.stringify(manyEntries(10_000))],
-  ])('10,000 headers as %s: refused in < 200 ms', async (_case, headers) => {
+  ])('10,000 headers as %s: refused', async (_case, headers) => {
     expectRefused(
       await call({ headers }),
       'headers',
@@ -97,29 +99,29 @@ describe('fault injection: field sizes', () => {
   it.each([
     ['10,000 names', Object.fromEntries(Array.from({ length: 10_000 }, (_u, i) => [`p${i}`, i]))],
     ['one name repeated 100,000 times', { _id: Array.from({ length: 100_000 }, (_u, i) => i) }],
-  ])('a query of %s: refused in < 200 ms', async (_case, query) => {
+  ])('a query of %s: refused', async (_case, query) => {
     expectRefused(await call({ query }), 'query', /has more than 200 parameters/)
   })
 
   it.each([
     ['JSON text', `${'['.repeat(10_000)}1${']'.repeat(10_000)}`],
     ['an object', nested(100_000)],
-  ])('a body nested 10,000+ levels deep as %s: refused in < 200 ms', async (_case, body) => {
+  ])('a body nested 10,000+ levels deep as %s: refused', async (_case, body) => {
     expectRefused(await call({ body }), 'body', /is nested deeper than 64 levels/)
   })
 
   it('a body of 11 MB (text, or an object of many strings): refused', async () => {
     const big = { note: 'x'.repeat(11 * 1024 * 1024) }
-    expectRefused(await call({ body: JSON.stringify(big) }), 'body', /is larger than 10 MB/, 1000)
-    expectRefused(await call({ body: big }), 'body', /is larger than 10 MB/, 1000)
+    expectRefused(await call({ body: JSON.stringify(big) }), 'body', /is larger than 10 MB/)
+    expectRefused(await call({ body: big }), 'body', /is larger than 10 MB/)
     const wide = Array.from({ length: 200_000 }, () => 'y'.repeat(60))
-    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
+    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/)
   })
 
   it('a body of JSON text is measured in UTF-8 bytes, and brackets inside its strings are not nesting', async () => {
     // 4 million three-byte characters: under 10 MB of characters, 12 MB of UTF-8.
     const wide = JSON.stringify({ note: '€'.repeat(4 * 1024 * 1024) })
-    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/, 1000)
+    expectRefused(await call({ body: wide }), 'body', /is larger than 10 MB/)
     const brackets = JSON.stringify({ note: `${'[{'.repeat(1000)}\\"${'}]'.repeat(1000)}` })
     expectOutcome(await call({ body: brackets }), 'complete')
   })
@@ -130,7 +132,7 @@ describe('fault injection: field sizes', () => {
     expectRefused(await call({ body: cyclic }), 'body', /is nested deeper than 64 levels/)
   })
 
-  it('a path of 100 KB: refused in < 200 ms', async () => {
+  it('a path of 100 KB: refused', async () => {
     expectRefused(
       await call({ path: `/${'p'.repeat(100_000)}` }),
       'path',
