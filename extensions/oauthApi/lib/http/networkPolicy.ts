@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
-import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { BlockList, isIP, SocketAddress, type LookupFunction } from 'node:net'
 import { buildConnector } from 'undici'
 
 /**
@@ -159,18 +159,17 @@ export const refusedAddress = (address: string): string | undefined => {
   const type = typeOf(address)
   const allowlist = currentAllowlist()
   if (allowlist.invalid !== undefined) return `not reachable: ${allowlist.invalid}`
+  // One SocketAddress for every check: BlockList.check makes one of a string each time.
+  const socket = new SocketAddress({ address, family: type })
   const allowed = (exact: boolean): boolean =>
-    allowlist.ranges.some(
-      (open) => (!exact || isFullLength(open.cidr)) && open.list.check(address, type),
-    )
-  if (METADATA_ADDRESSES.some((metadata) => metadata.list.check(address, type)) && !allowed(true)) {
+    allowlist.ranges.some((open) => (!exact || isFullLength(open.cidr)) && open.list.check(socket))
+  if (METADATA_ADDRESSES.some((metadata) => metadata.list.check(socket)) && !allowed(true)) {
     return 'a cloud metadata service address'
   }
   if (allowed(false)) return undefined
-  const refused = REFUSED_RANGES.find((candidate) => candidate.list.check(address, type))
+  const refused = REFUSED_RANGES.find((candidate) => candidate.list.check(socket))
   if (refused !== undefined) return `${refused.name}, in ${refused.cidr}`
-  if (type === 'ipv6' && NAT64.list.check(address, type))
-    return refusedAddress(embeddedIpv4(address))
+  if (type === 'ipv6' && NAT64.list.check(socket)) return refusedAddress(embeddedIpv4(address))
   return undefined
 }
 
