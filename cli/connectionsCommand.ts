@@ -1,18 +1,13 @@
-import type { Extension } from '@awell-health/extensions-core'
 import {
   readConnections,
   DEFAULT_CONNECTION,
 } from '../extensions/oauthApi/lib/input/namedConnections'
 import { describeFailure } from '../extensions/oauthApi/lib/run/describeFailure'
 import { parseSettings } from '../extensions/oauthApi/settings'
-import { loadSettings } from './loadSettings'
+import { loadOauthApiSettings } from './loadSettings'
 import type { Command } from './parseCommand'
-import { obfuscatedValues, redactSecrets } from './secrets'
 import type { CliDependencies } from './types'
 import { EXIT_ACTION_FAILED, EXIT_OK } from './types'
-import { UsageError } from './usage'
-
-const EXTENSION_KEY = 'oauthApi'
 
 /** One connection as `connections` lists it: never a secret. */
 interface ConnectionListing {
@@ -97,26 +92,11 @@ export async function connectionsCommand(
   command: Extract<Command, { name: 'connections' }>,
   deps: CliDependencies,
 ): Promise<number> {
-  const extension: Extension | undefined = deps.registry.find(
-    (candidate) => candidate.key === EXTENSION_KEY,
-  )
-  if (extension === undefined) {
-    throw new UsageError(`no '${EXTENSION_KEY}' extension in the registry`)
-  }
-  const settings = await loadSettings(extension, {
-    env: deps.env,
-    cwd: deps.cwd,
-    source: command.settings,
-    checkRequired: false,
-  })
-  const secrets = obfuscatedValues(extension, settings.values)
-  for (const warning of settings.warnings) {
-    deps.stderr(redactSecrets(`warning: ${warning}\n`, secrets))
-  }
+  const settings = await loadOauthApiSettings(command.settings, deps)
   const listing = listConnections(settings.values)
   const text = command.json
     ? `${JSON.stringify({ connections: listing }, null, 2)}\n`
     : formatListing(listing)
-  deps.stdout(redactSecrets(text, secrets))
+  settings.print(text)
   return listing.some((each) => each.problem !== undefined) ? EXIT_ACTION_FAILED : EXIT_OK
 }

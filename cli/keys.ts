@@ -1,5 +1,4 @@
 import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto'
-import type { Extension } from '@awell-health/extensions-core'
 import {
   DEFAULT_CONNECTION,
   readConnections,
@@ -16,15 +15,13 @@ import {
   type SigningAlgorithm,
 } from '../extensions/oauthApi/lib/oauth/TokenClient'
 import { selfSignedCertificate } from '../servers/tls/certificates'
-import { loadSettings } from './loadSettings'
+import { loadOauthApiSettings } from './loadSettings'
 import type { Command } from './parseCommand'
-import { obfuscatedValues, redactSecrets } from './secrets'
 import type { CliDependencies } from './types'
 import { EXIT_ACTION_FAILED, EXIT_OK } from './types'
 import { UsageError } from './usage'
 
 /** The extension whose settings hold the private key. */
-const EXTENSION_KEY = 'oauthApi'
 /** NIST SP 800-57 and Epic's minimum; SMART asks for RS384 or ES384. */
 const RSA_MODULUS_BITS = 2048
 
@@ -173,20 +170,8 @@ export async function jwksCommand(
   command: Extract<Command, { name: 'jwks' }>,
   deps: CliDependencies,
 ): Promise<number> {
-  const extension: Extension | undefined = deps.registry.find(
-    (candidate) => candidate.key === EXTENSION_KEY,
-  )
-  if (extension === undefined)
-    throw new UsageError(`no '${EXTENSION_KEY}' extension in the registry`)
-  const settings = await loadSettings(extension, {
-    env: deps.env,
-    cwd: deps.cwd,
-    source: command.settings,
-    checkRequired: false,
-  })
-  const secrets = obfuscatedValues(extension, settings.values)
-  const stderr = (text: string): void => deps.stderr(redactSecrets(text, secrets))
-  for (const warning of settings.warnings) stderr(`warning: ${warning}\n`)
+  const settings = await loadOauthApiSettings(command.settings, deps)
+  const stderr = settings.warn
   const { privateKey, privateKeyId, signingAlgorithm } = connectionValues(
     settings.values,
     command.connection,

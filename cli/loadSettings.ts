@@ -2,7 +2,9 @@ import type { Extension } from '@awell-health/extensions-core'
 import type { JsonSource } from './parseCommand'
 import { readDotEnv } from './readDotEnv'
 import { readJsonObject } from './readJsonObject'
+import { obfuscatedValues, redactSecrets } from './secrets'
 import { settingEnvVarName, settingsEnvPrefix } from './settingsEnv'
+import type { CliDependencies } from './types'
 import { UsageError } from './usage'
 
 export interface LoadedSettings {
@@ -125,4 +127,35 @@ export async function loadSettings(
     options.checkRequired,
   )
   return { values: merged.values, warnings: [...dotEnv.warnings, ...merged.warnings] }
+}
+
+/**
+ * The oauthApi extension's settings for the commands that read them without running an action
+ * (`jwks`, `connections`): required settings are not enforced, warnings go to stderr, and
+ * whatever is written with `print` has the obfuscated settings' values redacted.
+ */
+export async function loadOauthApiSettings(
+  source: JsonSource | undefined,
+  deps: CliDependencies,
+): Promise<{
+  values: Record<string, string>
+  print: (text: string) => void
+  warn: (text: string) => void
+}> {
+  const extension = deps.registry.find((candidate) => candidate.key === 'oauthApi')
+  if (extension === undefined) throw new UsageError("no 'oauthApi' extension in the registry")
+  const settings = await loadSettings(extension, {
+    env: deps.env,
+    cwd: deps.cwd,
+    source,
+    checkRequired: false,
+  })
+  const secrets = obfuscatedValues(extension, settings.values)
+  const warn = (text: string): void => deps.stderr(redactSecrets(text, secrets))
+  for (const warning of settings.warnings) warn(`warning: ${warning}\n`)
+  return {
+    values: settings.values,
+    print: (text) => deps.stdout(redactSecrets(text, secrets)),
+    warn,
+  }
 }
