@@ -27,7 +27,10 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       transform: {
         // jose and jsonpath-plus ship ES modules only: ts-jest (allowJs) turns them into CommonJS for jest.
-        '^.+\\.(ts|js|mjs)$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+        '^.+\\.(ts|js|mjs)$': [
+          'ts-jest',
+          { tsconfig: { target: 'es2022', allowJs: true, isolatedModules: true } },
+        ],
       },
       transformIgnorePatterns: ['/node_modules/(?!(jose|jsonpath-plus)/)'],
       // Opens loopback for the servers the tests start (OAUTHAPI_ALLOWED_NETWORKS, unless set).

@@ -19,7 +19,8 @@ function availableActionKeys(extension: Extension): string {
 }
 
 function lookUpAction(extension: Extension, actionKey: string): ActionRef['action'] | undefined {
-  if (Object.hasOwn(extension.actions, actionKey)) return extension.actions[actionKey]
+  if (Object.prototype.hasOwnProperty.call(extension.actions, actionKey))
+    return extension.actions[actionKey]
   return Object.values(extension.actions).find((action) => action.key === actionKey)
 }
 

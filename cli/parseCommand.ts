@@ -76,7 +76,8 @@ function tokenize(argv: readonly string[]): { positionals: string[]; flags: Flag
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value)
     if (token.kind !== 'option') continue
-    if (!Object.hasOwn(OPTIONS, token.name)) throw new UsageError(`unknown option ${token.rawName}`)
+    if (!Object.prototype.hasOwnProperty.call(OPTIONS, token.name))
+      throw new UsageError(`unknown option ${token.rawName}`)
     const name = token.name as OptionName
     if (name === 'help') return { positionals, flags: { help: true } }
     if (flags[name] !== undefined) throw new UsageError(`--${name} was given more than once`)
@@ -128,7 +129,9 @@ export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = positionals
   if (command === undefined) throw new UsageError('missing command')
   if (command === 'help') return { name: 'help' }
-  const allowed = Object.hasOwn(OPTIONS_BY_COMMAND, command) ? OPTIONS_BY_COMMAND[command] : null
+  const allowed = Object.prototype.hasOwnProperty.call(OPTIONS_BY_COMMAND, command)
+    ? OPTIONS_BY_COMMAND[command]
+    : null
   if (allowed === null) throw new UsageError(`unknown command '${command}'`)
   for (const name of Object.keys(flags)) {
     if (!allowed.has(name)) throw new UsageError(`option --${name} is not valid for '${command}'`)
