@@ -33,8 +33,12 @@ module.exports = {
         ],
       },
       transformIgnorePatterns: ['/node_modules/(?!(jose|jsonpath-plus)/)'],
+      // Not LangChain's chat model, which the extension never uses (test/support/chatModelAbsent.ts).
+      moduleNameMapper: { '^@langchain/openai$': '<rootDir>/test/support/chatModelAbsent.ts' },
       // Opens loopback for the servers the tests start (OAUTHAPI_ALLOWED_NETWORKS, unless set).
       setupFiles: ['<rootDir>/test/support/allowLoopback.ts'],
+      // One pool of RSA keys for the run, made before the suites start (servers/rsaKeys.ts).
+      globalSetup: '<rootDir>/test/support/rsaKeyPool.ts',
       moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
     },
   ],

@@ -18,8 +18,7 @@
 
 import { createServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import { generateKeyPair, randomBytes, randomUUID } from 'node:crypto'
-import { promisify } from 'node:util'
+import { createPrivateKey, randomBytes, randomUUID } from 'node:crypto'
 import Provider, { errors } from 'oidc-provider'
 
 const CONFIG_ENV_VAR = 'OAUTHAPI_AUTHORIZATION_SERVER_CONFIG'
@@ -48,9 +47,9 @@ function readConfig() {
   return JSON.parse(raw)
 }
 
-async function generateAccessTokenSigningJwk() {
-  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
-  const jwk = privateKey.export({ format: 'jwk' })
+/** The access token signing key its parent made (PKCS#8 PEM), as a private JWK. */
+function accessTokenSigningJwk(config) {
+  const jwk = createPrivateKey(config.accessTokenSigningKey).export({ format: 'jwk' })
   return { ...jwk, kid: randomUUID(), alg: ACCESS_TOKEN_SIGNING_ALG, use: 'sig' }
 }
 
@@ -299,7 +298,7 @@ function exitWhenParentDies(server) {
 
 async function main() {
   const config = readConfig()
-  const signingJwk = await generateAccessTokenSigningJwk()
+  const signingJwk = accessTokenSigningJwk(config)
   const stats = createStats()
 
   // The issuer contains the port, so listen first and plug the provider in afterwards.

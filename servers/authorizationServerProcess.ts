@@ -6,6 +6,7 @@ import { get as getHttps } from 'node:https'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientMetadata } from './clients'
+import { rsaPrivateKeyPem } from './rsaKeys'
 
 export interface AuthorizationServerConfig {
   /** the sample API's resource indicator (RFC 8707) and access token audience */
@@ -173,12 +174,17 @@ export async function startAuthorizationServer(
   config: AuthorizationServerConfig,
   secrets: string[],
 ): Promise<AuthorizationServerProcess> {
+  // The key it signs access tokens with (RS256), made here: from the tests' key pool when there is one.
+  const accessTokenSigningKey = rsaPrivateKeyPem()
   const child = spawn(process.execPath, [AUTHORIZATION_SERVER_SCRIPT], {
-    env: { ...process.env, [CONFIG_ENV_VAR]: JSON.stringify(config) },
+    env: {
+      ...process.env,
+      [CONFIG_ENV_VAR]: JSON.stringify({ ...config, accessTokenSigningKey }),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   const stderr = stderrTail(child)
-  const redact = redactor(secrets)
+  const redact = redactor([...secrets, accessTokenSigningKey])
   const describeFailure = (reason: string) =>
     new Error(`The local authorization server ${reason}.\nIts stderr:\n${redact(stderr())}`)
 

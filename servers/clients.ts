@@ -1,10 +1,11 @@
 // The OAuth 2.0 clients registered at the local authorization server: fixed ids, and secrets and
 // key pairs generated afresh at every start.
 
-import { generateKeyPair, randomBytes } from 'node:crypto'
+import { createPublicKey, generateKeyPair, randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { READ_SCOPE, WRITE_SCOPE } from './protectedApi'
+import { rsaPrivateKey } from './rsaKeys'
 
 /**
  * A scope the "basic" client may ask for, which the sample API never grants: the server leaves it
@@ -97,10 +98,10 @@ interface SigningKeyPair {
 
 const generateKeyPairAsync = promisify(generateKeyPair)
 
-function generateKeyObjects(algorithm: 'RS384' | 'ES384') {
-  return algorithm === 'RS384'
-    ? generateKeyPairAsync('rsa', { modulusLength: 2048 })
-    : generateKeyPairAsync('ec', { namedCurve: 'P-384' })
+async function generateKeyObjects(algorithm: 'RS384' | 'ES384') {
+  if (algorithm === 'ES384') return generateKeyPairAsync('ec', { namedCurve: 'P-384' })
+  const privateKey = rsaPrivateKey()
+  return { privateKey, publicKey: createPublicKey(privateKey) }
 }
 
 /** A key pair for private_key_jwt (RFC 7523 §2.2); the key id is the RFC 7638 thumbprint. */

@@ -4,7 +4,8 @@
 // certificate of the CA and accepts a token only with the certificate it is bound to (§3).
 // Everything on 127.0.0.1, ports chosen by the system; `stop` closes all of it.
 
-import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto'
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto'
+import { rsaPrivateKey } from '../rsaKeys'
 import { get } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
@@ -117,7 +118,7 @@ export async function startMtlsServers(): Promise<MtlsServers> {
   const serverCertificate = await ca.issueServer()
   const clientCertificates = {} as Record<MtlsClientName, IssuedCertificate>
   for (const name of CLIENT_NAMES) clientCertificates[name] = await ca.issueClient(name)
-  const selfSignedKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  const selfSignedKey = rsaPrivateKey()
   const selfSignedKeyPem = selfSignedKey.export({ type: 'pkcs8', format: 'pem' }).toString()
   const selfSignedPem = await selfSignedCertificate(selfSignedKeyPem, SELF_SIGNED_CLIENT)
   const selfSignedJwk = {

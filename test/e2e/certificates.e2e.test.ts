@@ -3,7 +3,7 @@
  * and Entra-style certificate credentials (x5t#S256, PS256), against token endpoints that verify
  * the assertions with jose as their vendors document it, and an API that takes their tokens.
  */
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto'
+import { randomUUID, type KeyObject } from 'node:crypto'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
@@ -18,15 +18,16 @@ import {
 } from '../../servers/assertionTokenServer'
 import { sendJson, startLoopbackServer } from '../../servers/loopbackServer'
 import { certificateThumbprint, selfSignedCertificate } from '../../servers/tls/certificates'
+import { rsaKeyPair } from '../../servers/rsaKeys'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 
 const pem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }).toString()
 
-const salesforceKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const googleKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const entraKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const otherKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const salesforceKeys = rsaKeyPair()
+const googleKeys = rsaKeyPair()
+const entraKeys = rsaKeyPair()
+const otherKeys = rsaKeyPair()
 const GOOGLE_KEY_ID = randomUUID().replace(/-/g, '')
 const GOOGLE_EMAIL = 'fhir-reader@project-1.iam.gserviceaccount.com'
 const SALESFORCE_APP = '3MVG9consumer.key'

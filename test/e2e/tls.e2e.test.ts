@@ -4,7 +4,7 @@
  * the same client certificate; two connections with different client certificates in one
  * process; and a private CA, trusted with caCertificates and refused without it.
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { type KeyObject } from 'node:crypto'
 import { extensions } from '../../extensions'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
@@ -16,6 +16,7 @@ import {
 import { startAssertionTokenServer } from '../../servers/assertionTokenServer'
 import { startMtlsServers, type MtlsServers } from '../../servers/tls/mtlsServers'
 import { certificateThumbprint, createTestCa, type TestCa } from '../../servers/tls/certificates'
+import { rsaKeyPair } from '../../servers/rsaKeys'
 
 const { fetchOAuthToken, authenticatedApiCall } = extensions[0].actions
 
@@ -132,7 +133,7 @@ describe('mutual TLS (RFC 8705) against oidc-provider and an API that requires t
 })
 
 describe('a private CA (caCertificates)', () => {
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const keys = rsaKeyPair()
   const ISSUER = 'oauthapi-private-ca'
   let ca: TestCa
 

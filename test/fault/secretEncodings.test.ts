@@ -15,7 +15,6 @@ import {
 import {
   API_PATH,
   formParam,
-  rsaPrivateKeyPem,
   settingsFor,
   TOKEN_PATH,
   useFaultServer,
@@ -29,6 +28,7 @@ import {
   type Responder,
 } from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
+import { rsaPrivateKeyPem } from '../../servers/rsaKeys'
 
 trackUnhandledRejections()
 

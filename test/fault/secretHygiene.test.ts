@@ -21,7 +21,6 @@ import {
   CLIENT_SECRET,
   formParam,
   RUN_BOUND_MS,
-  rsaPrivateKeyPem,
   settingsFor,
   TOKEN_PATH,
   useFaultServer,
@@ -35,6 +34,7 @@ import {
   type Responder,
 } from '../../servers/loopbackServer'
 import { trackUnhandledRejections } from '../support/unhandledRejections'
+import { rsaPrivateKeyPem } from '../../servers/rsaKeys'
 
 trackUnhandledRejections()
 

@@ -14,8 +14,9 @@ import {
   type JwsAlgorithm,
 } from '../../extensions/oauthApi/lib/oauth/jws'
 import { keyThumbprint } from '../../extensions/oauthApi/lib/oauth/publicJwk'
+import { rsaKeyPair } from '../../servers/rsaKeys'
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const rsa = rsaKeyPair()
 const KEYS: Record<JwsAlgorithm, { privateKey: KeyObject; publicKey: KeyObject }> = {
   RS256: rsa,
   RS384: rsa,

@@ -1,5 +1,4 @@
 /** Settings and bounds shared by the fault-injection suites. */
-import { generateKeyPairSync } from 'node:crypto'
 import { clearCaches } from '../../extensions/oauthApi/lib/oauth/caches'
 import {
   startLoopbackServer,
@@ -34,12 +33,6 @@ export const settingsFor = (
   timeoutSeconds: String(TIMEOUT_SECONDS),
   ...overrides,
 })
-
-/** An RSA key for private_key_jwt (RS384), as a PKCS#8 PEM. */
-export const rsaPrivateKeyPem = (): string =>
-  generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString()
 
 /** The value of a form parameter in a recorded request body. */
 export const formParam = (body: string, name: string): string | undefined =>

@@ -19,6 +19,7 @@ import {
   withProtoKeys,
   wrongType,
 } from './fuzzArbitraries'
+import { rsaPrivateKey } from '../../servers/rsaKeys'
 
 export type Target = 'settings' | 'fields'
 
@@ -155,7 +156,7 @@ const pem = (key: { export: (options: { type: 'pkcs8'; format: 'pem' }) => strin
   key.export({ type: 'pkcs8', format: 'pem' }).toString()
 
 const KEYS = {
-  rsa: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+  rsa: pem(rsaPrivateKey()),
   p256: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
   p384: pem(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey),
   rsaPublic: generateKeyPairSync('rsa', { modulusLength: 1024 })
