@@ -75,7 +75,7 @@ const textsOf = (file: string): string[] => {
  * sentence again would have one of them.
  */
 const FAILURE_WORDING =
-  /The (API|token endpoint|token request|answer from|response from|TLS connection)|Discovery of the token endpoint|answered HTTP|No complete response|Could not reach|Not sent to|was not followed|requests per minute|GraphQL errors?:|no usable token endpoint/
+  /\bThe (API|token endpoint|token request|answer from|response from|TLS connection)\b|Discovery of the token endpoint|answered HTTP|No complete response|Could not reach|Not sent to|was not followed|requests per minute|GraphQL errors?:|no usable token endpoint/
 
 const isUnder = (dir: string, path: string): boolean => path.startsWith(dir + sep)
 const topFolder = (dir: string, path: string): string => relative(dir, path).split(sep)[0]

@@ -22,7 +22,10 @@ export interface ApiCall {
    * and a POST or PATCH that carries an Idempotency-Key.
    */
   retryable: boolean
-  /** Why it is not, for the step's error (a POST or PATCH, a mutation); undefined if it is. */
+  /**
+   * Why it is never repeated when it is not retryable, for the step's error: a POST or PATCH
+   * without an Idempotency-Key, a GraphQL mutation.
+   */
   notRepeated?: NotRepeated
   /** The token (or reference) handed in by an earlier step; undefined in one-step mode. */
   given: GivenToken | undefined
@@ -81,7 +84,7 @@ export const sendWithToken = async (
   accessToken: string,
   base: ApiBase,
   step: StepContext,
-  request: RequestLine,
+  requestLine: RequestLine,
 ): Promise<ExchangeResult> => {
   const { plan } = call
   const { throttle } = step
@@ -120,7 +123,7 @@ export const sendWithToken = async (
       },
     )
   } catch (error) {
-    if (error instanceof HttpError) throw transportFailure(error, request, call.notRepeated)
+    if (error instanceof HttpError) throw transportFailure(error, requestLine, call.notRepeated)
     throw error
   }
 }
