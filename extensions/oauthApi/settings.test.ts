@@ -237,14 +237,15 @@ describe('named connections: one schema for the flat settings and every entry', 
   })
 
   it("names a setting found at fault while a named connection's step ran inside it", () => {
-    const failure = new StepFailure('DISCOVERY_FAILED', 'no usable token endpoint', {
-      setting: 'issuerUrl',
+    const failure = new StepFailure({
+      kind: 'discovery',
+      tried: [{ document: 'openid-configuration', problem: 'status', status: 404 }],
     })
     expect(describeFailure(failure, 'east').message).toBe(
-      'Setting "connections.east.issuerUrl": no usable token endpoint',
+      'Setting "connections.east.issuerUrl": no usable token endpoint was discovered (openid-configuration: HTTP 404)',
     )
     expect(describeFailure(failure, 'default').message).toBe(
-      'Setting "issuerUrl": no usable token endpoint',
+      'Setting "issuerUrl": no usable token endpoint was discovered (openid-configuration: HTTP 404)',
     )
   })
 })

@@ -123,7 +123,7 @@ function failureCodesPage(): RenderedFile {
     path: `${REFERENCE_DIR}/failure-codes.md`,
     text: page(
       'Failure codes',
-      'Every failure has a stable code besides its Awell error category and its text: it is in the log line of each failed run (`helpers.log({ category, code, expected }, message)`), and the tests assert it. The codes are `FAILURE_CODES` in `extensions/oauthApi/lib/step/StepFailure.ts`; `extensions/oauthApi/lib/run/describeFailure.ts` is the one place that maps them to categories and words which setting or field is at fault; the sentences below are `FAILURE_MEANINGS` in `lib/run/failureMeanings.ts`.',
+      'Every failure has a stable code besides its Awell error category and its text: it is in the log line of each failed run (`helpers.log({ category, code, expected }, message)`), and the tests assert it. The codes are `FAILURE_CODES` in `extensions/oauthApi/lib/step/StepFailure.ts`; `extensions/oauthApi/lib/run/describeFailure.ts` is the one place that maps them to categories, words which setting or field is at fault, and words the text of each failure from its facts (`lib/step/failureFacts.ts`); the sentences below are `FAILURE_MEANINGS` in `lib/run/failureMeanings.ts`.',
       table,
     ),
   }

@@ -3,8 +3,9 @@
  * import only the folders below it; http/ imports nothing else of lib), and lib/ imports nothing
  * outside itself (no action, no settings). An action's folder imports lib/, the extension's
  * settings, the shared actions place and itself — never another action. Only run/ knows Awell's
- * error categories and words which field or setting is at fault. Imports are read with
- * TypeScript's own `ts.preProcessFile` (static imports, re-exports, `import()` and `require`).
+ * error categories, words which field or setting is at fault, and words the sentences of failures
+ * (the throw sites give facts: step/failureFacts.ts). Imports are read with TypeScript's own
+ * `ts.preProcessFile` (static imports, re-exports, `import()` and `require`); texts with its parser.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -53,6 +54,29 @@ const importsOf = (file: string): string[] =>
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) => resolveModule(file, specifier))
 
+/** The text of every string and template literal of a file (a template's parts, joined by "…"). */
+const textsOf = (file: string): string[] => {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest)
+  const texts: string[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) texts.push(node.text)
+    else if (ts.isTemplateExpression(node)) {
+      texts.push([node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('…'))
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return texts
+}
+
+/**
+ * Words that only a failure's sentence has: "The API answered HTTP 404 to …", "The token request
+ * failed: Could not reach …", "… the redirect was not followed". A throw site that wrote its own
+ * sentence again would have one of them.
+ */
+const FAILURE_WORDING =
+  /\bThe (API|token endpoint|token request|answer from|response from|TLS connection)\b|Discovery of the token endpoint|answered HTTP|No complete response|Could not reach|Not sent to|was not followed|requests per minute|GraphQL errors?:|no usable token endpoint/
+
 const isUnder = (dir: string, path: string): boolean => path.startsWith(dir + sep)
 const topFolder = (dir: string, path: string): string => relative(dir, path).split(sep)[0]
 
@@ -93,6 +117,20 @@ describe('lib: one way down', () => {
       )
       .map((file) => relative(LIB, file))
     expect(offending).toEqual([])
+  })
+
+  it('words failures in run/ alone: everywhere else they are facts', () => {
+    const outsideRun = files.filter((file) => topFolder(LIB, file) !== 'run')
+    expect(outsideRun.flatMap(textsOf).length).toBeGreaterThan(200)
+    const offending = outsideRun.flatMap((file) =>
+      textsOf(file)
+        .filter((text) => FAILURE_WORDING.test(text))
+        .map((text) => `${relative(LIB, file)}: ${text}`),
+    )
+    expect(offending).toEqual([])
+    // The wording is there: the patterns still find it.
+    const run = files.filter((file) => topFolder(LIB, file) === 'run').flatMap(textsOf)
+    expect(run.filter((text) => FAILURE_WORDING.test(text)).length).toBeGreaterThan(15)
   })
 })
 

@@ -8,7 +8,7 @@ import {
   responseHeadersDataPoint,
 } from '../../lib/api/apiResponse'
 import { buildApiRequest } from '../../lib/api/buildApiRequest'
-import { callApi, failureNotes, type ApiCall } from '../../lib/api/callApi'
+import { callApi, exchangeFacts, type ApiCall } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
 import { reportedUrl } from '../../lib/api/tokenPlacement'
 import { pagesJson, readPages } from '../../lib/api/paging'
@@ -17,6 +17,7 @@ import { isIdempotent } from '../../lib/http/retryPolicy'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
 import { onEventSafely } from '../../lib/run/onEventSafely'
+import { requestText } from '../../lib/run/requestWording'
 import { ApiCallInputSchema, dataPoints, fields } from './config'
 
 /**
@@ -50,7 +51,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
           // RFC 9110 §9.2.2, and the Idempotency-Key draft §2: with a key, the API recognises a
           // repeated POST or PATCH, so it may be sent again like a PUT.
           retryable: isIdempotent(plan.method) || input.idempotencyKey !== undefined,
-          notRepeated: `${plan.method} is not repeated, so that no record is created twice (an Idempotency key lets it be repeated, if the API honours one)`,
+          notRepeated: 'unsafe method',
           given:
             input.accessToken !== undefined
               ? { token: input.accessToken, expiresAtMs: input.tokenExpiresAt }
@@ -60,7 +61,7 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
         const first = await callApi(call, settings.client, settings.apiBase, step)
         const { response } = first.exchange
         if (!isSuccess(response.status) && input.failOnHttpError) {
-          throw apiHttpFailure(response, first.what, failureNotes(call, first), redactor)
+          throw apiHttpFailure(response, first.request, exchangeFacts(call, first), redactor)
         }
         const pages = isSuccess(response.status)
           ? await readPages(first, call, input.maxPages, settings.client, settings.apiBase, step)
@@ -98,7 +99,9 @@ export const authenticatedApiCall: Action<typeof fields, typeof settings, keyof 
             mode: settings.tokenDataPoints,
           },
           events: [
-            infoEvent(`${first.what} answered HTTP ${response.status} (${note}${pageNote}).`),
+            infoEvent(
+              `${requestText(first.request)} answered HTTP ${response.status} (${note}${pageNote}).`,
+            ),
           ],
         }
       },

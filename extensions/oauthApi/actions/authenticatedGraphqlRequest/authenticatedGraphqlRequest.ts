@@ -2,19 +2,21 @@ import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
 import { apiHttpFailure, isSuccess } from '../../lib/api/apiResponse'
-import { callApi, failureNotes } from '../../lib/api/callApi'
+import { callApi, exchangeFacts } from '../../lib/api/callApi'
 import { tokenNote } from '../../lib/api/tokenNote'
 import { graphqlCall } from '../../lib/graphql/graphqlCall'
 import type { GraphqlOperation } from '../../lib/graphql/graphqlDocument'
 import {
-  describeGraphqlErrors,
+  graphqlErrorFacts,
   graphqlErrorsFailure,
   graphqlErrorsInBody,
   readGraphqlResponse,
 } from '../../lib/graphql/graphqlResponse'
 import { parseInput } from '../../lib/input/parseInput'
 import { infoEvent } from '../../lib/run/events'
+import { graphqlErrorsText } from '../../lib/run/graphqlSentences'
 import { onEventSafely } from '../../lib/run/onEventSafely'
+import { requestText } from '../../lib/run/requestWording'
 import { dataPoints, fields, GraphqlInputSchema } from './config'
 import { stringifyJson } from '../../lib/input/exactJson'
 
@@ -63,18 +65,22 @@ export const authenticatedGraphqlRequest: Action<
       const result = await callApi(call, settings.client, settings.apiBase, step)
       const { response } = result.exchange
       if (!isSuccess(response.status)) {
-        throw apiHttpFailure(response, result.what, failureNotes(call, result), redactor, {
-          describeBody: graphqlErrorsInBody(redactor),
-        })
+        throw apiHttpFailure(
+          response,
+          result.request,
+          exchangeFacts(call, result),
+          redactor,
+          graphqlErrorsInBody(redactor),
+        )
       }
-      const { data, errors } = readGraphqlResponse(response, result.what, redactor)
+      const { data, errors } = readGraphqlResponse(response, result.request, redactor)
       if (errors !== undefined && input.failOnGraphqlErrors) {
-        throw graphqlErrorsFailure(response.status, result.what, errors, redactor)
+        throw graphqlErrorsFailure(response.status, result.request, errors, redactor)
       }
       const outcome =
         errors === undefined
           ? 'without GraphQL errors'
-          : `with ${describeGraphqlErrors(errors, redactor)}, kept in the errors data point`
+          : `with ${graphqlErrorsText(graphqlErrorFacts(errors, redactor))}, kept in the errors data point`
       const note = tokenNote(result)
       return {
         data_points: {
@@ -92,7 +98,7 @@ export const authenticatedGraphqlRequest: Action<
         },
         events: [
           infoEvent(
-            `${operationLabel(input.request.operation)}: ${result.what} answered HTTP ${response.status} ${outcome} (${note}).`,
+            `${operationLabel(input.request.operation)}: ${requestText(result.request)} answered HTTP ${response.status} ${outcome} (${note}).`,
           ),
         ],
       }

@@ -22,7 +22,8 @@ const client = tokenClient(
 
 describe('checkConnection advice reads the failure’s facts, not a body', () => {
   it('advises on the OAuth error the failure carries', () => {
-    const failure = StepFailure.tokenEndpoint({
+    const failure = new StepFailure({
+      kind: 'token error',
       status: 401,
       attempts: 1,
       oauthError: 'invalid_scope',
@@ -34,26 +35,34 @@ describe('checkConnection advice reads the failure’s facts, not a body', () =>
   })
 
   it('advises on the status when there is no OAuth error', () => {
-    const notFound = StepFailure.tokenEndpoint({
+    const notFound = new StepFailure({
+      kind: 'token error',
       status: 404,
       attempts: 1,
       serverText: 'Not Found',
     })
     expect(tokenFailureAdvice(notFound, client, undefined)).toMatch(/OAuth 2\.0 token endpoint/)
-    const failed = StepFailure.tokenEndpoint({ status: 503, attempts: 3, note: 'tried 3 times' })
+    const failed = new StepFailure({
+      kind: 'token error',
+      status: 503,
+      attempts: 3,
+      gaveUp: { reason: 'ATTEMPTS_EXHAUSTED' },
+    })
     expect(failed.code).toBe('TOKEN_ENDPOINT_FAILED')
     expect(tokenFailureAdvice(failed, client, undefined)).toMatch(/authorization server failed/)
   })
 
   it('keeps the facts and the advice apart until describeFailure words them', () => {
-    const failure = StepFailure.tokenEndpoint({
+    const failure = new StepFailure({
+      kind: 'token error',
       status: 400,
       attempts: 1,
       oauthError: 'invalid_client',
       oauthErrorDescription: 'bad secret',
     })
     const advised = withAdvice(failure, 'Check it.') as StepFailure
-    expect(advised.facts).toMatchObject({ oauthError: 'invalid_client', advice: 'Check it.' })
+    expect(advised.facts).toMatchObject({ oauthError: 'invalid_client' })
+    expect(advised.advice).toBe('Check it.')
     expect(describeFailure(advised).message).toBe(
       'The token endpoint refused the request (HTTP 400): error "invalid_client", error_description "bad secret". Check it.',
     )

@@ -72,7 +72,10 @@ export const tokenFailureAdvice = (
 ): string | undefined => {
   if (!(error instanceof StepFailure)) return undefined
   const parts: string[] = []
-  const { oauthError, status } = error.facts
+  // RFC 6749 §5.2: the token endpoint's status and error, as the failure's facts carry them.
+  const { facts } = error
+  const oauthError = facts.kind === 'token error' ? facts.oauthError : undefined
+  const status = facts.kind === 'token error' ? facts.status : undefined
   const specific = oauthError !== undefined ? oauthErrorAdvice(oauthError, client) : undefined
   if (specific !== undefined) parts.push(specific)
   else if (error.code === 'NETWORK' || error.code === 'TIMEOUT') {

@@ -3,7 +3,7 @@ import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
 import { apiHttpFailure, isSuccess } from '../../lib/api/apiResponse'
 import { buildApiRequest, type ApiRequestPlan } from '../../lib/api/buildApiRequest'
-import { failureNotes, sendWithToken } from '../../lib/api/callApi'
+import { exchangeFacts, sendWithToken, type ApiCall } from '../../lib/api/callApi'
 import type { ApiBase } from '../../lib/api/resolveUnderBase'
 import { fromStudio } from '../../lib/input/fieldSchemas'
 import { parseInput } from '../../lib/input/parseInput'
@@ -135,11 +135,12 @@ const tryToken = async (
   base: ApiBase,
   step: StepContext,
 ): Promise<number> => {
-  const what = `GET ${plan.url.pathname}`
-  const call = { plan, retryable: true, notRepeated: 'not repeated' }
+  const request = { method: 'GET', path: plan.url.pathname }
+  // A GET, which is retried: it has no reason not to be repeated.
+  const call: Pick<ApiCall, 'plan' | 'retryable' | 'notRepeated'> = { plan, retryable: true }
   let exchanged
   try {
-    exchanged = await sendWithToken(call, accessToken, base, step, what)
+    exchanged = await sendWithToken(call, accessToken, base, step, request)
   } catch (error) {
     throw withAdvice(error, apiFailureAdvice(undefined, shape))
   }
@@ -147,8 +148,8 @@ const tryToken = async (
   if (!isSuccess(response.status)) {
     const failure = apiHttpFailure(
       response,
-      what,
-      failureNotes(call, { exchange: exchanged, renewedAfterStatus: undefined }),
+      request,
+      exchangeFacts(call, { exchange: exchanged, renewedAfterStatus: undefined }),
       step.redactor,
     )
     throw withAdvice(failure, apiFailureAdvice(response.status, shape))

@@ -2,7 +2,8 @@ import type { HttpResponse } from '../http/sendRequest'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
-import { StepFailure, type FailureCode } from '../step/StepFailure'
+import type { ApiAnswerFacts, BodyFacts, RequestLine } from '../step/failureFacts'
+import { StepFailure } from '../step/StepFailure'
 import { isBinaryBody, responseBodyValue } from './responseBody'
 
 /** A failed response is quoted in the error event up to this many characters. */
@@ -35,73 +36,76 @@ const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
 /**
- * Says what a failed response's body holds when the caller reads it better than an excerpt
- * would (e.g. the messages of GraphQL errors), scrubbed and bounded; undefined for an excerpt.
+ * Reads what a failed response's body holds when the caller reads it better than an excerpt
+ * would (e.g. GraphQL errors), scrubbed and bounded; undefined for an excerpt.
  */
-export type BodyDescriber = (body: string) => string | undefined
+export type BodyReader = (body: string) => BodyFacts | undefined
+
+/** What the step's error tells of an exchange besides the API's status (callApi.ts). */
+export type ApiExchangeFacts = Pick<
+  ApiAnswerFacts,
+  | 'attempts'
+  | 'gaveUp'
+  | 'notRepeated'
+  | 'refusedRedirect'
+  | 'renewedAfterStatus'
+  | 'tokenNotRenewed'
+>
 
 /**
- * The failure for a non-2xx answer: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an unfollowed
- * 3xx API_REDIRECT_REFUSED, unless the caller knows better (`options.code`). `options.describeBody`
- * may say what the body holds better than an excerpt would. The server's words are scrubbed
- * before they are cut short: a secret cut in two would not be found.
+ * The failure for a non-2xx answer to `request`: 4xx API_CLIENT_ERROR, 5xx API_SERVER_ERROR, an
+ * unfollowed 3xx API_REDIRECT_REFUSED, a refused token handed out again TOKEN_NOT_RENEWED
+ * (StepFailure.ts). `readBody` may say what the body holds better than an excerpt would. The
+ * server's words are scrubbed before they are cut short: a secret cut in two would not be found.
  */
 export const apiHttpFailure = (
   response: HttpResponse,
-  what: string,
-  notes: readonly string[],
+  request: RequestLine,
+  exchange: ApiExchangeFacts,
   redactor: Redactor,
-  options: { describeBody?: BodyDescriber; code?: FailureCode } = {},
-): StepFailure => {
-  const code =
-    options.code ??
-    (response.status >= 500
-      ? 'API_SERVER_ERROR'
-      : response.status < 400
-        ? 'API_REDIRECT_REFUSED'
-        : 'API_CLIENT_ERROR')
-  const parts = [`The API answered HTTP ${response.status} to ${what}`]
-  const bearerError = response.headers['www-authenticate']
-  if (bearerError !== undefined && /^\s*bearer\b/i.test(bearerError)) {
-    // RFC 6750 §3: the resource server's reason (invalid_token, insufficient_scope, …).
-    parts.push(`; WWW-Authenticate: ${quoteServerText(bearerError, redactor, MAX_HEADER_EXCERPT)}`)
-  }
-  for (const note of notes) parts.push(`; ${note}`)
-  const described = options.describeBody?.(response.body)
-  let serverText: string | undefined
-  if (described !== undefined) {
-    serverText = described
-    parts.push(`. ${described}`)
-  } else {
-    const excerpt = quoteServerText(bodyExcerpt(response), redactor, MAX_BODY_EXCERPT)
-    if (excerpt !== '') {
-      serverText = excerpt
-      parts.push(`. Body: ${excerpt}`)
-    }
-  }
-  return new StepFailure(code, parts.join(''), undefined, {
-    site: 'API',
+  readBody?: BodyReader,
+): StepFailure =>
+  new StepFailure({
+    kind: 'API answer',
+    request,
     status: response.status,
-    serverText,
+    bearerChallenge: bearerChallenge(response, redactor),
+    ...exchange,
+    body: readBody?.(response.body) ?? bodyFacts(response, redactor),
   })
+
+/** RFC 6750 §3: a Bearer challenge says why the resource server refused (invalid_token, …). */
+const bearerChallenge = (response: HttpResponse, redactor: Redactor): string | undefined => {
+  const challenge = response.headers['www-authenticate']
+  return challenge !== undefined && /^\s*bearer\b/i.test(challenge)
+    ? quoteServerText(challenge, redactor, MAX_HEADER_EXCERPT)
+    : undefined
 }
 
 /**
  * What of an error body a person needs: a FHIR OperationOutcome's issues rather than its
- * narrative, the size and type of a binary body rather than its bytes, else the text.
+ * narrative, the size and type of a binary body rather than its bytes, else the text; nothing
+ * for an empty body.
  */
-const bodyExcerpt = (response: HttpResponse): string => {
+const bodyFacts = (response: HttpResponse, redactor: Redactor): BodyFacts | undefined => {
   const decoded = responseBodyValue(response)
   if (isBinaryBody(decoded)) {
-    return `(${response.bytes.length} bytes of ${decoded.contentType}, not quoted)`
+    const contentType = quoteServerText(decoded.contentType, redactor, MAX_BODY_EXCERPT)
+    return { kind: 'binary', bytes: response.bytes.length, contentType }
   }
-  return operationOutcomeIssues(decoded) ?? response.body
+  const issues = operationOutcomeIssues(decoded)
+  if (issues !== undefined) {
+    return { kind: 'OperationOutcome', issues: quoteServerText(issues, redactor, MAX_BODY_EXCERPT) }
+  }
+  const text = quoteServerText(response.body, redactor, MAX_BODY_EXCERPT)
+  return text === '' ? undefined : { kind: 'text', text }
 }
 
 /**
  * FHIR R4 OperationOutcome (operationoutcome.html): its `text.div` narrative is XHTML for
  * people reading a page and can fill an excerpt on its own; the issues say what went wrong —
- * each as "severity code: diagnostics" (or `details.text`, the coded reason's words).
+ * each as "severity code: diagnostics" (or `details.text`, the coded reason's words), quoted as
+ * the server wrote them.
  */
 const operationOutcomeIssues = (body: unknown): string | undefined => {
   if (!isPlainObject(body) || body['resourceType'] !== 'OperationOutcome') return undefined
@@ -116,7 +120,7 @@ const operationOutcomeIssues = (body: unknown): string | undefined => {
         : ''
     return reason === '' ? label : `${label}: ${reason}`
   })
-  return quoted.length === 0 ? undefined : `OperationOutcome: ${quoted.join('; ')}`
+  return quoted.length === 0 ? undefined : quoted.join('; ')
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== ''

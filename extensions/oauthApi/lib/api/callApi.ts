@@ -7,9 +7,10 @@ import {
   type GivenToken,
   type TokenForCall,
 } from '../oauth/tokenForCall'
-import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNotes'
+import type { NotRepeated, RequestLine } from '../step/failureFacts'
+import { transportFailure } from '../step/transportFailure'
 import type { StepContext } from '../step/StepContext'
-import { apiHttpFailure } from './apiResponse'
+import { apiHttpFailure, type ApiExchangeFacts } from './apiResponse'
 import type { ApiRequestPlan } from './buildApiRequest'
 import { tokenMayGoTo, type ApiBase } from './resolveUnderBase'
 import { placeToken } from './tokenPlacement'
@@ -21,8 +22,11 @@ export interface ApiCall {
    * and a POST or PATCH that carries an Idempotency-Key.
    */
   retryable: boolean
-  /** Why it is not, in the step's error: e.g. "POST is not repeated, so that …". */
-  notRepeated: string
+  /**
+   * Why it is never repeated when it is not retryable, for the step's error: a POST or PATCH
+   * without an Idempotency-Key, a GraphQL mutation.
+   */
+  notRepeated?: NotRepeated
   /** The token (or reference) handed in by an earlier step; undefined in one-step mode. */
   given: GivenToken | undefined
   /** Statuses after which the token is renewed and the request sent once more (401 at least). */
@@ -30,8 +34,8 @@ export interface ApiCall {
 }
 
 export interface ApiCallResult {
-  /** "GET /fhir/R4/Patient/1", for events. */
-  what: string
+  /** GET /fhir/R4/Patient/1, for events and failures. */
+  request: RequestLine
   exchange: ExchangeResult
   token: TokenForCall
   /** The status after which the token was renewed, if it was. */
@@ -50,10 +54,10 @@ export const callApi = async (
   base: ApiBase,
   step: StepContext,
 ): Promise<ApiCallResult> => {
-  const what = `${call.plan.method} ${call.plan.url.pathname}`
+  const request = { method: call.plan.method, path: call.plan.url.pathname }
   let token = await tokenForCall(client, step, call.given)
   let renewedAfterStatus: number | undefined
-  let result = await sendWithToken(call, token.accessToken, base, step, what)
+  let result = await sendWithToken(call, token.accessToken, base, step, request)
   if (call.renewOnStatus.has(result.response.status)) {
     renewedAfterStatus = result.response.status
     token = await renewedToken(client, step, token.accessToken, token.handedIn)
@@ -61,17 +65,14 @@ export const callApi = async (
       // The same call with the same token would be refused the same way: it is not sent again.
       throw apiHttpFailure(
         result.response,
-        what,
-        [
-          `the token endpoint returned the refused token again when asked for a new one, so the request was not repeated`,
-        ],
+        request,
+        { attempts: result.attempts, tokenNotRenewed: true },
         step.redactor,
-        { code: 'TOKEN_NOT_RENEWED' },
       )
     }
-    result = await sendWithToken(call, token.accessToken, base, step, what)
+    result = await sendWithToken(call, token.accessToken, base, step, request)
   }
-  return { what, exchange: result, token, renewedAfterStatus }
+  return { request, exchange: result, token, renewedAfterStatus }
 }
 
 /**
@@ -83,7 +84,7 @@ export const sendWithToken = async (
   accessToken: string,
   base: ApiBase,
   step: StepContext,
-  what: string,
+  requestLine: RequestLine,
 ): Promise<ExchangeResult> => {
   const { plan } = call
   const { throttle } = step
@@ -103,8 +104,9 @@ export const sendWithToken = async (
       {
         retryable: call.retryable,
         redirectRefusal: (target) => {
+          // Outside the API base URL, for this reason (run/ words it).
           const verdict = tokenMayGoTo(target, base)
-          return verdict === true ? undefined : `outside the API base URL (${verdict})`
+          return verdict === true ? undefined : verdict
         },
         redirectedRequest:
           placement.kind === 'query'
@@ -117,34 +119,23 @@ export const sendWithToken = async (
         beforeSend:
           throttle === undefined
             ? undefined
-            : (request) => throttle(`${request.method} ${request.url.pathname}`),
+            : (hop) => throttle({ method: hop.method, path: hop.url.pathname }),
       },
     )
   } catch (error) {
-    if (error instanceof HttpError) throw transportFailure(error, what, call.notRepeated)
+    if (error instanceof HttpError) throw transportFailure(error, requestLine, call.notRepeated)
     throw error
   }
 }
 
-/** What the step's error adds to the API's status: a refused redirect, a renewal, retries. */
-export const failureNotes = (
-  call: Pick<ApiCall, 'notRepeated' | 'plan'>,
+/** What the step's error tells besides the API's status: retries, a refused redirect, a renewal. */
+export const exchangeFacts = (
+  call: Pick<ApiCall, 'notRepeated'>,
   result: Pick<ApiCallResult, 'exchange' | 'renewedAfterStatus'>,
-): string[] => {
-  const { exchange: exchanged, renewedAfterStatus } = result
-  const notes: string[] = []
-  if (exchanged.refusedRedirect !== undefined) {
-    notes.push(
-      `it ${redirectNote(exchanged.refusedRedirect, call.plan.method)}, so the redirect was not followed`,
-    )
-  }
-  if (renewedAfterStatus !== undefined) {
-    notes.push(
-      `the token was renewed after HTTP ${renewedAfterStatus} and the retry was refused too`,
-    )
-  }
-  if (exchanged.gaveUp !== undefined) {
-    notes.push(gaveUpNote(exchanged.gaveUp, exchanged.attempts, call.notRepeated))
-  }
-  return notes
-}
+): ApiExchangeFacts => ({
+  attempts: result.exchange.attempts,
+  gaveUp: result.exchange.gaveUp,
+  notRepeated: call.notRepeated,
+  refusedRedirect: result.exchange.refusedRedirect,
+  renewedAfterStatus: result.renewedAfterStatus,
+})

@@ -1,3 +1,4 @@
+import type { HeaderRefusedFacts } from '../step/failureFacts'
 import { StepFailure } from '../step/StepFailure'
 
 /** RFC 9110 §5.1: a header name is a token. */
@@ -39,26 +40,18 @@ const FORBIDDEN_HEADERS: ReadonlySet<string> = new Set([
   'proxy-authorization',
 ])
 
-const refused = (field: string, problem: string): StepFailure =>
-  new StepFailure('HEADER_REFUSED', problem, { field })
+/** Why a header cannot be sent as the designer set it; undefined when it can. */
+const headerProblem = (name: string, value: string): HeaderRefusedFacts['problem'] | undefined => {
+  if (!HEADER_NAME.test(name)) return 'not a token'
+  if (FORBIDDEN_HEADERS.has(name.toLowerCase())) return 'set by the extension'
+  if (CONTROL_CHARACTERS.test(value)) return 'control character'
+  if (BEYOND_LATIN1.test(value)) return 'beyond Latin-1'
+  return undefined
+}
 
 export const assertSafeHeader = (name: string, value: string, field = 'headers'): void => {
-  if (!HEADER_NAME.test(name)) {
-    throw refused(field, `header name ${JSON.stringify(name.slice(0, 60))} is not a valid token`)
-  }
-  if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
-    throw refused(field, `header "${name}" cannot be set (the extension sets it)`)
-  }
-  if (CONTROL_CHARACTERS.test(value)) {
-    throw refused(
-      field,
-      `header "${name}" has a control character (CR, LF or similar) in its value`,
-    )
-  }
-  if (BEYOND_LATIN1.test(value)) {
-    throw refused(
-      field,
-      `header "${name}" has a character beyond Latin-1 (e.g. € or an emoji) in its value, which cannot be sent unchanged; percent-encode it`,
-    )
+  const problem = headerProblem(name, value)
+  if (problem !== undefined) {
+    throw new StepFailure({ kind: 'header refused', field, name, problem })
   }
 }

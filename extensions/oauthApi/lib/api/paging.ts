@@ -5,12 +5,13 @@ import { stringifyJson } from '../input/exactJson'
 import { isPlainObject } from '../input/valueParsers'
 import { apiHttpFailure, isSuccess } from './apiResponse'
 import { quoteServerText } from '../secrets/quoteServerText'
-import { callApi, failureNotes, type ApiCall, type ApiCallResult } from './callApi'
+import { callApi, exchangeFacts, type ApiCall, type ApiCallResult } from './callApi'
 import { decodeResponseBody, type DecodedBody } from './responseBody'
 import { resolveUnderBase, type ApiBase } from './resolveUnderBase'
 import { reportedUrl } from './tokenPlacement'
 import type { HttpResponse } from '../http/sendRequest'
 import type { Redactor, ScrubbedText } from '../secrets/redactor'
+import type { RequestLine } from '../step/failureFacts'
 
 /** However many pages a designer asks for, a step reads at most this many. */
 export const MAX_PAGES = 100
@@ -45,7 +46,7 @@ export const readPages = async (
   step: StepContext,
 ): Promise<Pages> => {
   const calls = [first]
-  const bodies = [pageBody(first, first.what, step)]
+  const bodies = [pageBody(first, first.request, step)]
   if (call.plan.method !== 'GET') return { calls, bodies, nextPageUrl: undefined }
   let usedBytes = first.exchange.response.bytes.length
   for (;;) {
@@ -67,17 +68,13 @@ export const readPages = async (
     }
     const result = await callPage(pageCall, page, usedBytes, client, base, step)
     const { response } = result.exchange
+    const request = { ...result.request, page }
     if (!isSuccess(response.status)) {
-      throw apiHttpFailure(
-        response,
-        `${result.what} (page ${page})`,
-        failureNotes(pageCall, result),
-        step.redactor,
-      )
+      throw apiHttpFailure(response, request, exchangeFacts(pageCall, result), step.redactor)
     }
     usedBytes += response.bytes.length
     calls.push(result)
-    bodies.push(pageBody(result, `${result.what} (page ${page})`, step))
+    bodies.push(pageBody(result, request, step))
   }
 }
 
@@ -88,15 +85,17 @@ const MAX_NOT_JSON_EXCERPT = 200
  * A 2xx page's body, decoded; one declared JSON that does not parse fails the step
  * (API_RESPONSE_INVALID) rather than pass its text off as the answer.
  */
-const pageBody = (result: ApiCallResult, what: string, step: StepContext): DecodedBody => {
+const pageBody = (result: ApiCallResult, request: RequestLine, step: StepContext): DecodedBody => {
   const { response } = result.exchange
   const decoded = decodeResponseBody(response, step.redactor)
   if (decoded.notJson === true) {
-    const type = response.headers['content-type'] ?? ''
-    throw new StepFailure(
-      'API_RESPONSE_INVALID',
-      `The API answered HTTP ${response.status} to ${what} with a body declared ${quoteServerText(type, step.redactor, 100)} that is not JSON (RFC 8259). Body: ${quoteServerText(response.body, step.redactor, MAX_NOT_JSON_EXCERPT)}`,
-    )
+    throw new StepFailure({
+      kind: 'API body invalid',
+      request,
+      status: response.status,
+      contentType: quoteServerText(response.headers['content-type'] ?? '', step.redactor, 100),
+      excerpt: quoteServerText(response.body, step.redactor, MAX_NOT_JSON_EXCERPT),
+    })
   }
   return decoded
 }
@@ -117,10 +116,12 @@ const callPage = async (
     })
   } catch (error) {
     if (error instanceof StepFailure && error.code === 'TOO_LARGE') {
-      throw new StepFailure(
-        'TOO_LARGE',
-        `${pageCall.plan.method} ${pageCall.plan.url.pathname} (page ${page}): the pages together are larger than the maximum response size of ${step.maxResponseBytes} bytes, ${usedBytes} of them in the first ${page - 1}; page ${page} was not read`,
-      )
+      throw new StepFailure({
+        kind: 'pages too large',
+        request: { method: pageCall.plan.method, path: pageCall.plan.url.pathname, page },
+        maxBytes: step.maxResponseBytes,
+        usedBytes,
+      })
     }
     throw error
   }
@@ -177,10 +178,12 @@ const pageUrlUnderBase = (link: URL, base: ApiBase, page: number): URL => {
     return resolveUnderBase(link.href, base)
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error
-    throw new StepFailure(
-      'PAGE_OUTSIDE_BASE',
-      `The API's link to page ${page} (${link.origin}${link.pathname}) is outside the API base URL ${base.href}; it was not followed, as the access token is only sent under it, and the step fails rather than pass ${page - 1} page(s) off as the whole result`,
-    )
+    throw new StepFailure({
+      kind: 'page outside base',
+      page,
+      link: `${link.origin}${link.pathname}`,
+      base: base.href,
+    })
   }
 }
 

@@ -1,4 +1,4 @@
-import { StepFailure } from '../step/StepFailure'
+import { fieldFailure, StepFailure } from '../step/StepFailure'
 
 /**
  * The API base URL with its path ending in '/', so that "under it" is a plain prefix test:
@@ -91,14 +91,18 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
   const trimmed = path.trim()
   if (trimmed === '') return new URL(base.itself)
   if (/^[\\/]{2}/.test(trimmed)) {
-    throw outsideBase(fieldName, 'a protocol-relative URL (//host/…) is not allowed')
+    throw new StepFailure({
+      kind: 'path outside base',
+      field: fieldName,
+      outside: 'protocol-relative',
+    })
   }
   let url: URL
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(trimmed)) {
     try {
       url = new URL(trimmed)
     } catch {
-      throw new StepFailure('INVALID_FIELD', 'is not a valid URL', { field: fieldName })
+      throw fieldFailure(fieldName, 'is not a valid URL')
     }
   } else {
     const relative = trimmed.replace(/^[\\/]+/, '')
@@ -108,14 +112,13 @@ export const resolveUnderBase = (path: string, base: ApiBase, fieldName = 'path'
   if (url.hash !== '') url.hash = ''
   const verdict = tokenMayGoTo(url, base)
   if (verdict !== true) {
-    throw outsideBase(fieldName, `it resolves outside the API base URL ${base.href} (${verdict})`)
+    throw new StepFailure({
+      kind: 'path outside base',
+      field: fieldName,
+      outside: 'base',
+      base: base.href,
+      why: verdict,
+    })
   }
   return url
 }
-
-const outsideBase = (fieldName: string, why: string): StepFailure =>
-  new StepFailure(
-    'PATH_OUTSIDE_BASE',
-    `refused, ${why}; the access token is only sent to URLs under the API base URL.`,
-    { field: fieldName },
-  )

@@ -47,7 +47,7 @@ export const graphqlCall = (
     access,
   ),
   retryable: input.request.operation.type === 'query',
-  notRepeated: 'a mutation is not repeated, so that no record is created twice',
+  notRepeated: 'mutation',
   given: input.given,
   renewOnStatus: input.renewOnStatus,
 })

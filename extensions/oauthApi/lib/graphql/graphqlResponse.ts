@@ -3,6 +3,13 @@ import { parseJsonObject } from '../input/parseJsonObject'
 import { isPlainObject } from '../input/valueParsers'
 import { quoteServerText } from '../secrets/quoteServerText'
 import type { Redactor } from '../secrets/redactor'
+import type {
+  BodyFacts,
+  GraphqlErrorFacts,
+  GraphqlErrorsFacts,
+  GraphqlResponseInvalidFacts,
+  RequestLine,
+} from '../step/failureFacts'
 import { StepFailure } from '../step/StepFailure'
 
 /** How many GraphQL errors an event quotes, and how much of each. */
@@ -29,32 +36,29 @@ export interface GraphqlResult {
  */
 export const readGraphqlResponse = (
   response: HttpResponse,
-  what: string,
+  request: RequestLine,
   redactor: Redactor,
 ): GraphqlResult => {
-  const invalid = (why: string): StepFailure => {
+  const invalid = (problem: GraphqlResponseInvalidFacts['problem']): StepFailure => {
     const type = response.headers['content-type']
-    const excerpt = quoteServerText(response.body, redactor, MAX_INVALID_EXCERPT)
-    return new StepFailure(
-      'GRAPHQL_RESPONSE_INVALID',
-      `The API answered HTTP ${response.status} to ${what} with ${why}: not a GraphQL response (GraphQL spec §7.1)` +
-        (type !== undefined ? `; Content-Type ${quoteServerText(type, redactor, 100)}` : '') +
-        (excerpt !== '' ? `. Body: ${excerpt}` : ''),
-    )
+    return new StepFailure({
+      kind: 'GraphQL response invalid',
+      request,
+      status: response.status,
+      problem,
+      contentType: type !== undefined ? quoteServerText(type, redactor, 100) : undefined,
+      excerpt: quoteServerText(response.body, redactor, MAX_INVALID_EXCERPT),
+    })
   }
   const body = parseJsonObject(response.body)
   if (body === undefined) {
-    throw invalid(
-      response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object',
-    )
+    throw invalid(response.body.trim() === '' ? 'empty body' : 'not a JSON object')
   }
   const hasData = Object.prototype.hasOwnProperty.call(body, 'data')
   const hasErrors = Object.prototype.hasOwnProperty.call(body, 'errors')
-  if (!hasData && !hasErrors) throw invalid('a JSON object without "data" or "errors"')
+  if (!hasData && !hasErrors) throw invalid('no data or errors')
   const { errors } = body
-  if (hasErrors && errors !== null && !Array.isArray(errors)) {
-    throw invalid('"errors" that is not a list')
-  }
+  if (hasErrors && errors !== null && !Array.isArray(errors)) throw invalid('errors not a list')
   return {
     data: hasData ? (body.data ?? null) : null,
     errors: Array.isArray(errors) && errors.length > 0 ? errors : undefined,
@@ -64,27 +68,28 @@ export const readGraphqlResponse = (
 /** A 2xx answer with GraphQL errors, for a step told to fail on them. */
 export const graphqlErrorsFailure = (
   status: number,
-  what: string,
+  request: RequestLine,
   errors: readonly unknown[],
   redactor: Redactor,
 ): StepFailure =>
-  new StepFailure(
-    'GRAPHQL_ERRORS',
-    `The API answered HTTP ${status} to ${what} with ${describeGraphqlErrors(errors, redactor)}`,
-  )
+  new StepFailure({
+    kind: 'GraphQL errors',
+    request,
+    status,
+    errors: graphqlErrorFacts(errors, redactor),
+  })
 
 /**
- * "2 GraphQL errors: "Patient 7 is not known" (path patient; code NOT_FOUND); "…" (path …)":
- * the first errors' messages, paths, extension codes and locations (GraphQL spec §7.1.2), the
- * server's words scrubbed before they are cut.
+ * The first errors' messages, paths, extension codes and locations (GraphQL spec §7.1.2), and
+ * how many there were; the server's words scrubbed before they are cut.
  */
-export const describeGraphqlErrors = (errors: readonly unknown[], redactor: Redactor): string => {
-  const quoted = errors.slice(0, MAX_QUOTED_ERRORS).map((error) => describeError(error, redactor))
-  const more =
-    errors.length > MAX_QUOTED_ERRORS ? `; and ${errors.length - MAX_QUOTED_ERRORS} more` : ''
-  const count = errors.length === 1 ? '1 GraphQL error' : `${errors.length} GraphQL errors`
-  return `${count}: ${quoted.join('; ')}${more}`
-}
+export const graphqlErrorFacts = (
+  errors: readonly unknown[],
+  redactor: Redactor,
+): GraphqlErrorsFacts => ({
+  count: errors.length,
+  first: errors.slice(0, MAX_QUOTED_ERRORS).map((error) => errorFacts(error, redactor)),
+})
 
 /**
  * The GraphQL errors of a failed (non-2xx) response's body, e.g. a 400 in
@@ -93,27 +98,26 @@ export const describeGraphqlErrors = (errors: readonly unknown[], redactor: Reda
  */
 export const graphqlErrorsInBody =
   (redactor: Redactor) =>
-  (body: string): string | undefined => {
+  (body: string): BodyFacts | undefined => {
     const errors = parseJsonObject(body)?.['errors']
     if (!Array.isArray(errors) || errors.length === 0) return undefined
-    return describeGraphqlErrors(errors, redactor)
+    return { kind: 'GraphQL errors', errors: graphqlErrorFacts(errors, redactor) }
   }
 
-const describeError = (error: unknown, redactor: Redactor): string => {
-  if (!isPlainObject(error)) return '(an error that is not an object)'
-  const message =
-    typeof error.message === 'string'
-      ? JSON.stringify(quoteServerText(error.message, redactor, MAX_MESSAGE_LENGTH))
-      : '(no message)'
-  const details: string[] = []
+const errorFacts = (error: unknown, redactor: Redactor): GraphqlErrorFacts => {
+  if (!isPlainObject(error)) return { shape: 'not an object' }
   const path = pathOf(error.path)
-  if (path !== undefined) details.push(`path ${quoteServerText(path, redactor, MAX_PATH_LENGTH)}`)
-  const location = firstSourceLocation(error.locations)
-  if (location !== undefined) details.push(`at ${location}`)
   const code = isPlainObject(error.extensions) ? error.extensions.code : undefined
-  if (typeof code === 'string')
-    details.push(`code ${quoteServerText(code, redactor, MAX_CODE_LENGTH)}`)
-  return details.length > 0 ? `${message} (${details.join('; ')})` : message
+  return {
+    shape: 'object',
+    message:
+      typeof error.message === 'string'
+        ? quoteServerText(error.message, redactor, MAX_MESSAGE_LENGTH)
+        : undefined,
+    path: path !== undefined ? quoteServerText(path, redactor, MAX_PATH_LENGTH) : undefined,
+    location: firstSourceLocation(error.locations),
+    code: typeof code === 'string' ? quoteServerText(code, redactor, MAX_CODE_LENGTH) : undefined,
+  }
 }
 
 /** GraphQL spec §7.1.2: a path of field names and list indices, shown as `patient.names[0].family`. */
@@ -126,12 +130,10 @@ const pathOf = (path: unknown): string | undefined => {
     .join('')
 }
 
-/** The first of `locations`: "line 1, column 9". */
-const firstSourceLocation = (locations: unknown): string | undefined => {
+/** The first of `locations` (GraphQL spec §7.1.2: line and column, from 1). */
+const firstSourceLocation = (locations: unknown): { line: number; column: number } | undefined => {
   const [first] = Array.isArray(locations) ? (locations as unknown[]) : []
   if (!isPlainObject(first)) return undefined
   const { line, column } = first
-  return typeof line === 'number' && typeof column === 'number'
-    ? `line ${line}, column ${column}`
-    : undefined
+  return typeof line === 'number' && typeof column === 'number' ? { line, column } : undefined
 }

@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../http/sendRequest'
+import { describeFailure } from '../run/describeFailure'
 import { StepFailure } from '../step/StepFailure'
 import {
   dottedPath,
@@ -137,8 +138,9 @@ describe('parseTokenSuccess in a dialect', () => {
       ),
     )
     expect(failure.code).toBe('TOKEN_RESPONSE_INVALID')
-    expect(failure.detail).toContain('no usable "data.token"')
-    expect(failure.detail).toContain('"data"')
+    expect(failure.facts).toMatchObject({ tokenPath: 'data.token', members: ['data'] })
+    expect(describeFailure(failure).message).toContain('no usable "data.token"')
+    expect(describeFailure(failure).message).toContain('"data"')
   })
 
   it('takes any token_type, and any visible-ASCII token, once the token is not sent as Bearer', () => {

@@ -3,7 +3,8 @@ import { raceDeadline } from '../http/deadline'
 import { exchange } from '../http/exchange'
 import { HttpError, timeoutError } from '../http/HttpError'
 import { endpointUrlProblem } from '../http/transportPolicy'
-import { transportFailure } from '../step/exchangeNotes'
+import type { DiscoveryDocument, DiscoveryProblem } from '../step/failureFacts'
+import { transportFailure } from '../step/transportFailure'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { parseJsonObject } from '../input/parseJsonObject'
@@ -13,10 +14,8 @@ export interface AuthorizationServerMetadata {
   /** RFC 8705 §5: the token endpoint for clients that use mutual TLS, when it is another one. */
   mtlsTokenEndpoint: URL | undefined
   /** Which document it came from. */
-  source: 'openid-configuration' | 'oauth-authorization-server' | 'smart-configuration'
+  source: DiscoveryDocument
 }
-
-const DISCOVERY = 'Discovery of the token endpoint'
 
 /** Discovered metadata is reused for an hour (failures are not cached). */
 const METADATA_REUSE_MS = 3_600_000
@@ -69,7 +68,7 @@ export const discoverTokenEndpoint = async (
       ? fetchMetadata(issuer, step)
       : metadataCache.forceFetch(key, { context: { issuer, step } }),
     step.deadline,
-    () => transportFailure(timeoutError(issuer, step.deadline.seconds), DISCOVERY),
+    () => transportFailure(timeoutError(issuer, step.deadline.seconds), 'discovery'),
   )
   return tokenEndpointFor(metadata, step)
 }
@@ -106,17 +105,13 @@ const fetchMetadata = async (
   issuer: URL,
   step: StepContext,
 ): Promise<AuthorizationServerMetadata> => {
-  const problems: string[] = []
+  const tried: Array<{ document: DiscoveryDocument } & DiscoveryProblem> = []
   for (const candidate of discoveryCandidates(issuer)) {
     const outcome = await tryCandidate(candidate, issuer, step)
-    if (typeof outcome !== 'string') return outcome
-    problems.push(`${candidate.source}: ${outcome}`)
+    if (!('problem' in outcome)) return outcome
+    tried.push({ document: candidate.source, ...outcome })
   }
-  throw new StepFailure(
-    'DISCOVERY_FAILED',
-    `no usable token endpoint was discovered (${problems.join('; ')})`,
-    { setting: 'issuerUrl' },
-  )
+  throw new StepFailure({ kind: 'discovery', tried })
 }
 
 /** The metadata, or why this candidate did not give any. */
@@ -124,7 +119,7 @@ const tryCandidate = async (
   candidate: Candidate,
   issuer: URL,
   step: StepContext,
-): Promise<AuthorizationServerMetadata | string> => {
+): Promise<AuthorizationServerMetadata | DiscoveryProblem> => {
   let body: string
   try {
     const { response } = await exchange(
@@ -142,24 +137,25 @@ const tryCandidate = async (
           target.origin === candidate.url.origin ? undefined : 'another origin',
       },
     )
-    if (response.status !== 200) return `HTTP ${response.status}`
+    if (response.status !== 200) return { problem: 'status', status: response.status }
     body = response.body
   } catch (error) {
     if (!(error instanceof HttpError)) throw error
     if (error.code === 'TIMEOUT' || error.code === 'NETWORK_POLICY') {
-      throw transportFailure(error, DISCOVERY)
+      throw transportFailure(error, 'discovery')
     }
-    return error.message
+    return { problem: 'transport', transport: error.facts }
   }
   const metadata = parseJsonObject(body)
-  if (metadata === undefined) return 'not a JSON object'
+  if (metadata === undefined) return { problem: 'not a JSON object' }
+  // RFC 8414 §3.3: a document for another issuer is discarded.
   if (candidate.checkIssuer && !sameIssuer(metadata['issuer'], issuer.href)) {
-    return 'its "issuer" differs from the issuer asked for (RFC 8414 §3.3), so it was discarded'
+    return { problem: 'issuer differs' }
   }
   const tokenEndpoint = metadata['token_endpoint']
-  if (typeof tokenEndpoint !== 'string') return 'no token_endpoint'
-  const problem = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
-  if (problem !== undefined) return `token_endpoint ${problem}`
+  if (typeof tokenEndpoint !== 'string') return { problem: 'no token_endpoint' }
+  const why = endpointUrlProblem(tokenEndpoint, { allowQuery: true })
+  if (why !== undefined) return { problem: 'token_endpoint', why }
   return {
     tokenEndpoint: new URL(tokenEndpoint),
     mtlsTokenEndpoint: mtlsAlias(metadata['mtls_endpoint_aliases']),

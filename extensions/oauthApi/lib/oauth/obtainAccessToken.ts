@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import { raceDeadline, type Deadline } from '../http/deadline'
 import { timeoutError } from '../http/HttpError'
-import { transportFailure } from '../step/exchangeNotes'
+import { transportFailure } from '../step/transportFailure'
 import type { StepContext } from '../step/StepContext'
 import { discoverTokenEndpoint } from './discovery'
 import { requestToken } from './requestToken'
@@ -141,7 +141,7 @@ export const obtainAccessToken = async (
           client.endpoint.kind === 'url' ? client.endpoint.url : client.endpoint.issuer,
           step.deadline.seconds,
         ),
-        'The token request',
+        'token request',
       ),
     )
     step.redactor.add(token.accessToken)

@@ -1,7 +1,7 @@
 import { exchange, type ExchangeResult } from '../http/exchange'
 import { HttpError } from '../http/HttpError'
 import type { HttpRequest } from '../http/sendRequest'
-import { gaveUpNote, redirectNote, transportFailure } from '../step/exchangeNotes'
+import { transportFailure } from '../step/transportFailure'
 import type { StepContext } from '../step/StepContext'
 import { StepFailure } from '../step/StepFailure'
 import { authenticateClient } from './clientAuthentication'
@@ -81,7 +81,7 @@ export const sendTokenRequest = async (
     })
     return { tokenUrl, result, requestedAtMs, answeredAtMs: Date.now() }
   } catch (error) {
-    if (error instanceof HttpError) throw transportFailure(error, 'The token request')
+    if (error instanceof HttpError) throw transportFailure(error, 'token request')
     throw error
   }
 }
@@ -94,10 +94,7 @@ export const readTokenExchange = (
 ): TokenSet => {
   const { response, gaveUp, attempts, refusedRedirect } = exchanged.result
   if (refusedRedirect !== undefined) {
-    throw new StepFailure(
-      'TOKEN_REDIRECT_REFUSED',
-      `The token endpoint ${redirectNote(refusedRedirect, 'POST')}; the redirect was not followed`,
-    )
+    throw new StepFailure({ kind: 'token redirect', redirect: refusedRedirect })
   }
   // RFC 6749 §5.2: an answer naming an OAuth error is that error, whatever its status (some
   // servers answer 200 with {"error": "invalid_client"}).
@@ -109,8 +106,7 @@ export const readTokenExchange = (
     step.redactor.add(token.accessToken)
     return token
   }
-  const note = gaveUp !== undefined ? gaveUpNote(gaveUp, attempts) : undefined
-  throw tokenErrorFailure(response, step.redactor, { attempts, note })
+  throw tokenErrorFailure(response, step.redactor, { attempts, gaveUp })
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { GaveUp } from '../http/exchange'
 import type { HttpResponse } from '../http/sendRequest'
 import { parseJsonObject } from '../input/parseJsonObject'
 import { quoteServerText } from '../secrets/quoteServerText'
@@ -35,6 +36,12 @@ export interface TokenSet {
 
 /** §5.2 error text that the server sends is quoted at most this long. */
 const MAX_QUOTED_LENGTH = 300
+/**
+ * A response without a token names its first member names, each cut this short, for a failure
+ * that says where the token was not; a token type is cut as short.
+ */
+const MAX_MEMBER_NAMES = 10
+const MAX_NAME_LENGTH = 40
 
 /**
  * RFC 6749 §5.1: a successful response is a JSON object with access_token and token_type — or,
@@ -49,29 +56,36 @@ export const parseTokenSuccess = (
   dialect: TokenDialect = RFC6749_DIALECT,
 ): TokenSet => {
   const body = parseJsonObject(response.body)
-  const where = pathText(dialect.tokenPath)
+  const tokenPath = pathText(dialect.tokenPath)
+  const { status } = response
   if (body === undefined) {
-    throw new StepFailure(
-      'TOKEN_RESPONSE_INVALID',
-      `The token endpoint answered HTTP ${response.status} with ${response.body.trim() === '' ? 'an empty body' : 'a body that is not a JSON object'}; expected ${where === 'access_token' ? 'an access_token (RFC 6749 §5.1)' : `a token at "${where}"`}`,
-    )
+    const problem = response.body.trim() === '' ? 'empty body' : 'not a JSON object'
+    throw new StepFailure({ kind: 'token response', problem, status, tokenPath })
   }
   const accessToken = valueAtPath(body, dialect.tokenPath)
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
-    throw new StepFailure(
-      'TOKEN_RESPONSE_INVALID',
-      `The token endpoint's response (HTTP ${response.status}) has no usable "${where}"${where === 'access_token' ? ' (RFC 6749 §5.1)' : ' (the token path)'}; its top-level members: ${memberNames(body)}`,
-    )
+    const names = Object.keys(body)
+    throw new StepFailure({
+      kind: 'token response',
+      problem: 'no token',
+      status,
+      tokenPath,
+      members: names.slice(0, MAX_MEMBER_NAMES).map((name) => name.slice(0, MAX_NAME_LENGTH)),
+      memberCount: names.length,
+    })
   }
   const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type']
   if (
     dialect.bearerOnly &&
     (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')
   ) {
-    throw new StepFailure(
-      'TOKEN_TYPE_UNSUPPORTED',
-      `The token endpoint issued a token of type ${JSON.stringify((typeof tokenType === 'string' ? tokenType : String(JSON.stringify(tokenType))).slice(0, 40))}; only Bearer tokens (RFC 6750) are supported with the default token header (set tokenHeader or tokenQueryParameter to send another type)`,
-    )
+    // RFC 6750: only Bearer tokens go in the default token header.
+    const sent = typeof tokenType === 'string' ? tokenType : String(JSON.stringify(tokenType))
+    throw new StepFailure({
+      kind: 'token response',
+      problem: 'token type',
+      tokenType: sent.slice(0, MAX_NAME_LENGTH),
+    })
   }
   const { expiresAtMs, lifetimeSource } = tokenExpiry(body, accessToken, dialect, now)
   const granted =
@@ -84,14 +98,6 @@ export const parseTokenSuccess = (
     scope: granted ?? requestedScope,
     grantedScope: granted,
   }
-}
-
-/** The names of a response's members, for an error that says where the token was not. */
-const memberNames = (body: Record<string, unknown>): string => {
-  const names = Object.keys(body)
-  if (names.length === 0) return 'none'
-  const shown = names.slice(0, 10).map((name) => JSON.stringify(name.slice(0, 40)))
-  return `${shown.join(', ')}${names.length > 10 ? ', …' : ''}`
 }
 
 const tokenExpiry = (
@@ -147,20 +153,21 @@ const parseExpiresIn = (value: unknown): number | undefined => {
 /**
  * RFC 6749 §5.2: an error response names the error code and may describe it. The quoted text is
  * the server's: it is scrubbed of this run's secrets (a server may echo the client secret back)
- * and cut short; the failure carries it as facts (StepFailure.tokenEndpoint words them).
+ * and cut short; the failure carries it as facts (run/ words them).
  */
 export const tokenErrorFailure = (
   response: HttpResponse,
   redactor: Redactor,
-  exchange: { attempts: number; note: string | undefined },
+  exchange: { attempts: number; gaveUp: GaveUp | undefined },
 ): StepFailure => {
   const body = parseJsonObject(response.body)
   const error = body !== undefined ? nonEmptyString(body['error']) : undefined
   const description = body !== undefined ? nonEmptyString(body['error_description']) : undefined
-  return StepFailure.tokenEndpoint({
+  return new StepFailure({
+    kind: 'token error',
     status: response.status,
     attempts: exchange.attempts,
-    note: exchange.note,
+    gaveUp: exchange.gaveUp,
     oauthError: error !== undefined ? quote(error, redactor) : undefined,
     oauthErrorDescription:
       error !== undefined && description !== undefined ? quote(description, redactor) : undefined,
@@ -195,12 +202,11 @@ export const assertSendable = (
     ? isSendableBearerToken(token.accessToken)
     : isSendableToken(token.accessToken)
   if (!sendable) {
-    throw new StepFailure(
-      'TOKEN_RESPONSE_INVALID',
-      dialect.bearerOnly
-        ? 'The token endpoint issued an access_token with characters that cannot be sent in a Bearer header (RFC 6750 §2.1)'
-        : 'The token endpoint issued a token with characters that cannot be sent unchanged (only visible ASCII can be)',
-    )
+    throw new StepFailure({
+      kind: 'token response',
+      problem: 'unsendable',
+      bearerOnly: dialect.bearerOnly,
+    })
   }
   return token
 }

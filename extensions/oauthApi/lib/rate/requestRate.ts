@@ -3,6 +3,7 @@ import type { ConfigurableRateLimiter, Helpers } from '@awell-health/extensions-
 import { LRUCache } from 'lru-cache'
 import { raceDeadline, remainingMs, type Deadline } from '../http/deadline'
 import { StepFailure } from '../step/StepFailure'
+import type { RequestLine } from '../step/failureFacts'
 import type { Throttle } from '../step/StepContext'
 
 /**
@@ -45,13 +46,13 @@ export const requestThrottle = (
 ): Throttle | undefined => {
   if (rate === undefined) return undefined
   let limiter: ConfigurableRateLimiter | undefined | null
-  return async (what) => {
+  return async (request) => {
     limiter ??= runtimeLimiter(rate, helper)
     if (limiter !== null) {
-      const waited = await waitForRuntimeTurn(limiter, rate, deadline, what)
+      const waited = await waitForRuntimeTurn(limiter, rate, deadline, request)
       if (waited) return
     }
-    await waitForLocalTurn(rate, deadline, what)
+    await waitForLocalTurn(rate, deadline, request)
   }
 }
 
@@ -83,7 +84,7 @@ const waitForRuntimeTurn = async (
   limiter: ConfigurableRateLimiter,
   rate: RequestRate,
   deadline: Deadline,
-  what: string,
+  request: RequestLine,
 ): Promise<boolean> => {
   for (;;) {
     let granted: boolean
@@ -91,7 +92,7 @@ const waitForRuntimeTurn = async (
     try {
       // The runtime's store answers within the step's deadline, or the step fails in time.
       const { success, result } = await raceDeadline(limiter.limit(rate.key), deadline, () =>
-        noTurn(rate, deadline, what),
+        noTurn(rate, deadline, request),
       )
       granted = success
       waitMs = Math.max(MIN_RETRY_MS, Number(result?.msBeforeNext) || 0)
@@ -100,7 +101,7 @@ const waitForRuntimeTurn = async (
       return false
     }
     if (granted) return true
-    await waitWithin(waitMs, rate, deadline, what)
+    await waitWithin(waitMs, rate, deadline, request)
   }
 }
 
@@ -108,16 +109,16 @@ const waitForRuntimeTurn = async (
 const waitForLocalTurn = async (
   rate: RequestRate,
   deadline: Deadline,
-  what: string,
+  request: RequestLine,
 ): Promise<void> => {
   const intervalMs = 60_000 / rate.perMinute
   const key = `${rate.key}:${rate.perMinute}`
   const now = Date.now()
   const slot = Math.max(now, schedules.get(key) ?? now)
   const waitMs = slot - now
-  if (waitMs > remainingMs(deadline, now)) throw noTurn(rate, deadline, what)
+  if (waitMs > remainingMs(deadline, now)) throw noTurn(rate, deadline, request)
   schedules.set(key, slot + intervalMs)
-  if (waitMs > 0) await waitWithin(waitMs, rate, deadline, what)
+  if (waitMs > 0) await waitWithin(waitMs, rate, deadline, request)
 }
 
 /** A pause that fails at once when it would outlast the step's deadline. */
@@ -125,19 +126,21 @@ const waitWithin = async (
   ms: number,
   rate: RequestRate,
   deadline: Deadline,
-  what: string,
+  request: RequestLine,
 ): Promise<void> => {
-  if (ms > remainingMs(deadline)) throw noTurn(rate, deadline, what)
+  if (ms > remainingMs(deadline)) throw noTurn(rate, deadline, request)
   try {
     await sleep(ms, undefined, { signal: deadline.signal })
   } catch {
-    throw noTurn(rate, deadline, what)
+    throw noTurn(rate, deadline, request)
   }
 }
 
-const noTurn = (rate: RequestRate, deadline: Deadline, what: string): StepFailure =>
-  new StepFailure(
-    'RATE_LIMITED',
-    `the limit of ${rate.perMinute} requests per minute left no turn for ${what} within the step's timeout of ${deadline.seconds} s; it was not sent`,
-    { setting: 'maxRequestsPerMinute' },
-  )
+/** No turn for `request` before the deadline: it is not sent. */
+const noTurn = (rate: RequestRate, deadline: Deadline, request: RequestLine): StepFailure =>
+  new StepFailure({
+    kind: 'rate limited',
+    perMinute: rate.perMinute,
+    request,
+    timeoutSeconds: deadline.seconds,
+  })

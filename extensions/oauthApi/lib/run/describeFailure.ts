@@ -1,11 +1,8 @@
 import { HttpError } from '../http/HttpError'
-import {
-  InputFailure,
-  StepFailure,
-  tokenEndpointRefused,
-  type FailureCode,
-  type FailureFacts,
-} from '../step/StepFailure'
+import type { InputFacts } from '../step/failureFacts'
+import { StepFailure, type FailureCode, type FailureSubject } from '../step/StepFailure'
+import { failureSentence } from './failureSentence'
+import { transportSentence } from './transportSentence'
 
 /** Awell's error categories (extensions-core ActivityEvent.error.category). */
 export type ErrorCategory =
@@ -66,38 +63,24 @@ const DEFAULT_CONNECTION = 'default'
 
 /**
  * Turns anything thrown inside a handler into a code, a category and a message that names the
- * setting or field at fault. Only this project's own failures are described by their text; any
- * other error is a bug of ours and is described by its class name alone, as its message could
- * hold a secret (e.g. a raw HTTP-client error). `connection`: the named connection the step
- * used, once its settings were read: a setting found at fault while the step ran (the issuer's
- * discovery, the rate limit) is then named `connections.<name>.<key>`, as the schema's issues are.
+ * setting or field at fault. Only this project's own failures are described, each from its facts
+ * (failureSentence.ts, transportSentence.ts); any other error is a bug of ours and is described
+ * by its class name alone, as its message could hold a secret (e.g. a raw HTTP-client error).
+ * `connection`: the named connection the step used, once its settings were read: a setting found
+ * at fault while the step ran (the issuer's discovery, the rate limit) is then named
+ * `connections.<name>.<key>`, as the schema's issues are.
  */
 export const describeFailure = (error: unknown, connection?: string): FailureDescription => {
-  if (error instanceof InputFailure) {
-    const kind = error.kind === 'setting' ? 'Setting' : 'Field'
-    const message = error.issues
-      .map((issue) => `${kind} "${issue.key}": ${issue.problem}`)
-      .join('; ')
-    return described(error.code, message)
-  }
   if (error instanceof StepFailure) {
-    const { subject, facts } = error
-    const sentence =
-      facts.site === 'token endpoint' && facts.status !== undefined
-        ? tokenEndpointSentence(facts)
-        : error.detail
-    const message =
-      subject === undefined
-        ? sentence
-        : 'setting' in subject
-          ? `Setting "${settingName(subject.setting, connection)}": ${sentence}`
-          : `Field "${subject.field}": ${sentence}`
+    const { facts } = error
+    if (facts.kind === 'input') return described(error.code, inputMessage(facts))
+    const message = aboutSubject(failureSentence(facts, error.code), error.subject, connection)
     return described(
       error.code,
-      facts.advice !== undefined ? `${message}. ${facts.advice}` : message,
+      error.advice !== undefined ? `${message}. ${error.advice}` : message,
     )
   }
-  if (error instanceof HttpError) return described(error.code, error.message)
+  if (error instanceof HttpError) return described(error.code, transportSentence(error.facts))
   const name = error instanceof Error ? error.name : typeof error
   return {
     code: 'INTERNAL',
@@ -106,6 +89,24 @@ export const describeFailure = (error: unknown, connection?: string): FailureDes
     expected: false,
   }
 }
+
+/** Each setting or field at fault, with its problem (the schema's words, or the parser's). */
+const inputMessage = (facts: InputFacts): string => {
+  const kind = facts.of === 'setting' ? 'Setting' : 'Field'
+  return facts.issues.map((issue) => `${kind} "${issue.key}": ${issue.problem}`).join('; ')
+}
+
+/** The sentence, said of the setting or field it is about, if any. */
+const aboutSubject = (
+  sentence: string,
+  subject: FailureSubject | undefined,
+  connection: string | undefined,
+): string =>
+  subject === undefined
+    ? sentence
+    : 'setting' in subject
+      ? `Setting "${settingName(subject.setting, connection)}": ${sentence}`
+      : `Field "${subject.field}": ${sentence}`
 
 const settingName = (key: string, connection: string | undefined): string =>
   connection === undefined || connection === DEFAULT_CONNECTION
@@ -118,23 +119,3 @@ const described = (code: FailureCode, message: string): FailureDescription => ({
   message,
   expected: true,
 })
-
-/**
- * "The token endpoint refused the request (HTTP 401): error "invalid_client", error_description
- * "…" (tried 3 times)": the one wording of a token endpoint's error answer.
- */
-const tokenEndpointSentence = (facts: Readonly<FailureFacts>): string => {
-  const status = facts.status ?? 0
-  const verdict = tokenEndpointRefused(facts) ? 'refused the request' : 'failed'
-  const parts = [`The token endpoint ${verdict} (HTTP ${status})`]
-  if (facts.oauthError !== undefined) {
-    parts.push(`: error "${facts.oauthError}"`)
-    if (facts.oauthErrorDescription !== undefined) {
-      parts.push(`, error_description "${facts.oauthErrorDescription}"`)
-    }
-  } else if (facts.serverText !== undefined && facts.serverText !== '') {
-    parts.push(`: ${facts.serverText}`)
-  }
-  if (facts.note !== undefined) parts.push(` (${facts.note})`)
-  return parts.join('')
-}

@@ -1,13 +1,14 @@
 import type { Deadline } from '../http/deadline'
 import type { TlsProfile } from '../http/tlsProfile'
 import type { Redactor } from '../secrets/redactor'
+import type { RequestLine } from './failureFacts'
 
 /**
- * Waits until the request `what` ("GET /fhir/Patient/1") may go out under the configuration's
- * rate limit, within the step's deadline. Throws a
- * StepFailure (RATE_LIMITED) when no turn comes before the deadline.
+ * Waits until `request` (GET /fhir/Patient/1) may go out under the configuration's rate limit,
+ * within the step's deadline. Throws a StepFailure (RATE_LIMITED) when no turn comes before the
+ * deadline.
  */
-export type Throttle = (what: string) => Promise<void>
+export type Throttle = (request: RequestLine) => Promise<void>
 
 /** What every request of one action run shares: its deadline, its size cap, its secrets. */
 export interface StepContext {

@@ -1,4 +1,5 @@
 import { HTTP_ERROR_CODES } from '../http/HttpError'
+import type { FailureFacts, InputFacts, TokenErrorFacts } from './failureFacts'
 
 /**
  * The stable, machine-readable codes of every failure an action reports. They are logged with
@@ -42,71 +43,84 @@ export type FailureCode = (typeof FAILURE_CODES)[number]
 /** The setting or field a failure is about, when it is about one. */
 export type FailureSubject = { setting: string } | { field: string }
 
-/** Which server a failure is about. */
-type FailureSite = 'token endpoint' | 'discovery' | 'API'
-
 /**
- * The facts of a failure, as fields, for whoever reads them (run/describeFailure.ts words the
- * sentence from them; checkConnection's advice picks what to check). Server text in them is
- * already scrubbed of the run's secrets and cut short (secrets/quoteServerText.ts).
- */
-export interface FailureFacts {
-  /** Which server answered (or failed to). */
-  site?: FailureSite
-  /** The HTTP status it answered with. */
-  status?: number
-  /** RFC 6749 §5.2 `error`, quoted. */
-  oauthError?: string
-  /** RFC 6749 §5.2 `error_description`, quoted. */
-  oauthErrorDescription?: string
-  /** The server's own words (a body excerpt) when it gave no §5.2 error, quoted. */
-  serverText?: string
-  /** How many times the request was sent in all. */
-  attempts?: number
-  /** Why it was not sent again, or what else the sentence should say ("tried 3 times"). */
-  note?: string
-  /** What to check, appended to the sentence (checkConnection's advice). */
-  advice?: string
-}
-
-/**
- * A failure that this project describes itself. `detail` is written by this project — never
- * copied from a raw HTTP-client error — and is scrubbed of secrets again before it leaves the
- * run; it does not name the setting or field (`subject` does), nor the category. `facts` carry
- * what the failure is made of, as fields; run/describeFailure.ts words the sentence of a failure
- * built from facts (`StepFailure.tokenEndpoint`), and appends the advice of any.
+ * A failure that this project describes itself, made of facts (step/failureFacts.ts): its code
+ * and the setting or field it is about follow from them, and run/describeFailure.ts words its
+ * sentence from them — nothing here is worded, nor copied from a raw HTTP-client error. `advice`
+ * (checkConnection's) is what to check, appended to the sentence.
  */
 export class StepFailure extends Error {
+  readonly code: FailureCode
+  readonly subject: FailureSubject | undefined
+
   constructor(
-    readonly code: FailureCode,
-    readonly detail: string,
-    readonly subject?: FailureSubject,
-    readonly facts: Readonly<FailureFacts> = {},
+    readonly facts: Readonly<FailureFacts>,
+    readonly advice?: string,
   ) {
-    super(detail)
+    const code = failureCode(facts)
+    // For a stack trace only: the sentence is run/'s.
+    super(`${code} (${facts.kind})`)
+    this.code = code
+    this.subject = failureSubject(facts)
     this.name = 'StepFailure'
   }
 
   /** The same failure with advice on what to check. */
   withAdvice(advice: string): StepFailure {
-    return new StepFailure(this.code, this.detail, this.subject, { ...this.facts, advice })
+    return new StepFailure(this.facts, advice)
   }
+}
 
-  /**
-   * RFC 6749 §5.2: the token endpoint answered with an error status. 4xx: it refused the
-   * request (TOKEN_REQUEST_REFUSED); anything else: it failed (TOKEN_ENDPOINT_FAILED).
-   */
-  static tokenEndpoint(
-    facts: Readonly<FailureFacts> & { status: number; attempts: number },
-  ): StepFailure {
-    const all = { ...facts, site: 'token endpoint' as const }
-    return new StepFailure(
-      tokenEndpointRefused(all) ? 'TOKEN_REQUEST_REFUSED' : 'TOKEN_ENDPOINT_FAILED',
-      // The sentence is run/describeFailure.ts's, from the facts.
-      `The token endpoint answered HTTP ${facts.status}`,
-      undefined,
-      all,
-    )
+/** Several settings or fields at fault at once (a schema's issues), each with its problem. */
+export class InputFailure extends StepFailure {
+  declare readonly facts: Readonly<InputFacts>
+
+  constructor(
+    readonly kind: 'setting' | 'field',
+    readonly issues: ReadonlyArray<{ key: string; problem: string }>,
+  ) {
+    super({ kind: 'input', of: kind, issues })
+    this.message = issues.map((issue) => issue.problem).join('; ')
+    this.name = 'InputFailure'
+  }
+}
+
+export const fieldFailure = (field: string, problem: string): InputFailure =>
+  new InputFailure('field', [{ key: field, problem }])
+
+/** The code each kind of failure is reported with. */
+const failureCode = (facts: Readonly<FailureFacts>): FailureCode => {
+  switch (facts.kind) {
+    case 'input':
+      return facts.of === 'setting' ? 'INVALID_SETTING' : 'INVALID_FIELD'
+    case 'token error':
+      return tokenEndpointRefused(facts) ? 'TOKEN_REQUEST_REFUSED' : 'TOKEN_ENDPOINT_FAILED'
+    case 'token response':
+      return facts.problem === 'token type' ? 'TOKEN_TYPE_UNSUPPORTED' : 'TOKEN_RESPONSE_INVALID'
+    case 'token redirect':
+      return 'TOKEN_REDIRECT_REFUSED'
+    case 'transport':
+      return facts.transport.code
+    case 'discovery':
+      return 'DISCOVERY_FAILED'
+    case 'API answer':
+      return facts.tokenNotRenewed === true ? 'TOKEN_NOT_RENEWED' : apiStatusCode(facts.status)
+    case 'API body invalid':
+      return 'API_RESPONSE_INVALID'
+    case 'GraphQL response invalid':
+      return 'GRAPHQL_RESPONSE_INVALID'
+    case 'GraphQL errors':
+      return 'GRAPHQL_ERRORS'
+    case 'pages too large':
+      return 'TOO_LARGE'
+    case 'page outside base':
+      return 'PAGE_OUTSIDE_BASE'
+    case 'path outside base':
+      return 'PATH_OUTSIDE_BASE'
+    case 'header refused':
+      return 'HEADER_REFUSED'
+    case 'rate limited':
+      return 'RATE_LIMITED'
   }
 }
 
@@ -116,25 +130,28 @@ export class StepFailure extends Error {
  * with {"error": "invalid_client"}); a 5xx is the server failing, error or not — its error is
  * still quoted.
  */
-export const tokenEndpointRefused = (facts: Readonly<FailureFacts>): boolean => {
-  const status = facts.status ?? 0
-  return status < 500 && (facts.oauthError !== undefined || status >= 400)
-}
+const tokenEndpointRefused = (facts: Readonly<TokenErrorFacts>): boolean =>
+  facts.status < 500 && (facts.oauthError !== undefined || facts.status >= 400)
 
-/** Several settings or fields at fault at once (a schema's issues), each with its problem. */
-export class InputFailure extends StepFailure {
-  constructor(
-    readonly kind: 'setting' | 'field',
-    readonly issues: ReadonlyArray<{ key: string; problem: string }>,
-  ) {
-    super(
-      kind === 'setting' ? 'INVALID_SETTING' : 'INVALID_FIELD',
-      issues.map((issue) => issue.problem).join('; '),
-      kind === 'setting' ? { setting: issues[0]?.key ?? '' } : { field: issues[0]?.key ?? '' },
-    )
-    this.name = 'InputFailure'
+/** An API's failed answer: 5xx the server's fault, 3xx a redirect not followed, else 4xx. */
+const apiStatusCode = (status: number): FailureCode =>
+  status >= 500 ? 'API_SERVER_ERROR' : status < 400 ? 'API_REDIRECT_REFUSED' : 'API_CLIENT_ERROR'
+
+/** The setting or field at fault, for the kinds that have one. */
+const failureSubject = (facts: Readonly<FailureFacts>): FailureSubject | undefined => {
+  switch (facts.kind) {
+    case 'input': {
+      const key = facts.issues[0]?.key ?? ''
+      return facts.of === 'setting' ? { setting: key } : { field: key }
+    }
+    case 'discovery':
+      return { setting: 'issuerUrl' }
+    case 'rate limited':
+      return { setting: 'maxRequestsPerMinute' }
+    case 'path outside base':
+    case 'header refused':
+      return { field: facts.field }
+    default:
+      return undefined
   }
 }
-
-export const fieldFailure = (field: string, problem: string): InputFailure =>
-  new InputFailure('field', [{ key: field, problem }])
