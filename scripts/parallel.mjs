@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * Runs npm scripts at once and fails when any fails: `node scripts/parallel.mjs static jest`.
- * `npm test` uses it so that the static checks (one after another, on one core) overlap jest
- * (one worker on two cores; its suites mostly wait on loopback servers and timers). More at once
- * (each static check beside jest, or a second jest worker) oversubscribes two cores and makes the
- * timing bounds of the fault suites fail spuriously. Each script's output is printed whole when it ends, with its
- * time, so that outputs do not interleave; the exit code is the first failure's, else 0.
+ * `npm test` uses it so that the static checks (one after another, mostly on one core) overlap
+ * jest (two workers; the suites under test/ spend much of their time waiting on loopback servers
+ * and timers). Each script's output is printed whole when it ends, with its time, so that outputs
+ * do not interleave; the exit code is the first failure's, else 0. docs/performance.md ("The test
+ * loop") has the measurements behind this layout.
  */
 import { spawn } from 'node:child_process'
 
