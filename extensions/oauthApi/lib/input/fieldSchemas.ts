@@ -102,25 +102,31 @@ export const requiredText = (maxLength: number) =>
 /** Optional text of at most `maxLength` characters. */
 export const boundedText = (maxLength: number) => requiredText(maxLength).optional()
 
-/** One of `values`; unset gives the fallback. */
-export const choice = <T extends string>(values: readonly [T, ...T[]], fallback: T) => {
+/*
+ * The helpers below read a field that may be unset, which leaves it undefined: the action's
+ * input (fieldsInput's build) gives the fallback. Not Zod's `.default()`, which parses the
+ * fallback through the schema again on every run (a union, a pipe: about 1 KB of garbage each).
+ */
+
+/** One of `values`, or unset. */
+export const choice = <T extends string>(values: readonly [T, ...T[]]) => {
   const rule = `must be one of ${values.join(', ')}`
-  return z.enum(values, { errorMap: () => ({ message: rule }) }).default(fallback)
+  return z.enum(values, { errorMap: () => ({ message: rule }) }).optional()
 }
 
 /**
  * A BOOLEAN field: a boolean, or exactly "true"/"false" from callers that send text (list it in
- * fieldsInput's `asIs`, so that " true" is not taken); unset = fallback.
+ * fieldsInput's `asIs`, so that " true" is not taken), or unset.
  */
-export const flag = (fallback: boolean) => {
+export const flag = () => {
   const rule = { errorMap: () => ({ message: 'must be true or false' }) }
   return z
     .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')], rule)
-    .default(fallback)
+    .optional()
 }
 
-/** A NUMERIC field: a whole number from min to max (or its digits as text); unset = fallback. */
-export const wholeNumber = (fallback: number, min: number, max: number) => {
+/** A NUMERIC field: a whole number from min to max (or its digits as text), or unset. */
+export const wholeNumber = (min: number, max: number) => {
   const rule = `must be a whole number from ${min} to ${max}`
   return z
     .union(
@@ -136,7 +142,7 @@ export const wholeNumber = (fallback: number, min: number, max: number) => {
       },
     )
     .pipe(z.number().int(rule).min(min, rule).max(max, rule))
-    .default(fallback)
+    .optional()
 }
 
 const NOT_A_DATE_TIME = 'must be an ISO-8601 date-time'

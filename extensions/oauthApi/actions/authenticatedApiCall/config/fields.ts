@@ -112,17 +112,17 @@ export const FieldsValidationSchema = z.object({
   accessToken: sharedFieldSchemas.accessToken,
   tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
   // GET when empty; upper-cased by fieldsInput (any letter case is taken).
-  method: choice(HTTP_METHODS, 'GET'),
+  method: choice(HTTP_METHODS),
   path: requiredText(FIELD_LIMITS.pathLength),
   query: parsedBy(queryPairs(FIELD_LIMITS.query)).optional(),
   headers: sharedFieldSchemas.headers,
-  bodyFormat: choice(BODY_FORMATS, 'json'),
+  bodyFormat: choice(BODY_FORMATS),
   body: parsedBy(boundedJson(FIELD_LIMITS.body)).optional(),
   // Sent as it is: not trimmed (fieldsInput's asIs).
   bodyText: boundedText(FIELD_LIMITS.body.maxBytes),
   idempotencyKey: optionalText,
-  maxPages: wholeNumber(1, 1, MAX_PAGES),
-  failOnHttpError: flag(true),
+  maxPages: wholeNumber(1, MAX_PAGES),
+  failOnHttpError: flag(),
   renewOnStatus: sharedFieldSchemas.renewOnStatus,
   connection: sharedFieldSchemas.connection,
 } satisfies Record<keyof typeof fields, ZodTypeAny>)
@@ -135,24 +135,27 @@ export const ApiCallInputSchema = fieldsInput(
   FieldsValidationSchema,
   { asIs: ['bodyText', 'failOnHttpError'], upperCase: ['method'] },
   (parsed) => {
-    if (parsed.maxPages > 1 && parsed.method !== 'GET') {
+    const method = parsed.method ?? 'GET'
+    const maxPages = parsed.maxPages ?? 1
+    if (maxPages > 1 && method !== 'GET') {
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
     }
+    const bodyFormat = parsed.bodyFormat ?? 'json'
     // Each key written out: an object rest (`{ body, ...rest } = parsed`) is copied by V8's
     // runtime, about 5 µs a run.
     return {
       accessToken: parsed.accessToken,
       tokenExpiresAt: parsed.tokenExpiresAt,
-      method: parsed.method,
+      method,
       path: parsed.path,
       query: parsed.query ?? [],
       headers: parsed.headers ?? [],
-      bodyFormat: parsed.bodyFormat,
+      bodyFormat,
       // The body in the shape of its format, or the field that does not fit it.
-      body: requestBodyOf(parsed.bodyFormat, parsed.body, parsed.bodyText),
+      body: requestBodyOf(bodyFormat, parsed.body, parsed.bodyText),
       idempotencyKey: parsed.idempotencyKey,
-      maxPages: parsed.maxPages,
-      failOnHttpError: parsed.failOnHttpError,
+      maxPages,
+      failOnHttpError: parsed.failOnHttpError ?? true,
       renewOnStatus: parsed.renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
       connection: parsed.connection,
     }

@@ -66,7 +66,7 @@ export const FieldsValidationSchema = z.object({
   tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
   renewOnStatus: sharedFieldSchemas.renewOnStatus,
   headers: sharedFieldSchemas.headers,
-  failOnGraphqlErrors: flag(true),
+  failOnGraphqlErrors: flag(),
   connection: sharedFieldSchemas.connection,
 } satisfies Record<keyof typeof fields, ZodTypeAny>)
 
@@ -81,7 +81,7 @@ export const GraphqlInputSchema = fieldsInput(
     path: parsed.path ?? '',
     headers: parsed.headers ?? [],
     renewOnStatus: parsed.renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
-    failOnGraphqlErrors: parsed.failOnGraphqlErrors,
+    failOnGraphqlErrors: parsed.failOnGraphqlErrors ?? true,
     connection: parsed.connection,
     request: graphqlRequest(parsed.query, parsed.variables, parsed.operationName),
   }),
