@@ -102,17 +102,16 @@ const send = async (
     if (config.url === undefined) throw badRequest('no URL', config)
     const url = new URL(config.url)
     const method = (config.method ?? 'get').toUpperCase()
-    // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
-    // again and copy the options into a new object.
-    const response = await untilAborted(
-      pool.request({
+    const response = await requestUntilAborted(
+      pool,
+      {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method,
         headers: requestHeaders(config),
         body: requestBody(config),
         signal,
-      }),
+      },
       signal,
     )
     const headers = responseHeaders(response.headers)
@@ -142,31 +141,28 @@ const send = async (
 }
 
 /**
- * undici does not end a request on its signal while the request waits for its connection (a TCP
- * connect or TLS handshake that never completes): the wait ends here with the signal, and undici
- * drops the request when the connection is made or fails.
+ * The pool's answer, or the signal's end, whichever comes first. The pool's own request
+ * (Dispatcher.request; undici.request(url, …) would parse the URL again and copy the options),
+ * in its callback form: one promise, this one. undici does not end a request on its signal while
+ * the request waits for its connection (a TCP connect or TLS handshake that never completes): the
+ * wait ends here with the signal, and undici drops the request when the connection is made or
+ * fails.
  */
-const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-  if (signal === undefined) return promise
-  // One promise that settles with the request or the signal, whichever comes first (not
-  // Promise.race and finally: three promises more per request).
-  return new Promise<T>((resolve, reject) => {
+const requestUntilAborted = (
+  pool: Dispatcher,
+  options: Dispatcher.RequestOptions,
+  signal: AbortSignal | undefined,
+): Promise<Dispatcher.ResponseData> =>
+  new Promise((resolve, reject) => {
     // The caller reads the signal to tell a timeout from a cancellation.
     const onAbort = (): void => reject(new Error('aborted'))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      // undici rejects with an Error.
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
+    signal?.addEventListener('abort', onAbort, { once: true })
+    pool.request(options, (error, data) => {
+      signal?.removeEventListener('abort', onAbort)
+      if (error === null) resolve(data)
+      else reject(error)
+    })
   })
-}
 
 /** A header value as text: axios allows strings, numbers and booleans. */
 const headerText = (value: unknown): string =>
