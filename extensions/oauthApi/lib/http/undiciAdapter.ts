@@ -77,6 +77,8 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
   finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
 }
 const ACCEPT_ENCODING = 'gzip, deflate, br'
+/** What axios's http adapter sends. */
+const USER_AGENT = `axios/${axios.VERSION}`
 
 /**
  * Creates an axios adapter on undici (the shared pool, or `pool`) for what http/sendRequest.ts
@@ -156,7 +158,8 @@ const requestUntilAborted = (
   new Promise((resolve, reject) => {
     // The caller reads the signal to tell a timeout from a cancellation.
     const onAbort = (): void => reject(new Error('aborted'))
-    signal?.addEventListener('abort', onAbort, { once: true })
+    // Removed when the request settles (not `once`: the signal aborts at most once anyway).
+    signal?.addEventListener('abort', onAbort)
     pool.request(options, (error, data) => {
       signal?.removeEventListener('abort', onAbort)
       if (error === null) resolve(data)
@@ -206,7 +209,7 @@ const requestHeaders = (config: InternalAxiosRequestConfig & HeaderList): string
   }
   // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
   if (!names.has('accept-encoding')) flat.push('Accept-Encoding', ACCEPT_ENCODING)
-  if (!names.has('user-agent')) flat.push('User-Agent', `axios/${axios.VERSION}`)
+  if (!names.has('user-agent')) flat.push('User-Agent', USER_AGENT)
   return flat
 }
 
@@ -306,14 +309,15 @@ const collect = (stream: Readable, limit: number): Promise<Buffer> =>
       chunks.push(chunk)
     }
     stream.on('data', onData)
-    // The first of these settles: the end, an error, or a close before the end.
+    // The first of these settles: the end, an error, or a close before the end. A stream ends
+    // and closes once: `on`, without the wrapper `once` makes for each.
     let ended = false
-    stream.once('end', () => {
+    stream.on('end', () => {
       ended = true
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
     })
     stream.on('error', reject)
-    stream.once('close', () => {
+    stream.on('close', () => {
       if (!ended) reject(prematureClose())
     })
   })
