@@ -5,7 +5,7 @@ import { apiHttpFailure, isSuccess } from '../../lib/api/apiResponse'
 import { buildApiRequest, type ApiRequestPlan } from '../../lib/api/buildApiRequest'
 import { exchangeFacts, sendWithToken, type ApiCall } from '../../lib/api/callApi'
 import type { ApiBase } from '../../lib/api/resolveUnderBase'
-import { fromStudio } from '../../lib/input/fieldSchemas'
+import { fieldsInput } from '../../lib/input/fieldSchemas'
 import { parseInput } from '../../lib/input/parseInput'
 import { discoverTokenEndpoint } from '../../lib/oauth/discovery'
 import {
@@ -26,7 +26,7 @@ import { apiFailureAdvice, clockWarning, tokenFailureAdvice, withAdvice } from '
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /** The fields as Studio sends them. */
-const inputSchema = fromStudio(FieldsValidationSchema)
+const inputSchema = fieldsInput(FieldsValidationSchema)
 
 /**
  * Check OAuth connection: what a designer runs from Studio's preview while setting up. Discovery

@@ -1,7 +1,7 @@
 import { Category, type Action } from '@awell-health/extensions-core'
 import type { settings } from '../../settings'
 import { parseSettings } from '../../settings'
-import { fromStudio } from '../../lib/input/fieldSchemas'
+import { fieldsInput } from '../../lib/input/fieldSchemas'
 import { parseInput } from '../../lib/input/parseInput'
 import { obtainAccessToken } from '../../lib/oauth/obtainAccessToken'
 import { withScope } from '../../lib/oauth/TokenClient'
@@ -12,7 +12,7 @@ import { onEventSafely } from '../../lib/run/onEventSafely'
 import { dataPoints, fields, FieldsValidationSchema } from './config'
 
 /** The fields as Studio sends them. */
-const inputSchema = fromStudio(FieldsValidationSchema, { asIs: ['forceRefresh'] })
+const inputSchema = fieldsInput(FieldsValidationSchema, { asIs: ['forceRefresh'] })
 
 /**
  * Fetch OAuth token: the client credentials grant (RFC 6749 §4.4), with the token cached in the

@@ -63,6 +63,14 @@ describe('the allowlist', () => {
     withAllowlist('169.254.169.254/32', () => {
       expect(refusedAddress('169.254.169.254')).toBeUndefined()
     })
+    // A /32 of IPv6 is a range, not an address.
+    withAllowlist('fd00:ec2::/32', () => {
+      expect(refusedAddress('fd00:ec2::1')).toBeUndefined()
+      expect(refusedAddress('fd00:ec2::254')).toMatch(/metadata/)
+    })
+    withAllowlist('fd00:ec2::254', () => {
+      expect(refusedAddress('fd00:ec2::254')).toBeUndefined()
+    })
   })
 
   it('refuses everything when it cannot be read', () => {

@@ -10,25 +10,27 @@ import { buildConnector } from 'undici'
  */
 export const ALLOWED_NETWORKS_ENV = 'OAUTHAPI_ALLOWED_NETWORKS'
 
-interface Range {
+const typeOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 6 ? 'ipv6' : 'ipv4')
+
+/** One BlockList of CIDR ranges (a bare address meaning itself): one check for all of them. */
+const blockListOf = (cidrs: readonly string[]): BlockList => {
+  const list = new BlockList()
+  for (const cidr of cidrs) {
+    const [address, prefix] = cidr.split('/')
+    const type = typeOf(address)
+    list.addSubnet(address, Number(prefix ?? (type === 'ipv6' ? 128 : 32)), type)
+  }
+  return list
+}
+
+interface Rule {
   cidr: string
+  /** What the range is, for the refusal's message. */
+  name: string
   list: BlockList
 }
 
-const range = (cidr: string): Range => {
-  const [address, prefix] = cidr.split('/')
-  const type = isIP(address) === 6 ? 'ipv6' : 'ipv4'
-  const list = new BlockList()
-  list.addSubnet(address, Number(prefix ?? (type === 'ipv6' ? 128 : 32)), type)
-  return { cidr, list }
-}
-
-interface Rule extends Range {
-  /** What the range is, for the refusal's message. */
-  name: string
-}
-
-const rule = (cidr: string, name: string): Rule => ({ ...range(cidr), name })
+const rule = (cidr: string, name: string): Rule => ({ cidr, name, list: blockListOf([cidr]) })
 
 /**
  * Refused unless the operator opens them: every range that is not the public internet (IANA
@@ -67,17 +69,20 @@ const REFUSED_RANGES: readonly Rule[] = [
   rule('ff00::/8', 'a multicast address (RFC 4291 §2.7)'),
 ]
 
+/** Every refused range in one list: an address in none of them is told by one check. */
+const ANY_REFUSED = blockListOf(REFUSED_RANGES.map((refused) => refused.cidr))
+
 /**
  * The cloud metadata services' addresses (AWS, GCP, Azure, Oracle: 169.254.169.254; AWS ECS
  * 169.254.170.2; AWS IPv6 fd00:ec2::254; Alibaba 100.100.100.200). They hand out the machine's
  * credentials, so an allowlist range does not open them: only an entry naming the address itself.
  */
-const METADATA_ADDRESSES: readonly Range[] = [
+const METADATA_ADDRESSES = blockListOf([
   '169.254.169.254',
   '169.254.170.2',
   'fd00:ec2::254',
   '100.100.100.200',
-].map(range)
+])
 
 /** The metadata services' host names: refused whatever they resolve to, allowlist or not. */
 const METADATA_NAMES: ReadonlySet<string> = new Set([
@@ -89,7 +94,7 @@ const METADATA_NAMES: ReadonlySet<string> = new Set([
 ])
 
 /** NAT64's well-known prefix (RFC 6052): the IPv4 address it embeds is what is reached. */
-const NAT64 = range('64:ff9b::/96')
+const NAT64 = blockListOf(['64:ff9b::/96'])
 
 /** A refusal: the host as asked for, the address it would reach (if known) and the rule. */
 export class NetworkPolicyError extends Error {
@@ -107,7 +112,10 @@ export class NetworkPolicyError extends Error {
 }
 
 interface Allowlist {
-  ranges: readonly Range[]
+  /** Every range the operator opened. */
+  opened: BlockList
+  /** The single addresses among them (no prefix, /32 or /128): only these open a metadata address. */
+  named: BlockList
   /** Why the variable could not be read: then nothing is opened and every connection refused. */
   invalid: string | undefined
 }
@@ -124,31 +132,27 @@ const currentAllowlist = (): Allowlist => {
 
 /** `127.0.0.0/8, ::1/128, 10.20.0.5`: CIDR ranges, a bare address meaning itself. */
 export const parseAllowlist = (text: string | undefined): Allowlist => {
-  const ranges: Range[] = []
+  const opened: string[] = []
+  const named: string[] = []
   for (const entry of (text ?? '').split(',')) {
     const cidr = entry.trim()
     if (cidr === '') continue
     const match = /^([^/]+?)(?:\/(\d{1,3}))?$/.exec(cidr)
     const family = match === null ? 0 : isIP(match[1])
-    const prefix = match?.[2] === undefined ? undefined : Number(match[2])
-    if (
-      match === null ||
-      family === 0 ||
-      (prefix !== undefined && prefix > (family === 6 ? 128 : 32))
-    ) {
+    const fullLength = family === 6 ? 128 : 32
+    const prefix = match?.[2] === undefined ? fullLength : Number(match[2])
+    if (match === null || family === 0 || prefix > fullLength) {
       return {
-        ranges: [],
+        opened: new BlockList(),
+        named: new BlockList(),
         invalid: `${ALLOWED_NETWORKS_ENV} is not a comma-separated list of CIDR ranges (at ${JSON.stringify(cidr.slice(0, 60))})`,
       }
     }
-    ranges.push(range(prefix === undefined ? match[1] : `${match[1]}/${prefix}`))
+    opened.push(`${match[1]}/${prefix}`)
+    if (prefix === fullLength) named.push(match[1])
   }
-  return { ranges, invalid: undefined }
+  return { opened: blockListOf(opened), named: blockListOf(named), invalid: undefined }
 }
-
-const typeOf = (address: string): 'ipv4' | 'ipv6' => (isIP(address) === 6 ? 'ipv6' : 'ipv4')
-
-const isFullLength = (cidr: string): boolean => !cidr.includes('/') || /\/(32|128)$/.test(cidr)
 
 /**
  * Why the policy refuses to connect to `address` (an IP address as text), or undefined when it
@@ -161,15 +165,16 @@ export const refusedAddress = (address: string): string | undefined => {
   if (allowlist.invalid !== undefined) return `not reachable: ${allowlist.invalid}`
   // One SocketAddress for every check: BlockList.check makes one of a string each time.
   const socket = new SocketAddress({ address, family: type })
-  const allowed = (exact: boolean): boolean =>
-    allowlist.ranges.some((open) => (!exact || isFullLength(open.cidr)) && open.list.check(socket))
-  if (METADATA_ADDRESSES.some((metadata) => metadata.list.check(socket)) && !allowed(true)) {
+  if (METADATA_ADDRESSES.check(socket) && !allowlist.named.check(socket)) {
     return 'a cloud metadata service address'
   }
-  if (allowed(false)) return undefined
-  const refused = REFUSED_RANGES.find((candidate) => candidate.list.check(socket))
-  if (refused !== undefined) return `${refused.name}, in ${refused.cidr}`
-  if (type === 'ipv6' && NAT64.list.check(socket)) return refusedAddress(embeddedIpv4(address))
+  if (allowlist.opened.check(socket)) return undefined
+  if (ANY_REFUSED.check(socket)) {
+    // Which range, for the message: looked for only once one of them refuses it.
+    const refused = REFUSED_RANGES.find((candidate) => candidate.list.check(socket))
+    if (refused !== undefined) return `${refused.name}, in ${refused.cidr}`
+  }
+  if (type === 'ipv6' && NAT64.check(socket)) return refusedAddress(embeddedIpv4(address))
   return undefined
 }
 

@@ -80,7 +80,7 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
   } catch (error) {
     throw toHttpError(error, request)
   }
-  return httpResponse(
+  return new ReceivedResponse(
     response.status,
     plainHeaders(response.headers),
     asBuffer(response.data),
@@ -92,22 +92,22 @@ export const sendRequest = async (request: HttpRequest): Promise<HttpResponse> =
 const asBuffer = (data: ArrayBuffer | Buffer | undefined): Buffer =>
   data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(data)
 
-/** A response whose text is decoded once, when first read: a binary body is never decoded. */
-const httpResponse = (
-  status: number,
-  headers: Record<string, string>,
-  bytes: Buffer,
-  url: URL,
-): HttpResponse => {
-  let text: string | undefined
-  return {
-    status,
-    headers,
-    bytes,
-    url,
-    get body(): string {
-      return (text ??= bytes.toString('utf8'))
-    },
+/**
+ * A response whose text is decoded once, when first read: a binary body is never decoded. A
+ * class, not an object literal with a getter (V8 builds those slowly, about 0.6 µs each).
+ */
+class ReceivedResponse implements HttpResponse {
+  private text: string | undefined
+
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly bytes: Buffer,
+    readonly url: URL,
+  ) {}
+
+  get body(): string {
+    return (this.text ??= this.bytes.toString('utf8'))
   }
 }
 

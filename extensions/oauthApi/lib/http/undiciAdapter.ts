@@ -77,6 +77,8 @@ const BROTLI_OPTIONS: zlib.BrotliOptions = {
   finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
 }
 const ACCEPT_ENCODING = 'gzip, deflate, br'
+/** What axios's http adapter sends. */
+const USER_AGENT = `axios/${axios.VERSION}`
 
 /**
  * Creates an axios adapter on undici (the shared pool, or `pool`) for what http/sendRequest.ts
@@ -102,28 +104,28 @@ const send = async (
     if (config.url === undefined) throw badRequest('no URL', config)
     const url = new URL(config.url)
     const method = (config.method ?? 'get').toUpperCase()
-    // The pool's own request (Dispatcher.request): undici.request(url, …) would parse the URL
-    // again and copy the options into a new object.
-    const response = await untilAborted(
-      pool.request({
+    const response = await requestUntilAborted(
+      pool,
+      {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method,
         headers: requestHeaders(config),
         body: requestBody(config),
         signal,
-      }),
+      },
       signal,
     )
     const headers = responseHeaders(response.headers)
     const decode = response.statusCode !== 204 && response.statusCode !== 304
     const encoding = decode ? knownEncoding(headers['content-encoding']) : undefined
     if (encoding !== undefined) delete headers['content-encoding']
-    const data = await readBody(response.body, encoding, headers, limitOf(config)).catch(
-      (error: unknown) => {
-        throw cutShort(error, config)
-      },
-    )
+    let data: Buffer
+    try {
+      data = await readBody(response.body, encoding, headers, limitOf(config))
+    } catch (error) {
+      throw cutShort(error, config)
+    }
     return {
       status: response.statusCode,
       statusText: response.statusText || STATUS_CODES[response.statusCode] || '',
@@ -141,22 +143,29 @@ const send = async (
 }
 
 /**
- * undici does not end a request on its signal while the request waits for its connection (a TCP
- * connect or TLS handshake that never completes): the wait ends here with the signal, and undici
- * drops the request when the connection is made or fails.
+ * The pool's answer, or the signal's end, whichever comes first. The pool's own request
+ * (Dispatcher.request; undici.request(url, …) would parse the URL again and copy the options),
+ * in its callback form: one promise, this one. undici does not end a request on its signal while
+ * the request waits for its connection (a TCP connect or TLS handshake that never completes): the
+ * wait ends here with the signal, and undici drops the request when the connection is made or
+ * fails.
  */
-const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-  if (signal === undefined) return promise
-  let onAbort: (() => void) | undefined
-  return Promise.race([
-    promise,
-    new Promise<never>((_resolve, reject) => {
-      // The caller reads the signal to tell a timeout from a cancellation.
-      onAbort = () => reject(new Error('aborted'))
-      signal.addEventListener('abort', onAbort, { once: true })
-    }),
-  ]).finally(() => signal.removeEventListener('abort', onAbort as () => void))
-}
+const requestUntilAborted = (
+  pool: Dispatcher,
+  options: Dispatcher.RequestOptions,
+  signal: AbortSignal | undefined,
+): Promise<Dispatcher.ResponseData> =>
+  new Promise((resolve, reject) => {
+    // The caller reads the signal to tell a timeout from a cancellation.
+    const onAbort = (): void => reject(new Error('aborted'))
+    // Removed when the request settles (not `once`: the signal aborts at most once anyway).
+    signal?.addEventListener('abort', onAbort)
+    pool.request(options, (error, data) => {
+      signal?.removeEventListener('abort', onAbort)
+      if (error === null) resolve(data)
+      else reject(error)
+    })
+  })
 
 /** A header value as text: axios allows strings, numbers and booleans. */
 const headerText = (value: unknown): string =>
@@ -200,7 +209,7 @@ const requestHeaders = (config: InternalAxiosRequestConfig & HeaderList): string
   }
   // The encodings this adapter decodes; and axios's User-Agent, as its http adapter sends.
   if (!names.has('accept-encoding')) flat.push('Accept-Encoding', ACCEPT_ENCODING)
-  if (!names.has('user-agent')) flat.push('User-Agent', `axios/${axios.VERSION}`)
+  if (!names.has('user-agent')) flat.push('User-Agent', USER_AGENT)
   return flat
 }
 
@@ -300,14 +309,15 @@ const collect = (stream: Readable, limit: number): Promise<Buffer> =>
       chunks.push(chunk)
     }
     stream.on('data', onData)
-    // The first of these settles: the end, an error, or a close before the end.
+    // The first of these settles: the end, an error, or a close before the end. A stream ends
+    // and closes once: `on`, without the wrapper `once` makes for each.
     let ended = false
-    stream.once('end', () => {
+    stream.on('end', () => {
       ended = true
       resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
     })
     stream.on('error', reject)
-    stream.once('close', () => {
+    stream.on('close', () => {
       if (!ended) reject(prematureClose())
     })
   })

@@ -63,10 +63,7 @@ export const tokenForCall = async (
   step.redactor.add(known.accessToken)
   const jwt = readJwtTimes(known.accessToken)
   // The earlier of the two: a JWT that says it has expired has, whatever the field says.
-  const expiries = [known.expiresAtMs, jwt.expiresAtMs].filter(
-    (ms): ms is number => ms !== undefined,
-  )
-  const expiresAtMs = expiries.length > 0 ? Math.min(...expiries) : undefined
+  const expiresAtMs = earlier(known.expiresAtMs, jwt.expiresAtMs)
   if (expiresAtMs === undefined || !isExpiringSoon(expiresAtMs, jwt.lifetimeMs)) {
     return {
       accessToken: known.accessToken,
@@ -92,14 +89,15 @@ const knownToken = (
   }
   const referenced = resolveTokenReference(given.token.reference, cacheKey)
   if (referenced === undefined) return undefined
-  const expiries = [given.expiresAtMs, referenced.expiresAtMs].filter(
-    (ms): ms is number => ms !== undefined,
-  )
   return {
     accessToken: referenced.accessToken,
-    expiresAtMs: expiries.length > 0 ? Math.min(...expiries) : undefined,
+    expiresAtMs: earlier(given.expiresAtMs, referenced.expiresAtMs),
   }
 }
+
+/** The earlier of two times (epoch ms), either of which may be unknown. */
+const earlier = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b)
 
 /**
  * A token other than `refused`, if the token endpoint gives one: the cache's, unless that is the

