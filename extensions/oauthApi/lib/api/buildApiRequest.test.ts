@@ -46,7 +46,7 @@ describe('buildApiRequest with a connection’s fixed headers and token placemen
         path: '/x',
         query: [],
         headers: [],
-        body: { format: 'json', json: { a: 1 }, text: '{"a":1}' },
+        body: { format: 'json', text: '{"a":1}', empty: false },
       },
       base,
       dock,

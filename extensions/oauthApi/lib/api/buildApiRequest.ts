@@ -111,13 +111,10 @@ export const buildApiRequest = (
 /** RFC 9110 §9.3.1: a GET body has no meaning; an empty JSON body is dropped, any other refused. */
 const bodyToSend = (method: HttpMethod, body: RequestBody | undefined): RequestBody | undefined => {
   if (body === undefined || method !== 'GET') return body
-  if ('json' in body && isEmptyJson(body.json)) return undefined
+  if ('empty' in body && body.empty) return undefined
   if ('pairs' in body && body.pairs.length === 0) return undefined
   throw fieldFailure(
     body.format === 'text' ? 'bodyText' : 'body',
     'a GET request has no body; choose POST, PUT, PATCH or DELETE',
   )
 }
-
-const isEmptyJson = (value: unknown): boolean =>
-  value === null || (typeof value === 'object' && Object.keys(value).length === 0)

@@ -40,8 +40,8 @@ export const graphqlCall = (
       path: input.path,
       query: [],
       headers: [['Accept', GRAPHQL_ACCEPT], ['Content-Type', 'application/json'], ...input.headers],
-      // Serialized once, here.
-      body: { format: 'json', json: input.request.body, text: stringifyJson(input.request.body) },
+      // Serialized once, here (a GraphQL request, never empty).
+      body: { format: 'json', text: stringifyJson(input.request.body), empty: false },
     },
     base,
     access,
