@@ -4,7 +4,6 @@
  * servers use — verifies and computes the same things. (jose is ES-module-only, so it stays out
  * of the extension folder: the house loads extensions with require().)
  */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import fc from 'fast-check'
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { signClientAssertion } from '../../extensions/oauthApi/lib/oauth/clientAssertion'
@@ -14,17 +13,9 @@ import {
   type JwsAlgorithm,
 } from '../../extensions/oauthApi/lib/oauth/jws'
 import { keyThumbprint } from '../../extensions/oauthApi/lib/oauth/publicJwk'
-import { rsaKeyPair } from '../../servers/rsaKeys'
+import { makeJwsKeys } from '../../extensions/oauthApi/__mocks__/oauthApiTestKit/jwsKeys'
 
-const rsa = rsaKeyPair()
-const KEYS: Record<JwsAlgorithm, { privateKey: KeyObject; publicKey: KeyObject }> = {
-  RS256: rsa,
-  RS384: rsa,
-  PS256: rsa,
-  PS384: rsa,
-  ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),
-}
+const KEYS = makeJwsKeys()
 const ALGORITHMS = Object.keys(KEYS) as JwsAlgorithm[]
 
 describe('jws.ts agrees with jose', () => {
@@ -103,7 +94,7 @@ describe('jws.ts agrees with jose', () => {
   })
 
   it.each([
-    ['RSA', rsa.privateKey],
+    ['RSA', KEYS.RS256.privateKey],
     ['EC P-256', KEYS.ES256.privateKey],
     ['EC P-384', KEYS.ES384.privateKey],
   ])('%s: the RFC 7638 thumbprint is what jose computes', async (_, key) => {

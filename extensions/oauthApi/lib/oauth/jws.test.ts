@@ -1,16 +1,9 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
+import { makeJwsKeys } from '../../__mocks__/oauthApiTestKit/jwsKeys'
 import { verifiedJws } from '../../__mocks__/oauthApiTestKit/verifyJws'
 import { decodeJwtPayload, keyProblem, signJwt, type JwsAlgorithm } from './jws'
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const KEYS: Record<JwsAlgorithm, { privateKey: KeyObject; publicKey: KeyObject }> = {
-  RS256: rsa,
-  RS384: rsa,
-  PS256: rsa,
-  PS384: rsa,
-  ES256: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  ES384: generateKeyPairSync('ec', { namedCurve: 'P-384' }),
-}
+const KEYS = makeJwsKeys()
 const ALGORITHMS = Object.keys(KEYS) as JwsAlgorithm[]
 
 const segment = (value: unknown): string =>
@@ -51,7 +44,12 @@ describe('signJwt (RFC 7515 compact serialization)', () => {
       const input = { header: {}, claims: { a: 1 }, key: KEYS[algorithm].privateKey, algorithm }
       expect(signJwt(input)).not.toBe(signJwt(input))
     }
-    const input = { header: {}, claims: { a: 1 }, key: rsa.privateKey, algorithm: 'RS256' as const }
+    const input = {
+      header: {},
+      claims: { a: 1 },
+      key: KEYS.RS256.privateKey,
+      algorithm: 'RS256' as const,
+    }
     expect(signJwt(input)).toBe(signJwt(input))
   })
 
@@ -62,7 +60,7 @@ describe('signJwt (RFC 7515 compact serialization)', () => {
       'is not an EC P-256 key (needed for ES256)',
     )
     expect(keyProblem(KEYS.ES256.privateKey, 'RS384')).toBe('is not an RSA key (needed for RS384)')
-    expect(keyProblem(rsa.publicKey, 'RS384')).toBe('is not a private key')
+    expect(keyProblem(KEYS.RS384.publicKey, 'RS384')).toBe('is not a private key')
     expect(keyProblem(small, 'RS256')).toBe('is an RSA key shorter than 2048 bits (RFC 7518 §3.3)')
     expect(keyProblem(pss, 'RS384')).toBe('is not an RSA key (needed for RS384)')
     expect(keyProblem(pss, 'PS384')).toBeUndefined()
